@@ -1,0 +1,30 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger as PinoNestLogger } from 'nestjs-pino';
+import { AppModule } from './app.module.js';
+import { Translator } from './i18n/i18n.js';
+import type { Infrastructure } from './infrastructure.js';
+import { AccessService } from './tenant/access.service.js';
+import { AllExceptionsFilter } from './web/exception.filter.js';
+import { configureHttpPipeline } from './web/http-pipeline.js';
+
+/** Builds the Nest application on started infrastructure; main.ts and the tests both use it. */
+export async function createApp(infra: Infrastructure): Promise<NestExpressApplication> {
+  const translator = new Translator();
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(infra, translator), {
+    bodyParser: false, // parsed in the pipeline, before CSRF checks read the form
+    bufferLogs: true,
+  });
+  app.useLogger(app.get(PinoNestLogger));
+  configureHttpPipeline(app, {
+    config: infra.config,
+    cache: infra.cache,
+    sessionSecret: infra.sessionSecret,
+    translator,
+    access: app.get(AccessService),
+  });
+  app.useGlobalFilters(new AllExceptionsFilter(infra.log));
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  return app;
+}

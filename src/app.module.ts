@@ -1,0 +1,49 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import type { Request } from 'express';
+import { LoggerModule } from 'nestjs-pino';
+import { AdminModule } from './admin/admin.module.js';
+import { AppointmentModule } from './appointment/appointment.module.js';
+import { ClinicModule } from './clinic/clinic.module.js';
+import { CompanyModule } from './company/company.module.js';
+import { CoreModule } from './core.module.js';
+import { HealthController } from './health/health.controller.js';
+import type { Translator } from './i18n/i18n.js';
+import type { Infrastructure } from './infrastructure.js';
+import { PetModule } from './pet/pet.module.js';
+import { StaffModule } from './staff/staff.module.js';
+import type { RequestContext } from './tenant/request-context.js';
+import { TenantModule } from './tenant/tenant.module.js';
+
+@Module({})
+export class AppModule {
+  static forRoot(infra: Infrastructure, translator: Translator): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        CoreModule.forRoot(infra, translator),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            logger: infra.log,
+            genReqId: (req) => (req as { id?: string }).id ?? 'unknown',
+            customProps: (req) => {
+              const ctx = (req as Request & { vetlaneContext?: RequestContext }).vetlaneContext;
+              return { tenant: ctx?.tenant?.slug, user: ctx?.user?.id };
+            },
+            autoLogging: { ignore: (req) => req.url === '/health' || (req.url ?? '').startsWith('/assets/') },
+            serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }) },
+          },
+        }),
+        TerminusModule,
+        TenantModule,
+        StaffModule,
+        ClinicModule,
+        CompanyModule,
+        PetModule,
+        AppointmentModule,
+        AdminModule,
+      ],
+      controllers: [HealthController],
+    };
+  }
+}

@@ -1,0 +1,14 @@
+import type { z } from 'zod';
+import { ValidationFailed } from './app-error.js';
+
+/** Parses input with a zod schema; failures become a ValidationFailed naming each field. */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const fields: Record<string, string> = {};
+  for (const issue of result.error.issues) {
+    const field = issue.path.join('.') || '_';
+    fields[field] ??= issue.message;
+  }
+  throw new ValidationFailed(fields);
+}

@@ -1,0 +1,155 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The only place that reads process.env (see main.ts). Everything else receives an AppConfig.
+ * With no variables at all Vetlane runs embedded: Postgres, S3 and cache in or beside the process.
+ */
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const port = z.coerce.number().int().min(0).max(65535);
+const url = z.string().url();
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: port.default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PUBLIC_URL: url.optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATA_DIR: z.string().min(1).default('.data'),
+  DATABASE_URL: url.optional(),
+  DATABASE_DIRECT_URL: url.optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
+  EMBEDDED_PG_PORT: port.default(54329),
+  REDIS_URL: url.optional(),
+  REDIS_PREFIX: z.string().min(1).default('vetlane:'),
+  S3_ENDPOINT: url.optional(),
+  S3_BUCKET: z.string().min(3).optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  S3_FORCE_PATH_STYLE: bool.default(true),
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(720).default(12),
+  COOKIE_SECURE: bool.optional(),
+  TRUST_PROXY: bool.default(false),
+  MIGRATE_ON_START: bool.default(true),
+  SEED_DEMO: bool.optional(),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
+  LOGIN_MAX_ATTEMPTS_PER_IP: z.coerce.number().int().min(1).default(30),
+  LOGIN_BLOCK_MINUTES: z.coerce.number().int().min(1).default(15),
+});
+
+export type DatabaseConfig =
+  | { mode: 'embedded'; dir: string; port: number }
+  | { mode: 'external'; url: string; directUrl: string };
+
+export type StorageConfig =
+  | { mode: 'embedded'; dir: string; bucket: string }
+  | {
+      mode: 'external';
+      endpoint: string;
+      bucket: string;
+      region: string;
+      accessKeyId: string;
+      secretAccessKey: string;
+      forcePathStyle: boolean;
+    };
+
+export interface AppConfig {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  publicUrl?: string;
+  logLevel: string;
+  dataDir: string;
+  database: DatabaseConfig;
+  poolSize: number;
+  redis: { url?: string; prefix: string };
+  storage: StorageConfig;
+  session: { secret?: string; ttlHours: number; cookieSecure: boolean };
+  trustProxy: boolean;
+  migrateOnStart: boolean;
+  seedDemo: boolean;
+  loginThrottle: { maxFailuresPerAccount: number; maxAttemptsPerIp: number; blockMinutes: number };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Parses the environment once; a missing or malformed variable stops the start, naming it. */
+export function loadConfig(env: Record<string, string | undefined>): AppConfig {
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([k, v]) => k in envSchema.shape && v !== undefined && v !== ''),
+  );
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message} (got ${JSON.stringify(cleaned[String(i.path[0])] ?? null)})`),
+    );
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  const dataDir = resolve(e.DATA_DIR);
+
+  let database: DatabaseConfig;
+  if (e.DATABASE_URL) {
+    if (!e.DATABASE_DIRECT_URL) problems.push('DATABASE_DIRECT_URL: required when DATABASE_URL is set (migrations bypass pgBouncer)');
+    database = { mode: 'external', url: e.DATABASE_URL, directUrl: e.DATABASE_DIRECT_URL ?? '' };
+  } else {
+    database = { mode: 'embedded', dir: resolve(dataDir, 'pg'), port: e.EMBEDDED_PG_PORT };
+  }
+
+  let storage: StorageConfig;
+  if (e.S3_ENDPOINT) {
+    for (const key of ['S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const) {
+      if (!e[key]) problems.push(`${key}: required when S3_ENDPOINT is set`);
+    }
+    storage = {
+      mode: 'external',
+      endpoint: e.S3_ENDPOINT,
+      bucket: e.S3_BUCKET ?? '',
+      region: e.S3_REGION,
+      accessKeyId: e.S3_ACCESS_KEY_ID ?? '',
+      secretAccessKey: e.S3_SECRET_ACCESS_KEY ?? '',
+      forcePathStyle: e.S3_FORCE_PATH_STYLE,
+    };
+  } else {
+    storage = { mode: 'embedded', dir: resolve(dataDir, 's3'), bucket: e.S3_BUCKET ?? 'vetlane' };
+  }
+
+  if (e.NODE_ENV === 'production' && !e.SESSION_SECRET) problems.push('SESSION_SECRET: required in production');
+  if (problems.length) throw new ConfigError(problems);
+
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: e.PUBLIC_URL,
+    logLevel: e.LOG_LEVEL,
+    dataDir,
+    database,
+    poolSize: e.DATABASE_POOL_SIZE,
+    redis: { url: e.REDIS_URL, prefix: e.REDIS_PREFIX },
+    storage,
+    session: {
+      secret: e.SESSION_SECRET,
+      ttlHours: e.SESSION_TTL_HOURS,
+      cookieSecure: e.COOKIE_SECURE ?? e.NODE_ENV === 'production',
+    },
+    trustProxy: e.TRUST_PROXY,
+    migrateOnStart: e.MIGRATE_ON_START,
+    seedDemo: e.SEED_DEMO ?? database.mode === 'embedded',
+    loginThrottle: {
+      maxFailuresPerAccount: e.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+      maxAttemptsPerIp: e.LOGIN_MAX_ATTEMPTS_PER_IP,
+      blockMinutes: e.LOGIN_BLOCK_MINUTES,
+    },
+  };
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,0 +1,27 @@
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { CacheService } from './cache/cache.service.js';
+import { APP_CONFIG } from './config/config.js';
+import { RUNTIME_DATA_SOURCE, TenantDb } from './database/tenant-db.js';
+import { Translator } from './i18n/i18n.js';
+import type { Infrastructure } from './infrastructure.js';
+import { ObjectStorage } from './storage/object-storage.js';
+
+export const LOG = Symbol('LOG');
+
+/** Infrastructure started before Nest, offered to every module through one door each. */
+@Global()
+@Module({})
+export class CoreModule {
+  static forRoot(infra: Infrastructure, translator: Translator): DynamicModule {
+    const providers = [
+      { provide: APP_CONFIG, useValue: infra.config },
+      { provide: RUNTIME_DATA_SOURCE, useValue: infra.dataSource },
+      { provide: CacheService, useValue: infra.cache },
+      { provide: ObjectStorage, useValue: infra.storage },
+      { provide: Translator, useValue: translator },
+      { provide: LOG, useValue: infra.log },
+      TenantDb,
+    ];
+    return { module: CoreModule, providers, exports: providers.map((p) => ('provide' in p ? p.provide : p)) };
+  }
+}

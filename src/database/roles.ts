@@ -1,0 +1,52 @@
+import pg from 'pg';
+
+/** The role the app runs as: owns no table, no BYPASSRLS, so every tenant policy applies. */
+export const RUNTIME_ROLE = 'vetlane_app';
+/** The role that owns the schema and runs migrations over a direct connection. */
+export const OWNER_ROLE = 'vetlane_owner';
+
+export interface BootstrapOptions {
+  /** A superuser connection to the cluster (its `postgres` database). */
+  adminUrl: string;
+  database: string;
+  /** Passwords; omitted where the cluster trusts local connections (the test harness). */
+  ownerPassword?: string;
+  runtimePassword?: string;
+}
+
+async function ensureRole(client: pg.Client, role: string, password: string | undefined) {
+  const exists = await client.query('select 1 from pg_roles where rolname = $1', [role]);
+  const attrs = 'login nosuperuser nobypassrls nocreaterole';
+  const pw = password === undefined ? '' : ` password ${client.escapeLiteral(password)}`;
+  if (exists.rowCount === 0) {
+    try {
+      await client.query(`create role ${role} ${attrs}${pw}`);
+    } catch (err) {
+      // Two bootstraps racing on the same cluster (parallel test runs): the other one won.
+      if ((err as { code?: string }).code !== '42710') throw err;
+    }
+  }
+  await client.query(`alter role ${role} ${attrs}${pw}`);
+}
+
+/**
+ * Creates the two roles and the database, idempotently. Needs a superuser; production
+ * installs do the same once by hand (see docker/postgres-init.sql).
+ */
+export async function bootstrapDatabase(opts: BootstrapOptions): Promise<void> {
+  const client = new pg.Client({ connectionString: opts.adminUrl });
+  await client.connect();
+  try {
+    await ensureRole(client, OWNER_ROLE, opts.ownerPassword);
+    await ensureRole(client, RUNTIME_ROLE, opts.runtimePassword);
+    // A runaway query must not hold a pooled server connection for ever.
+    await client.query(`alter role ${RUNTIME_ROLE} set statement_timeout = '15s'`);
+    await client.query(`alter role ${RUNTIME_ROLE} set idle_in_transaction_session_timeout = '30s'`);
+    const db = await client.query('select 1 from pg_database where datname = $1', [opts.database]);
+    if (db.rowCount === 0) {
+      await client.query(`create database ${client.escapeIdentifier(opts.database)} owner ${OWNER_ROLE}`);
+    }
+  } finally {
+    await client.end();
+  }
+}

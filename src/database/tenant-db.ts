@@ -1,0 +1,53 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { currentTenant } from '../tenant/request-context.js';
+
+export const RUNTIME_DATA_SOURCE = Symbol('RUNTIME_DATA_SOURCE');
+
+/** A unit of tenant work: the transaction's manager and the tenant it is scoped to. */
+export interface TenantTx {
+  readonly tenantId: string;
+  readonly manager: EntityManager;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export class InvalidTenantIdError extends Error {
+  constructor(value: unknown) {
+    super(`Not a tenant id: ${JSON.stringify(value)}`);
+  }
+}
+
+/**
+ * The one door to tenant data. Every unit of work is a transaction whose first statement
+ * is `select set_tenant($1)` (SET LOCAL: dies with the transaction, so it is safe behind
+ * pgBouncer's transaction pooling and never leaks to the next client of the server
+ * connection). RLS then hides every other tenant's rows even from a query that forgets
+ * its `where tenant_id = …`; queries keep the filter anyway for the index.
+ */
+@Injectable()
+export class TenantDb {
+  constructor(@Inject(RUNTIME_DATA_SOURCE) private readonly dataSource: DataSource) {}
+
+  /** Runs `work` for the request's tenant; throws when there is none. */
+  run<T>(work: (tx: TenantTx) => Promise<T>): Promise<T> {
+    return this.runFor(currentTenant().id, work);
+  }
+
+  /**
+   * Runs `work` for an explicit tenant: seeds, jobs, and tests. With `within`, the work
+   * joins that open transaction (the setting then holds until the next runFor or COMMIT).
+   */
+  async runFor<T>(tenantId: string, work: (tx: TenantTx) => Promise<T>, within?: EntityManager): Promise<T> {
+    if (typeof tenantId !== 'string' || !UUID.test(tenantId)) throw new InvalidTenantIdError(tenantId);
+    const scoped = async (manager: EntityManager) => {
+      await manager.query('select set_tenant($1)', [tenantId]);
+      return work({ tenantId, manager });
+    };
+    if (within) {
+      if (!within.queryRunner?.isTransactionActive) throw new Error('runFor(within) needs an open transaction');
+      return scoped(within);
+    }
+    return this.dataSource.transaction(scoped);
+  }
+}

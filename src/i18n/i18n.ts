@@ -1,0 +1,77 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import i18next, { type i18n as I18nInstance } from 'i18next';
+import { LOCALES_DIR } from '../common/paths.js';
+
+export const LOCALES = ['en', 'es'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+export function isLocale(value: unknown): value is Locale {
+  return typeof value === 'string' && (LOCALES as readonly string[]).includes(value);
+}
+
+/** Loads every catalog under src/i18n/locales/<locale>/*.json; each file is a namespace-free part. */
+function loadResources(): Record<string, { translation: Record<string, unknown> }> {
+  const resources: Record<string, { translation: Record<string, unknown> }> = {};
+  for (const locale of LOCALES) {
+    const dir = join(LOCALES_DIR, locale);
+    const translation: Record<string, unknown> = {};
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+      Object.assign(translation, JSON.parse(readFileSync(join(dir, file), 'utf8')));
+    }
+    resources[locale] = { translation };
+  }
+  return resources;
+}
+
+/** Message catalogs plus locale-aware formatting of dates, times and numbers. */
+export class Translator {
+  private readonly i18n: I18nInstance;
+
+  constructor() {
+    this.i18n = i18next.createInstance();
+    void this.i18n.init({
+      resources: loadResources(),
+      lng: 'en',
+      fallbackLng: 'en',
+      initAsync: false,
+      interpolation: { escapeValue: false },
+      returnNull: false,
+    });
+  }
+
+  t(locale: Locale, key: string, params: Record<string, unknown> = {}): string {
+    return this.i18n.t(key, { lng: locale, ...params });
+  }
+
+  has(locale: Locale, key: string): boolean {
+    return this.i18n.exists(key, { lng: locale, fallbackLng: false });
+  }
+
+  formatDate(locale: Locale, date: Date, timeZone: string, style: 'short' | 'medium' | 'long' | 'full' = 'medium') {
+    return new Intl.DateTimeFormat(locale, { dateStyle: style, timeZone }).format(date);
+  }
+
+  formatTime(locale: Locale, date: Date, timeZone: string) {
+    return new Intl.DateTimeFormat(locale, { timeStyle: 'short', timeZone }).format(date);
+  }
+
+  formatDateTime(locale: Locale, date: Date, timeZone: string) {
+    return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(date);
+  }
+
+  formatNumber(locale: Locale, value: number, maximumFractionDigits = 2) {
+    return new Intl.NumberFormat(locale, { maximumFractionDigits }).format(value);
+  }
+}
+
+/** The request's language: the user's choice, else the clinic's, else the browser's. */
+export function chooseLocale(opts: { user?: string | null; clinic?: string | null; acceptLanguage?: string }): Locale {
+  if (isLocale(opts.user)) return opts.user;
+  if (isLocale(opts.clinic)) return opts.clinic;
+  const preferred = (opts.acceptLanguage ?? '')
+    .split(',')
+    .map((part) => part.trim().slice(0, 2).toLowerCase())
+    .find(isLocale);
+  return preferred ?? 'en';
+}

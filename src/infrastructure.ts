@@ -1,0 +1,80 @@
+import type { Logger } from 'pino';
+import type { DataSource } from 'typeorm';
+import { CacheService, connectRedis } from './cache/cache.service.js';
+import type { AppConfig } from './config/config.js';
+import { type LocalSecrets, loadOrCreateLocalSecrets } from './config/local-secrets.js';
+import { createRuntimeDataSource, runMigrations } from './database/data-sources.js';
+import { startEmbeddedPostgres } from './database/embedded-postgres.js';
+import { startEmbeddedS3 } from './storage/embedded-s3.js';
+import { ObjectStorage, type S3Settings } from './storage/object-storage.js';
+import { seedDemo } from '../seeds/demo.js';
+
+/** The services the app runs on, started (embedded) or connected (services mode) before Nest. */
+export interface Infrastructure {
+  config: AppConfig;
+  log: Logger;
+  dataSource: DataSource;
+  cache: CacheService;
+  storage: ObjectStorage;
+  sessionSecret: string;
+  /** Stops what was started, in reverse order. */
+  close(): Promise<void>;
+}
+
+export async function startInfrastructure(config: AppConfig, log: Logger): Promise<Infrastructure> {
+  const closers: (() => Promise<unknown> | unknown)[] = [];
+  const close = async () => {
+    for (const stop of closers.reverse()) await Promise.resolve(stop()).catch((err) => log.warn({ err }, 'shutdown step failed'));
+  };
+  try {
+    let secrets: LocalSecrets | undefined;
+    const localSecrets = () => (secrets ??= loadOrCreateLocalSecrets(config.dataDir));
+
+    let runtimeUrl: string;
+    let directUrl: string;
+    if (config.database.mode === 'embedded') {
+      const pg = await startEmbeddedPostgres({
+        dir: config.database.dir,
+        port: config.database.port,
+        secrets: localSecrets(),
+        log: (msg) => log.info(msg),
+      });
+      closers.push(() => pg.stop());
+      ({ runtimeUrl, directUrl } = pg);
+    } else {
+      ({ url: runtimeUrl, directUrl } = config.database);
+    }
+
+    if (config.migrateOnStart) {
+      const ran = await runMigrations({ url: directUrl, log });
+      if (ran.length) log.info({ migrations: ran }, 'migrated');
+    }
+
+    const dataSource = await createRuntimeDataSource({ url: runtimeUrl, poolSize: config.poolSize, log }).initialize();
+    closers.push(() => dataSource.destroy());
+
+    const redis = config.redis.url ? connectRedis(config.redis.url) : null;
+    if (redis) closers.push(() => redis.quit());
+    const cache = new CacheService(redis, config.redis.prefix);
+
+    let s3: S3Settings;
+    if (config.storage.mode === 'embedded') {
+      const server = await startEmbeddedS3({ dir: config.storage.dir, bucket: config.storage.bucket });
+      closers.push(() => server.stop());
+      s3 = server.settings;
+    } else {
+      s3 = config.storage;
+    }
+    const storage = new ObjectStorage(s3);
+    closers.push(() => storage.destroy());
+    await storage.ensureBucket();
+
+    if (config.seedDemo) await seedDemo({ dataSource, log });
+
+    const sessionSecret = config.session.secret ?? localSecrets().sessionSecret;
+    return { config, log, dataSource, cache, storage, sessionSecret, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}

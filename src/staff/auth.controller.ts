@@ -1,0 +1,81 @@
+import { Body, Controller, Get, Post, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { z } from 'zod';
+import { AppError } from '../common/app-error.js';
+import { parseInput } from '../common/validation.js';
+import { isLocale } from '../i18n/i18n.js';
+import { RequestContexts } from '../tenant/request-context.js';
+import { LoginThrottled } from './auth.errors.js';
+import { AuthService } from './auth.service.js';
+
+const SignInForm = z.object({
+  email: z.string().trim().min(3).max(254),
+  password: z.string().min(1).max(1024),
+  next: z.string().optional(),
+});
+
+/** Only same-site paths: `/c/x`, never `//evil.example` or `https://…`. */
+function safeNext(next: string | undefined): string {
+  return next && /^\/(?![/\\])/.test(next) ? next : '/';
+}
+
+function regenerate(req: Request): Promise<void> {
+  return new Promise((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
+}
+
+function save(req: Request): Promise<void> {
+  return new Promise((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
+}
+
+@Controller()
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Get('login')
+  showSignIn(@Req() req: Request, @Res() res: Response) {
+    if (req.session.user) return res.redirect('/');
+    res.render('staff/login', { next: safeNext(req.query.next as string | undefined) });
+  }
+
+  @Post('login')
+  async signIn(@Req() req: Request, @Res() res: Response, @Body() body: unknown) {
+    const next = safeNext((body as { next?: string })?.next);
+    try {
+      const form = parseInput(SignInForm, body);
+      const user = await this.auth.signIn({ email: form.email, password: form.password, ip: req.ip ?? 'unknown' });
+      // A new session id at sign-in: a session fixed before login is worth nothing after it.
+      await regenerate(req);
+      req.session.user = user;
+      await save(req);
+      res.redirect(303, next);
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      if (err instanceof LoginThrottled) res.setHeader('Retry-After', String(Math.ceil(err.retryAfterSeconds)));
+      const code = err.code === 'validation_failed' ? 'login_failed' : err.code;
+      res.status(err.status === 400 ? 401 : err.status).render('staff/login', {
+        next,
+        email: (body as { email?: string })?.email ?? '',
+        error: { code, params: err.params },
+      });
+    }
+  }
+
+  @Post('logout')
+  signOut(@Req() req: Request, @Res() res: Response) {
+    req.session.destroy(() => {
+      res.clearCookie('vetlane.sid');
+      res.redirect(303, '/login');
+    });
+  }
+
+  /** The user's own language choice, overriding the clinic's; empty clears it. */
+  @Post('account/locale')
+  async setLocale(@Req() req: Request, @Res() res: Response, @Body() body: { locale?: string; next?: string }) {
+    const user = RequestContexts.current()?.user;
+    if (!user) return res.redirect(303, '/login');
+    const locale = isLocale(body?.locale) ? body.locale : null;
+    await this.auth.setLocale(user.id, locale);
+    req.session.user = { ...user, locale };
+    res.redirect(303, safeNext(body?.next));
+  }
+}

@@ -1,0 +1,26 @@
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import S3rver from 's3rver';
+import type { S3Settings } from './object-storage.js';
+
+/** An in-process S3-compatible server (s3rver) on a local folder, for the zero-config start. */
+export async function startEmbeddedS3(opts: { dir: string; bucket: string }) {
+  mkdirSync(opts.dir, { recursive: true });
+  const server = new S3rver({
+    address: '127.0.0.1',
+    port: 0,
+    directory: opts.dir,
+    silent: true,
+    configureBuckets: [{ name: opts.bucket, configs: [] }],
+  });
+  const address = (await server.run()) as AddressInfo;
+  const settings: S3Settings = {
+    endpoint: `http://127.0.0.1:${address.port}`,
+    bucket: opts.bucket,
+    region: 'us-east-1',
+    accessKeyId: 'S3RVER',
+    secretAccessKey: 'S3RVER',
+    forcePathStyle: true,
+  };
+  return { settings, stop: () => server.close() };
+}

@@ -1,0 +1,54 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+export type MembershipRole = 'manager' | 'vet' | 'nurse' | 'front_desk';
+/** What a user is in the clinic they are looking at. */
+export type ClinicRole = MembershipRole | 'company_admin' | 'platform_admin';
+
+export interface SessionUser {
+  id: string;
+  email: string;
+  name: string;
+  locale: 'en' | 'es' | null;
+  isPlatformAdmin: boolean;
+}
+
+export interface TenantRef {
+  id: string;
+  slug: string;
+  name: string;
+  timeZone: string;
+  locale: 'en' | 'es';
+  companyId: string | null;
+  role: ClinicRole;
+}
+
+/** Set once per request by the context middleware; filled in by auth and tenant routing. */
+export interface RequestContext {
+  requestId: string;
+  user?: SessionUser;
+  tenant?: TenantRef;
+}
+
+const storage = new AsyncLocalStorage<RequestContext>();
+
+export const RequestContexts = {
+  run<T>(ctx: RequestContext, fn: () => T): T {
+    return storage.run(ctx, fn);
+  },
+  current(): RequestContext | undefined {
+    return storage.getStore();
+  },
+};
+
+export class TenantContextMissingError extends Error {
+  constructor() {
+    super('Tenant-scoped work ran without a tenant in the request context');
+  }
+}
+
+/** Fails loudly rather than falling back: tenant-scoped code must never run unscoped. */
+export function currentTenant(): TenantRef {
+  const tenant = storage.getStore()?.tenant;
+  if (!tenant) throw new TenantContextMissingError();
+  return tenant;
+}

@@ -1,0 +1,66 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import type { Logger } from 'pino';
+import { AppError, ValidationFailed } from '../common/app-error.js';
+import { LoginRequired } from '../staff/auth.errors.js';
+
+interface ErrorBody {
+  status: number;
+  code: string;
+  message: string;
+  fields?: Record<string, string>;
+}
+
+function describe(exception: unknown): ErrorBody {
+  if (exception instanceof ValidationFailed) {
+    return { status: 400, code: exception.code, message: exception.message, fields: exception.fields };
+  }
+  if (exception instanceof AppError) return { status: exception.status, code: exception.code, message: exception.message };
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const code = status === 404 ? 'not_found' : status === 403 ? 'forbidden' : status === 413 ? 'payload_too_large' : status < 500 ? 'bad_request' : 'internal_error';
+    return { status, code, message: status >= 500 ? 'Something went wrong' : exception.message };
+  }
+  return { status: 500, code: 'internal_error', message: 'Something went wrong' };
+}
+
+export function wantsJson(req: Request): boolean {
+  return req.path.startsWith('/api/') || (!req.accepts('html') && Boolean(req.accepts('json')));
+}
+
+/**
+ * The one place errors become responses: the friendly error page for people,
+ * `{ error: { code, message } }` with the right status for the API. Unexpected errors
+ * are logged with the request; their details never reach the user.
+ */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  constructor(private readonly log: Logger) {}
+
+  catch(exception: unknown, host: ArgumentsHost) {
+    const req = host.switchToHttp().getRequest<Request>();
+    const res = host.switchToHttp().getResponse<Response>();
+    const body = describe(exception);
+    if (body.status >= 500) this.log.error({ err: exception, reqId: req.id, path: req.path }, 'unhandled error');
+    if (res.headersSent) return;
+    if (wantsJson(req)) {
+      const { status, ...error } = body;
+      res.status(status).json({ error });
+      return;
+    }
+    if (exception instanceof LoginRequired) {
+      res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
+      return;
+    }
+    renderErrorPage(res, body.status, body.code);
+  }
+}
+
+export function renderErrorPage(res: Response, status: number, code: string) {
+  const kind = status === 404 ? 'not_found' : status === 403 ? 'forbidden' : status === 429 ? 'throttled' : status >= 500 ? 'server' : 'bad_request';
+  res.status(status).render('errors/error', { status, code, kind, layout: 'layouts/main' }, (err, html) => {
+    // A broken template must not hide the original error behind a second one.
+    if (err) res.status(status).type('text/plain').send(`${status} ${code}`);
+    else res.send(html);
+  });
+}

@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import RedisStore from 'connect-redis';
+import { csrfSync } from 'csrf-sync';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import session from 'express-session';
+import helmet from 'helmet';
+import type { CacheService } from '../cache/cache.service.js';
+import { VIEWS_DIR } from '../common/paths.js';
+import type { AppConfig } from '../config/config.js';
+import { chooseLocale, type Translator } from '../i18n/i18n.js';
+import type { AccessService } from '../tenant/access.service.js';
+import { RequestContexts } from '../tenant/request-context.js';
+import { renderErrorPage, wantsJson } from './exception.filter.js';
+import { setUpViewEngine } from './view-engine.js';
+
+export const SESSION_COOKIE = 'vetlane.sid';
+const REQUEST_ID = /^[\w.:-]{1,100}$/;
+
+interface PipelineDeps {
+  config: AppConfig;
+  cache: CacheService;
+  sessionSecret: string;
+  translator: Translator;
+  access: AccessService;
+}
+
+/** Express middleware in the order each request meets it, before Nest's routes. */
+export function configureHttpPipeline(app: NestExpressApplication, deps: PipelineDeps) {
+  const { config, cache } = deps;
+  app.set('trust proxy', config.trustProxy);
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          'script-src': ["'self'"],
+          'style-src': ["'self'"],
+          'img-src': ["'self'", 'data:', 'blob:'],
+          'connect-src': ["'self'"],
+          'form-action': ["'self'"],
+          // Plain-HTTP embedded mode must not be told to upgrade to HTTPS.
+          'upgrade-insecure-requests': config.session.cookieSecure ? [] : null,
+        },
+      },
+      strictTransportSecurity: config.session.cookieSecure,
+    }),
+  );
+  app.useStaticAssets(join(VIEWS_DIR, 'public'), { prefix: '/assets/', maxAge: '1h' });
+  app.use(express.urlencoded({ extended: false, limit: '200kb' }));
+  app.use(express.json({ limit: '1mb' }));
+
+  app.use(
+    session({
+      name: SESSION_COOKIE,
+      secret: deps.sessionSecret,
+      resave: false,
+      saveUninitialized: false,
+      rolling: true,
+      store: cache.redis
+        ? new RedisStore({ client: cache.redis, prefix: cache.key('sess', ''), ttl: config.session.ttlHours * 3600 })
+        : undefined,
+      cookie: {
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: config.session.cookieSecure,
+        maxAge: config.session.ttlHours * 3600 * 1000,
+      },
+    }),
+  );
+
+  // One context per request: request id, user, later the tenant; read by every service and log line.
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const header = req.headers['x-request-id'];
+    const requestId = typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
+    (req as { id?: string }).id = requestId;
+    res.setHeader('x-request-id', requestId);
+    const user = req.session.user;
+    res.locals.user = user;
+    res.locals.locale = chooseLocale({ user: user?.locale, acceptLanguage: req.headers['accept-language'] });
+    res.locals.path = req.originalUrl;
+    const ctx = { requestId, user };
+    (req as Request & { vetlaneContext?: typeof ctx }).vetlaneContext = ctx;
+    RequestContexts.run(ctx, next);
+  });
+
+  const csrf = csrfSync({
+    getTokenFromRequest: (req) => (req.body as { _csrf?: string } | undefined)?._csrf ?? (req.headers['x-csrf-token'] as string | undefined),
+    // The JSON API authenticates with Bearer tokens, which a browser never attaches on its own.
+    skipCsrfProtection: (req) => req.path.startsWith('/api/') && !req.headers.cookie?.includes(SESSION_COOKIE),
+  });
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    csrf.csrfSynchronisedProtection(req, res, (err?: unknown) => {
+      if (!err) {
+        if (!wantsJson(req)) res.locals.csrfToken = csrf.generateToken(req);
+        return next();
+      }
+      if (wantsJson(req)) return res.status(403).json({ error: { code: 'csrf_invalid', message: 'Missing or invalid CSRF token' } });
+      renderErrorPage(res, 403, 'csrf_invalid');
+    });
+  });
+
+  // The header's clinic switcher and user menu, on pages only.
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const user = req.session.user;
+    if (!user || req.method !== 'GET' || wantsJson(req)) return next();
+    Promise.all([deps.access.clinicsFor(user.id), deps.access.companiesFor(user.id)])
+      .then(([clinics, companies]) => {
+        res.locals.nav = { clinics, companies, isPlatformAdmin: user.isPlatformAdmin, multi: clinics.length + companies.length > 1 };
+        next();
+      })
+      .catch(next);
+  });
+
+  setUpViewEngine(deps.translator);
+  app.setBaseViewsDir(VIEWS_DIR);
+  app.setViewEngine('hbs');
+  app.set('view options', { layout: 'layouts/main' });
+}

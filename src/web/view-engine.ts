@@ -1,0 +1,66 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import hbs from 'hbs';
+import { VIEWS_DIR } from '../common/paths.js';
+import { isLocale, type Locale, Translator } from '../i18n/i18n.js';
+
+type HelperOptions = { hash: Record<string, unknown>; data: { root: Record<string, unknown> } };
+
+function rootLocale(options: HelperOptions): Locale {
+  const locale = options.data.root.locale;
+  return isLocale(locale) ? locale : 'en';
+}
+
+function rootTimeZone(options: HelperOptions): string {
+  const clinic = options.data.root.clinic as { timeZone?: string } | undefined;
+  return clinic?.timeZone ?? 'UTC';
+}
+
+function toDate(value: unknown): Date | null {
+  if (value instanceof Date) return value;
+  if (typeof value === 'string' || typeof value === 'number') {
+    const d = new Date(value);
+    return Number.isNaN(d.getTime()) ? null : d;
+  }
+  return null;
+}
+
+function registerPartials(dir: string) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) registerPartials(path);
+    else if (entry.name.endsWith('.hbs')) {
+      const name = relative(join(VIEWS_DIR, 'partials'), path).replace(/\.hbs$/, '');
+      hbs.registerPartial(name, readFileSync(path, 'utf8'));
+    }
+  }
+}
+
+/** Handlebars with the views' helpers: `t` for every user-facing string, locale-aware formatting. */
+export function setUpViewEngine(translator: Translator) {
+  registerPartials(join(VIEWS_DIR, 'partials'));
+  hbs.registerHelper('t', function (key: string, options: HelperOptions) {
+    return translator.t(rootLocale(options), key, options.hash);
+  });
+  hbs.registerHelper('formatDate', function (value: unknown, options: HelperOptions) {
+    const date = toDate(value);
+    const style = (options.hash.style as 'short' | 'medium' | 'long' | 'full' | undefined) ?? 'medium';
+    return date ? translator.formatDate(rootLocale(options), date, rootTimeZone(options), style) : '';
+  });
+  hbs.registerHelper('formatTime', function (value: unknown, options: HelperOptions) {
+    const date = toDate(value);
+    return date ? translator.formatTime(rootLocale(options), date, rootTimeZone(options)) : '';
+  });
+  hbs.registerHelper('formatDateTime', function (value: unknown, options: HelperOptions) {
+    const date = toDate(value);
+    return date ? translator.formatDateTime(rootLocale(options), date, rootTimeZone(options)) : '';
+  });
+  hbs.registerHelper('formatNumber', function (value: unknown, options: HelperOptions) {
+    const n = typeof value === 'number' ? value : Number(value);
+    return Number.isFinite(n) ? translator.formatNumber(rootLocale(options), n) : '';
+  });
+  hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  hbs.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));
+  hbs.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).join(''));
+  return hbs;
+}

@@ -1,0 +1,30 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { createApp } from '../../src/app.factory.js';
+import { loadConfig } from '../../src/config/config.js';
+import { type Infrastructure, startInfrastructure } from '../../src/infrastructure.js';
+import { createLogger } from '../../src/logger.js';
+
+export interface TestApp {
+  url: string;
+  app: NestExpressApplication;
+  infra: Infrastructure;
+  close(): Promise<void>;
+}
+
+/** The real app on the run's real services, listening on a free port. */
+export async function startTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
+  const config = loadConfig({ ...process.env, PORT: '0', ...overrides });
+  const infra = await startInfrastructure(config, createLogger(config.logLevel));
+  const app = await createApp(infra);
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    app,
+    infra,
+    close: async () => {
+      await app.close();
+      await infra.close();
+    },
+  };
+}

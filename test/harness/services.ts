@@ -1,0 +1,110 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+
+/** A port nobody listens on right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => (socket.end(), resolve(true)));
+      socket.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`Nothing listens on port ${port} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export interface PgBouncer {
+  port: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * The Debian pgbouncer binary in transaction pooling mode on a free port, in front of the
+ * local PostgreSQL (STACK-NOTES.md). pgBouncer refuses to run as root: run it as postgres.
+ */
+export async function startPgBouncer(opts: { pgHost: string; pgPort: number; users: string[] }): Promise<PgBouncer> {
+  const dir = mkdtempSync(join(tmpdir(), 'vetlane-pgbouncer-'));
+  chmodSync(dir, 0o777);
+  const port = await freePort();
+  const ini = join(dir, 'pgbouncer.ini');
+  writeFileSync(join(dir, 'userlist.txt'), opts.users.map((u) => `"${u}" ""`).join('\n') + '\n', { mode: 0o644 });
+  writeFileSync(
+    ini,
+    [
+      '[databases]',
+      `* = host=${opts.pgHost} port=${opts.pgPort}`,
+      '[pgbouncer]',
+      'listen_addr = 127.0.0.1',
+      `listen_port = ${port}`,
+      'unix_socket_dir =',
+      'auth_type = trust',
+      `auth_file = ${join(dir, 'userlist.txt')}`,
+      'pool_mode = transaction',
+      'max_client_conn = 1000',
+      'default_pool_size = 20',
+      'ignore_startup_parameters = extra_float_digits,options',
+      'server_reset_query =',
+      `logfile = ${join(dir, 'pgbouncer.log')}`,
+      '',
+    ].join('\n'),
+    { mode: 0o644 },
+  );
+  const binary = process.env.PGBOUNCER_BIN ?? '/usr/sbin/pgbouncer';
+  const asRoot = process.getuid?.() === 0;
+  const child: ChildProcess = asRoot
+    ? spawn('runuser', ['-u', 'postgres', '--', binary, ini], { stdio: 'ignore' })
+    : spawn(binary, [ini], { stdio: 'ignore' });
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  await waitForPort(port).catch((err) => {
+    child.kill('SIGKILL');
+    throw new Error(`pgbouncer did not start (${binary}): ${String(err)}`);
+  });
+  return {
+    port,
+    stop: async () => {
+      if (!exited) {
+        const gone = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await Promise.race([gone, new Promise((r) => setTimeout(r, 3000))]);
+        if (!exited) child.kill('SIGKILL');
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function adminQuery(adminUrl: string, sql: string, params: unknown[] = []) {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    return await client.query(sql, params);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Drops a test database, first ending sessions that still use it (pgBouncer's server connections). */
+export async function dropDatabase(adminUrl: string, database: string) {
+  await adminQuery(adminUrl, 'select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [database]);
+  await adminQuery(adminUrl, `drop database if exists "${database}"`);
+}
