@@ -4,7 +4,17 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { TenantDb } from '../src/database/tenant-db.js';
 import { PasswordService } from '../src/staff/password.service.js';
 import type { StaffKind } from '../src/staff/staff.entity.js';
-import { ALERTS, COLOURS, DEMO_CLINICS, DEMO_COMPANIES, DEMO_PASSWORD, type DemoClinic, NAMES, PET_NAMES, SPECIES_BREEDS } from './demo-data.js';
+import {
+  ALERTS,
+  COLOURS,
+  DEMO_CLINICS,
+  DEMO_COMPANIES,
+  DEMO_PASSWORD,
+  type DemoClinic,
+  NAMES,
+  PET_NAMES,
+  SPECIES_BREEDS,
+} from './demo-data.js';
 import { insertRows, random, type Random, slugify } from './sql.js';
 
 export interface DemoLogin {
@@ -15,11 +25,19 @@ export interface DemoLogin {
 
 /** The demo logins, all with password `vetlane-demo`: printed at start and in the README. */
 export function demoLogins(): DemoLogin[] {
-  const logins: DemoLogin[] = [{ email: 'admin@vetlane.test', role: 'platform admin', where: '/admin' }];
-  for (const c of DEMO_COMPANIES) logins.push({ email: `admin@${c.slug}.vetlane.test`, role: 'company admin', where: `/companies/${c.slug}` });
+  const logins: DemoLogin[] = [
+    { email: 'admin@vetlane.test', role: 'platform admin', where: '/admin' },
+  ];
+  for (const c of DEMO_COMPANIES)
+    logins.push({
+      email: `admin@${c.slug}.vetlane.test`,
+      role: 'company admin',
+      where: `/companies/${c.slug}`,
+    });
   for (const clinic of DEMO_CLINICS) {
     const slug = slugify(clinic.name);
-    for (const who of ['frontdesk', 'vet', 'manager']) logins.push({ email: `${who}@${slug}.vetlane.test`, role: who, where: `/c/${slug}` });
+    for (const who of ['frontdesk', 'vet', 'manager'])
+      logins.push({ email: `${who}@${slug}.vetlane.test`, role: who, where: `/c/${slug}` });
   }
   return logins;
 }
@@ -33,7 +51,8 @@ const LOGIN_KIND: Record<string, { kind: StaffKind; role: 'front_desk' | 'vet' |
 function personName(rng: Random, locale: 'en' | 'es') {
   const names = NAMES[locale];
   const first = rng.pick(names.first);
-  const last = locale === 'es' ? `${rng.pick(names.last)} ${rng.pick(names.last)}` : rng.pick(names.last);
+  const last =
+    locale === 'es' ? `${rng.pick(names.last)} ${rng.pick(names.last)}` : rng.pick(names.last);
   return { first, last };
 }
 
@@ -48,7 +67,12 @@ function emailFor(first: string, last: string, n: number) {
   return `${slugify(first)}.${slugify(last.split(' ')[0])}${n}@example.com`;
 }
 
-async function seedClinic(opts: { tx: { tenantId: string; manager: EntityManager }; clinic: DemoClinic; rng: Random; loginUsers: Map<string, { id: string; first: string; last: string }> }) {
+async function seedClinic(opts: {
+  tx: { tenantId: string; manager: EntityManager };
+  clinic: DemoClinic;
+  rng: Random;
+  loginUsers: Map<string, { id: string; first: string; last: string }>;
+}) {
   const { tx, clinic, rng } = opts;
   const { manager, tenantId } = tx;
   const slug = slugify(clinic.name);
@@ -65,7 +89,9 @@ async function seedClinic(opts: { tx: { tenantId: string; manager: EntityManager
         user_id: loginUser?.id ?? null,
         name: `${title}${first} ${last}`,
         kind,
-        email: login ? `${login}@${slug}.vetlane.test` : `${slugify(first)}.${slugify(last.split(' ')[0])}@${slug}.example.com`,
+        email: login
+          ? `${login}@${slug}.vetlane.test`
+          : `${slugify(first)}.${slugify(last.split(' ')[0])}@${slug}.example.com`,
         phone: phone(rng, clinic.timeZone),
         takes_appointments: kind === 'vet' || kind === 'groomer' || kind === 'nurse',
       });
@@ -87,13 +113,20 @@ async function seedClinic(opts: { tx: { tenantId: string; manager: EntityManager
       email: emailFor(first, last, i),
       phone: phone(rng, clinic.timeZone),
       address: `${rng.pick(NAMES[clinic.locale].streets)} ${rng.int(1, 240)}`,
-      notes: rng.chance(0.15) ? (clinic.locale === 'es' ? 'Prefiere citas por la mañana.' : 'Prefers morning appointments.') : null,
+      notes: rng.chance(0.15)
+        ? clinic.locale === 'es'
+          ? 'Prefiere citas por la mañana.'
+          : 'Prefers morning appointments.'
+        : null,
     });
   }
   await insertRows(manager, 'clients', clients);
 
   // Every client has at least one pet; the rest are spread at random.
-  const owners = [...clientIds, ...Array.from({ length: clinic.pets - clinic.clients }, () => rng.pick(clientIds))];
+  const owners = [
+    ...clientIds,
+    ...Array.from({ length: clinic.pets - clinic.clients }, () => rng.pick(clientIds)),
+  ];
   const totalWeight = SPECIES_BREEDS.reduce((s, b) => s + b.weight, 0);
   const pets = owners.map((clientId, i) => {
     let roll = rng.next() * totalWeight;
@@ -108,7 +141,10 @@ async function seedClinic(opts: { tx: { tenantId: string; manager: EntityManager
       sex: rng.pick(['male', 'female'] as const),
       neutered: rng.chance(0.6),
       date_of_birth: born.toISOString().slice(0, 10),
-      microchip: kind.species === 'dog' || kind.species === 'cat' ? `9810${String(tenantId.replace(/\D/g, '')).slice(0, 5).padEnd(5, '0')}${String(i).padStart(6, '0')}` : null,
+      microchip:
+        kind.species === 'dog' || kind.species === 'cat'
+          ? `9810${String(tenantId.replace(/\D/g, '')).slice(0, 5).padEnd(5, '0')}${String(i).padStart(6, '0')}`
+          : null,
       colour: rng.pick(COLOURS),
       weight_kg: (kind.kg[0] + rng.next() * (kind.kg[1] - kind.kg[0])).toFixed(2),
       alerts: rng.chance(0.1) ? rng.pick(ALERTS) : null,
@@ -128,18 +164,28 @@ export async function seedDemo(opts: { dataSource: DataSource; log: Logger }): P
   return dataSource.transaction(async (manager) => {
     // Two processes starting at once on an empty database: one seeds, the other waits and skips.
     await manager.query(`select pg_advisory_xact_lock(hashtextextended('vetlane:demo-seed', 0))`);
-    const seeded = await manager.query('select 1 from tenants where slug = $1', [slugify(DEMO_CLINICS[0].name)]);
+    const seeded = await manager.query('select 1 from tenants where slug = $1', [
+      slugify(DEMO_CLINICS[0].name),
+    ]);
     if (seeded.length) return false;
     log.info('Seeding the demo clinics …');
     const rng = random(2025_08_10);
 
     const companyIds = new Map<string, string>();
     for (const c of DEMO_COMPANIES) {
-      const [row] = await manager.query('insert into companies (slug, name) values ($1, $2) returning id', [c.slug, c.name]);
+      const [row] = await manager.query(
+        'insert into companies (slug, name) values ($1, $2) returning id',
+        [c.slug, c.name],
+      );
       companyIds.set(c.slug, row.id);
     }
     const hash = () => passwords.hash(DEMO_PASSWORD);
-    const addUser = async (email: string, name: string, admin = false, locale: 'en' | 'es' | null = null) => {
+    const addUser = async (
+      email: string,
+      name: string,
+      admin = false,
+      locale: 'en' | 'es' | null = null,
+    ) => {
       const [row] = await manager.query(
         'insert into users (email, name, password_hash, is_platform_admin, locale) values ($1, $2, $3, $4, $5) returning id',
         [email, name, await hash(), admin, locale],
@@ -149,7 +195,10 @@ export async function seedDemo(opts: { dataSource: DataSource; log: Logger }): P
     await addUser('admin@vetlane.test', 'Vetlane Admin', true);
     for (const c of DEMO_COMPANIES) {
       const userId = await addUser(`admin@${c.slug}.vetlane.test`, `${c.name} Admin`);
-      await manager.query('insert into company_admins (company_id, user_id) values ($1, $2)', [companyIds.get(c.slug), userId]);
+      await manager.query('insert into company_admins (company_id, user_id) values ($1, $2)', [
+        companyIds.get(c.slug),
+        userId,
+      ]);
     }
 
     for (const clinic of DEMO_CLINICS) {
@@ -164,10 +213,19 @@ export async function seedDemo(opts: { dataSource: DataSource; log: Logger }): P
         const { first, last } = personName(rng, clinic.locale);
         const userId = await addUser(email, `${first} ${last}`);
         loginUsers.set(email, { id: userId, first, last });
-        await manager.query('insert into memberships (tenant_id, user_id, role) values ($1, $2, $3)', [tenant.id, userId, role]);
+        await manager.query(
+          'insert into memberships (tenant_id, user_id, role) values ($1, $2, $3)',
+          [tenant.id, userId, role],
+        );
       }
-      await tenantDb.runFor(tenant.id, (tx) => seedClinic({ tx, clinic, rng, loginUsers }), manager);
-      log.info(`  ${clinic.name}: ${clinic.clients} clients, ${clinic.pets} pets, ${Object.values(clinic.staff).reduce((a, b) => a + b, 0)} staff`);
+      await tenantDb.runFor(
+        tenant.id,
+        (tx) => seedClinic({ tx, clinic, rng, loginUsers }),
+        manager,
+      );
+      log.info(
+        `  ${clinic.name}: ${clinic.clients} clients, ${clinic.pets} pets, ${Object.values(clinic.staff).reduce((a, b) => a + b, 0)} staff`,
+      );
     }
     return true;
   });

@@ -4,14 +4,24 @@ import type { EntityManager } from 'typeorm';
  * One multi-row INSERT per chunk (Citus pushes multi-row VALUES to the shards; an
  * INSERT … SELECT with gen_random_uuid() it cannot). Columns come from the first row.
  */
-export async function insertRows(manager: EntityManager, table: string, rows: Record<string, unknown>[], chunk = 500) {
+export async function insertRows(
+  manager: EntityManager,
+  table: string,
+  rows: Record<string, unknown>[],
+  chunk = 500,
+) {
   if (rows.length === 0) return;
   const columns = Object.keys(rows[0]);
   for (let start = 0; start < rows.length; start += chunk) {
     const slice = rows.slice(start, start + chunk);
     const params: unknown[] = [];
-    const tuples = slice.map((row) => `(${columns.map((c) => `$${params.push(row[c] ?? null)}`).join(', ')})`);
-    await manager.query(`insert into ${table} (${columns.join(', ')}) values ${tuples.join(', ')}`, params);
+    const tuples = slice.map(
+      (row) => `(${columns.map((c) => `$${params.push(row[c] ?? null)}`).join(', ')})`,
+    );
+    await manager.query(
+      `insert into ${table} (${columns.join(', ')}) values ${tuples.join(', ')}`,
+      params,
+    );
   }
 }
 

@@ -12,10 +12,13 @@ import { configureHttpPipeline } from './web/http-pipeline.js';
 /** Builds the Nest application on started infrastructure; main.ts and the tests both use it. */
 export async function createApp(infra: Infrastructure): Promise<NestExpressApplication> {
   const translator = new Translator();
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(infra, translator), {
-    bodyParser: false, // parsed in the pipeline, before CSRF checks read the form
-    bufferLogs: true,
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot(infra, translator),
+    {
+      bodyParser: false, // parsed in the pipeline, before CSRF checks read the form
+      bufferLogs: true,
+    },
+  );
   app.useLogger(app.get(PinoNestLogger));
   configureHttpPipeline(app, {
     config: infra.config,

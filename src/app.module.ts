@@ -30,8 +30,12 @@ export class AppModule {
               const ctx = (req as Request & { vetlaneContext?: RequestContext }).vetlaneContext;
               return { tenant: ctx?.tenant?.slug, user: ctx?.user?.id };
             },
-            autoLogging: { ignore: (req) => req.url === '/health' || (req.url ?? '').startsWith('/assets/') },
-            serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }) },
+            autoLogging: {
+              ignore: (req) => req.url === '/health' || (req.url ?? '').startsWith('/assets/'),
+            },
+            serializers: {
+              req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
+            },
           },
         }),
         TerminusModule,

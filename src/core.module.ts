@@ -22,6 +22,10 @@ export class CoreModule {
       { provide: LOG, useValue: infra.log },
       TenantDb,
     ];
-    return { module: CoreModule, providers, exports: providers.map((p) => ('provide' in p ? p.provide : p)) };
+    return {
+      module: CoreModule,
+      providers,
+      exports: providers.map((p) => ('provide' in p ? p.provide : p)),
+    };
   }
 }

@@ -24,7 +24,8 @@ export interface Infrastructure {
 export async function startInfrastructure(config: AppConfig, log: Logger): Promise<Infrastructure> {
   const closers: (() => Promise<unknown> | unknown)[] = [];
   const close = async () => {
-    for (const stop of closers.reverse()) await Promise.resolve(stop()).catch((err) => log.warn({ err }, 'shutdown step failed'));
+    for (const stop of closers.reverse())
+      await Promise.resolve(stop()).catch((err) => log.warn({ err }, 'shutdown step failed'));
   };
   try {
     let secrets: LocalSecrets | undefined;
@@ -50,7 +51,11 @@ export async function startInfrastructure(config: AppConfig, log: Logger): Promi
       if (ran.length) log.info({ migrations: ran }, 'migrated');
     }
 
-    const dataSource = await createRuntimeDataSource({ url: runtimeUrl, poolSize: config.poolSize, log }).initialize();
+    const dataSource = await createRuntimeDataSource({
+      url: runtimeUrl,
+      poolSize: config.poolSize,
+      log,
+    }).initialize();
     closers.push(() => dataSource.destroy());
 
     const redis = config.redis.url ? connectRedis(config.redis.url) : null;
@@ -59,7 +64,10 @@ export async function startInfrastructure(config: AppConfig, log: Logger): Promi
 
     let s3: S3Settings;
     if (config.storage.mode === 'embedded') {
-      const server = await startEmbeddedS3({ dir: config.storage.dir, bucket: config.storage.bucket });
+      const server = await startEmbeddedS3({
+        dir: config.storage.dir,
+        bucket: config.storage.bucket,
+      });
       closers.push(() => server.stop());
       s3 = server.settings;
     } else {

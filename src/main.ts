@@ -38,6 +38,8 @@ async function main() {
 }
 
 main().catch((err) => {
-  process.stderr.write(`Vetlane could not start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.stderr.write(
+    `Vetlane could not start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
   process.exit(1);
 });

@@ -89,7 +89,10 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   const parsed = envSchema.safeParse(cleaned);
   if (!parsed.success) {
     throw new ConfigError(
-      parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message} (got ${JSON.stringify(cleaned[String(i.path[0])] ?? null)})`),
+      parsed.error.issues.map(
+        (i) =>
+          `${i.path.join('.')}: ${i.message} (got ${JSON.stringify(cleaned[String(i.path[0])] ?? null)})`,
+      ),
     );
   }
   const e = parsed.data;
@@ -98,7 +101,10 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
 
   let database: DatabaseConfig;
   if (e.DATABASE_URL) {
-    if (!e.DATABASE_DIRECT_URL) problems.push('DATABASE_DIRECT_URL: required when DATABASE_URL is set (migrations bypass pgBouncer)');
+    if (!e.DATABASE_DIRECT_URL)
+      problems.push(
+        'DATABASE_DIRECT_URL: required when DATABASE_URL is set (migrations bypass pgBouncer)',
+      );
     database = { mode: 'external', url: e.DATABASE_URL, directUrl: e.DATABASE_DIRECT_URL ?? '' };
   } else {
     database = { mode: 'embedded', dir: resolve(dataDir, 'pg'), port: e.EMBEDDED_PG_PORT };
@@ -122,7 +128,8 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     storage = { mode: 'embedded', dir: resolve(dataDir, 's3'), bucket: e.S3_BUCKET ?? 'vetlane' };
   }
 
-  if (e.NODE_ENV === 'production' && !e.SESSION_SECRET) problems.push('SESSION_SECRET: required in production');
+  if (e.NODE_ENV === 'production' && !e.SESSION_SECRET)
+    problems.push('SESSION_SECRET: required in production');
   if (problems.length) throw new ConfigError(problems);
 
   return {

@@ -41,10 +41,14 @@ export async function bootstrapDatabase(opts: BootstrapOptions): Promise<void> {
     await ensureRole(client, RUNTIME_ROLE, opts.runtimePassword);
     // A runaway query must not hold a pooled server connection for ever.
     await client.query(`alter role ${RUNTIME_ROLE} set statement_timeout = '15s'`);
-    await client.query(`alter role ${RUNTIME_ROLE} set idle_in_transaction_session_timeout = '30s'`);
+    await client.query(
+      `alter role ${RUNTIME_ROLE} set idle_in_transaction_session_timeout = '30s'`,
+    );
     const db = await client.query('select 1 from pg_database where datname = $1', [opts.database]);
     if (db.rowCount === 0) {
-      await client.query(`create database ${client.escapeIdentifier(opts.database)} owner ${OWNER_ROLE}`);
+      await client.query(
+        `create database ${client.escapeIdentifier(opts.database)} owner ${OWNER_ROLE}`,
+      );
     }
   } finally {
     await client.end();

@@ -30,7 +30,7 @@ export class TenantDb {
   constructor(@Inject(RUNTIME_DATA_SOURCE) private readonly dataSource: DataSource) {}
 
   /** Runs `work` for the request's tenant; throws when there is none. */
-  run<T>(work: (tx: TenantTx) => Promise<T>): Promise<T> {
+  async run<T>(work: (tx: TenantTx) => Promise<T>): Promise<T> {
     return this.runFor(currentTenant().id, work);
   }
 
@@ -38,14 +38,20 @@ export class TenantDb {
    * Runs `work` for an explicit tenant: seeds, jobs, and tests. With `within`, the work
    * joins that open transaction (the setting then holds until the next runFor or COMMIT).
    */
-  async runFor<T>(tenantId: string, work: (tx: TenantTx) => Promise<T>, within?: EntityManager): Promise<T> {
-    if (typeof tenantId !== 'string' || !UUID.test(tenantId)) throw new InvalidTenantIdError(tenantId);
+  async runFor<T>(
+    tenantId: string,
+    work: (tx: TenantTx) => Promise<T>,
+    within?: EntityManager,
+  ): Promise<T> {
+    if (typeof tenantId !== 'string' || !UUID.test(tenantId))
+      throw new InvalidTenantIdError(tenantId);
     const scoped = async (manager: EntityManager) => {
       await manager.query('select set_tenant($1)', [tenantId]);
       return work({ tenantId, manager });
     };
     if (within) {
-      if (!within.queryRunner?.isTransactionActive) throw new Error('runFor(within) needs an open transaction');
+      if (!within.queryRunner?.isTransactionActive)
+        throw new Error('runFor(within) needs an open transaction');
       return scoped(within);
     }
     return this.dataSource.transaction(scoped);

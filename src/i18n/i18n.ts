@@ -16,7 +16,9 @@ function loadResources(): Record<string, { translation: Record<string, unknown> 
   for (const locale of LOCALES) {
     const dir = join(LOCALES_DIR, locale);
     const translation: Record<string, unknown> = {};
-    for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+    for (const file of readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .sort()) {
       Object.assign(translation, JSON.parse(readFileSync(join(dir, file), 'utf8')));
     }
     resources[locale] = { translation };
@@ -48,7 +50,12 @@ export class Translator {
     return this.i18n.exists(key, { lng: locale, fallbackLng: false });
   }
 
-  formatDate(locale: Locale, date: Date, timeZone: string, style: 'short' | 'medium' | 'long' | 'full' = 'medium') {
+  formatDate(
+    locale: Locale,
+    date: Date,
+    timeZone: string,
+    style: 'short' | 'medium' | 'long' | 'full' = 'medium',
+  ) {
     return new Intl.DateTimeFormat(locale, { dateStyle: style, timeZone }).format(date);
   }
 
@@ -57,7 +64,11 @@ export class Translator {
   }
 
   formatDateTime(locale: Locale, date: Date, timeZone: string) {
-    return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(date);
+    return new Intl.DateTimeFormat(locale, {
+      dateStyle: 'medium',
+      timeStyle: 'short',
+      timeZone,
+    }).format(date);
   }
 
   formatNumber(locale: Locale, value: number, maximumFractionDigits = 2) {
@@ -66,7 +77,11 @@ export class Translator {
 }
 
 /** The request's language: the user's choice, else the clinic's, else the browser's. */
-export function chooseLocale(opts: { user?: string | null; clinic?: string | null; acceptLanguage?: string }): Locale {
+export function chooseLocale(opts: {
+  user?: string | null;
+  clinic?: string | null;
+  acceptLanguage?: string;
+}): Locale {
   if (isLocale(opts.user)) return opts.user;
   if (isLocale(opts.clinic)) return opts.clinic;
   const preferred = (opts.acceptLanguage ?? '')

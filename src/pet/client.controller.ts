@@ -14,7 +14,10 @@ export class ClientController {
   @Render('pet/clients')
   async list(@Query('page') pageParam?: string) {
     const page = Math.max(1, Number.parseInt(pageParam ?? '1', 10) || 1);
-    const [clients, counts] = await Promise.all([this.clients.list({ page, pageSize: PAGE_SIZE }), this.clients.counts()]);
+    const [clients, counts] = await Promise.all([
+      this.clients.list({ page, pageSize: PAGE_SIZE }),
+      this.clients.counts(),
+    ]);
     const pages = Math.max(1, Math.ceil(counts.clients / PAGE_SIZE));
     return {
       clients,

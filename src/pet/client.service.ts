@@ -14,7 +14,14 @@ export interface ClientListItem {
 export interface ClientDetail extends ClientListItem {
   address: string | null;
   notes: string | null;
-  pets: { id: string; name: string; species: string; breed: string | null; sex: string; dateOfBirth: string | null }[];
+  pets: {
+    id: string;
+    name: string;
+    species: string;
+    breed: string | null;
+    sex: string;
+    dateOfBirth: string | null;
+  }[];
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

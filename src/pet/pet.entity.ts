@@ -1,6 +1,17 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 
-export const SPECIES = ['dog', 'cat', 'rabbit', 'bird', 'ferret', 'guinea_pig', 'hamster', 'reptile', 'horse', 'other'] as const;
+export const SPECIES = [
+  'dog',
+  'cat',
+  'rabbit',
+  'bird',
+  'ferret',
+  'guinea_pig',
+  'hamster',
+  'reptile',
+  'horse',
+  'other',
+] as const;
 export type Species = (typeof SPECIES)[number];
 
 @Entity('pets')

@@ -20,11 +20,15 @@ function safeNext(next: string | undefined): string {
 }
 
 function regenerate(req: Request): Promise<void> {
-  return new Promise((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
+  return new Promise((resolve, reject) =>
+    req.session.regenerate((err) => (err ? reject(err) : resolve())),
+  );
 }
 
 function save(req: Request): Promise<void> {
-  return new Promise((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
+  return new Promise((resolve, reject) =>
+    req.session.save((err) => (err ? reject(err) : resolve())),
+  );
 }
 
 @Controller()
@@ -42,7 +46,11 @@ export class AuthController {
     const next = safeNext((body as { next?: string })?.next);
     try {
       const form = parseInput(SignInForm, body);
-      const user = await this.auth.signIn({ email: form.email, password: form.password, ip: req.ip ?? 'unknown' });
+      const user = await this.auth.signIn({
+        email: form.email,
+        password: form.password,
+        ip: req.ip ?? 'unknown',
+      });
       // A new session id at sign-in: a session fixed before login is worth nothing after it.
       await regenerate(req);
       req.session.user = user;
@@ -50,7 +58,8 @@ export class AuthController {
       res.redirect(303, next);
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
-      if (err instanceof LoginThrottled) res.setHeader('Retry-After', String(Math.ceil(err.retryAfterSeconds)));
+      if (err instanceof LoginThrottled)
+        res.setHeader('Retry-After', String(Math.ceil(err.retryAfterSeconds)));
       const code = err.code === 'validation_failed' ? 'login_failed' : err.code;
       res.status(err.status === 400 ? 401 : err.status).render('staff/login', {
         next,
@@ -70,7 +79,11 @@ export class AuthController {
 
   /** The user's own language choice, overriding the clinic's; empty clears it. */
   @Post('account/locale')
-  async setLocale(@Req() req: Request, @Res() res: Response, @Body() body: { locale?: string; next?: string }) {
+  async setLocale(
+    @Req() req: Request,
+    @Res() res: Response,
+    @Body() body: { locale?: string; next?: string },
+  ) {
     const user = RequestContexts.current()?.user;
     if (!user) return res.redirect(303, '/login');
     const locale = isLocale(body?.locale) ? body.locale : null;

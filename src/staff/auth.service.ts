@@ -38,7 +38,13 @@ export class AuthService {
     }
     await this.throttle.succeeded(email);
     await this.db.query('update users set last_login_at = now() where id = $1', [user.id]);
-    return { id: user.id, email: user.email, name: user.name, locale: user.locale, isPlatformAdmin: user.is_platform_admin };
+    return {
+      id: user.id,
+      email: user.email,
+      name: user.name,
+      locale: user.locale,
+      isPlatformAdmin: user.is_platform_admin,
+    };
   }
 
   async setLocale(userId: string, locale: 'en' | 'es' | null): Promise<void> {

@@ -1,5 +1,10 @@
 import type { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import {
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+  type RateLimiterAbstract,
+} from 'rate-limiter-flexible';
 import { LoginThrottled } from './auth.errors.js';
 
 interface Limits {
@@ -20,7 +25,12 @@ export class LoginThrottle {
     const duration = limits.blockMinutes * 60;
     const make = (prefix: string, points: number) =>
       redis
-        ? new RateLimiterRedis({ storeClient: redis, keyPrefix: `${keyPrefix}${prefix}`, points, duration })
+        ? new RateLimiterRedis({
+            storeClient: redis,
+            keyPrefix: `${keyPrefix}${prefix}`,
+            points,
+            duration,
+          })
         : new RateLimiterMemory({ keyPrefix: prefix, points, duration });
     this.perAccount = make('login-fail-account', limits.maxFailuresPerAccount);
     this.perIp = make('login-ip', limits.maxAttemptsPerIp);
@@ -29,7 +39,8 @@ export class LoginThrottle {
   /** Counts an attempt from this IP and refuses it when the IP or the account is over its limit. */
   async beforeAttempt(email: string, ip: string): Promise<void> {
     const account = await this.perAccount.get(email.toLowerCase());
-    if (account && account.remainingPoints <= 0) throw new LoginThrottled(account.msBeforeNext / 1000);
+    if (account && account.remainingPoints <= 0)
+      throw new LoginThrottled(account.msBeforeNext / 1000);
     try {
       await this.perIp.consume(ip);
     } catch (res) {

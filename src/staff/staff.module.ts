@@ -16,7 +16,8 @@ import { StaffService } from './staff.service.js';
     {
       provide: LoginThrottle,
       inject: [CacheService, APP_CONFIG],
-      useFactory: (cache: CacheService, config: AppConfig) => new LoginThrottle(cache.redis, cache.key('throttle', ''), config.loginThrottle),
+      useFactory: (cache: CacheService, config: AppConfig) =>
+        new LoginThrottle(cache.redis, cache.key('throttle', ''), config.loginThrottle),
     },
   ],
   controllers: [AuthController],

@@ -58,7 +58,13 @@ export class ObjectStorage {
 
   async put(key: string, body: Buffer | Readable, contentType: string, contentLength?: number) {
     await this.client.send(
-      new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType, ContentLength: contentLength }),
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        Body: body,
+        ContentType: contentType,
+        ContentLength: contentLength,
+      }),
     );
   }
 

@@ -48,7 +48,8 @@ export class AccessService {
     const row = rows[0];
     if (!row) return null;
     const role: ClinicRole | null =
-      row.membership_role ?? (row.is_company_admin ? 'company_admin' : user.isPlatformAdmin ? 'platform_admin' : null);
+      row.membership_role ??
+      (row.is_company_admin ? 'company_admin' : user.isPlatformAdmin ? 'platform_admin' : null);
     if (!role) return null;
     return {
       id: row.id,

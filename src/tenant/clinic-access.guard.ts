@@ -12,7 +12,13 @@ const ROLES_KEY = 'vetlane:clinic-roles';
 export const ClinicRoles = (...roles: ClinicRole[]) => SetMetadata(ROLES_KEY, roles);
 
 /** Staff who work in the clinic: everyone but the platform admin, who sees no clinical content. */
-export const CLINIC_STAFF: ClinicRole[] = ['manager', 'vet', 'nurse', 'front_desk', 'company_admin'];
+export const CLINIC_STAFF: ClinicRole[] = [
+  'manager',
+  'vet',
+  'nurse',
+  'front_desk',
+  'company_admin',
+];
 
 /**
  * Resolves `/c/:clinicSlug/…` to a tenant the user may enter and puts it in the request
@@ -39,7 +45,12 @@ export class ClinicAccessGuard implements CanActivate {
     ]);
     if (allowed && !allowed.includes(tenant.role)) throw new NotFoundError('page');
     ctx.tenant = tenant;
-    res.locals.clinic = { slug: tenant.slug, name: tenant.name, role: tenant.role, timeZone: tenant.timeZone };
+    res.locals.clinic = {
+      slug: tenant.slug,
+      name: tenant.name,
+      role: tenant.role,
+      timeZone: tenant.timeZone,
+    };
     res.locals.locale = chooseLocale({
       user: ctx.user.locale,
       clinic: tenant.locale,

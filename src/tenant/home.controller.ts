@@ -12,7 +12,10 @@ export class HomeController {
   async home(@Res() res: Response) {
     const user = RequestContexts.current()?.user;
     if (!user) return res.redirect('/login');
-    const [clinics, companies] = await Promise.all([this.access.clinicsFor(user.id), this.access.companiesFor(user.id)]);
+    const [clinics, companies] = await Promise.all([
+      this.access.clinicsFor(user.id),
+      this.access.companiesFor(user.id),
+    ]);
     // A company admin's clinics are reached through the company, so they don't count as homes.
     const ownClinics = clinics.filter((c) => c.role !== 'company_admin');
     const homes = ownClinics.length + companies.length + (user.isPlatformAdmin ? 1 : 0);
@@ -21,6 +24,11 @@ export class HomeController {
       if (companies.length === 1) return res.redirect(`/companies/${companies[0].slug}`);
       return res.redirect(`/c/${ownClinics[0].slug}`);
     }
-    res.render('tenant/choose', { clinics, companies, isPlatformAdmin: user.isPlatformAdmin, empty: homes === 0 });
+    res.render('tenant/choose', {
+      clinics,
+      companies,
+      isPlatformAdmin: user.isPlatformAdmin,
+      empty: homes === 0,
+    });
   }
 }

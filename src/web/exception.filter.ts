@@ -13,16 +13,33 @@ interface ErrorBody {
 
 function describe(exception: unknown): ErrorBody {
   if (exception instanceof ValidationFailed) {
-    return { status: 400, code: exception.code, message: exception.message, fields: exception.fields };
+    return {
+      status: 400,
+      code: exception.code,
+      message: exception.message,
+      fields: exception.fields,
+    };
   }
-  if (exception instanceof AppError) return { status: exception.status, code: exception.code, message: exception.message };
+  if (exception instanceof AppError)
+    return { status: exception.status, code: exception.code, message: exception.message };
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
-    const code = status === 404 ? 'not_found' : status === 403 ? 'forbidden' : status === 413 ? 'payload_too_large' : status < 500 ? 'bad_request' : 'internal_error';
+    const code =
+      status === 404
+        ? 'not_found'
+        : status === 403
+          ? 'forbidden'
+          : status === 413
+            ? 'payload_too_large'
+            : status < 500
+              ? 'bad_request'
+              : 'internal_error';
     return { status, code, message: status >= 500 ? 'Something went wrong' : exception.message };
   }
   return { status: 500, code: 'internal_error', message: 'Something went wrong' };
 }
+
+const HEALTH_PATHS = new Set(['/health', '/ready']);
 
 export function wantsJson(req: Request): boolean {
   return req.path.startsWith('/api/') || (!req.accepts('html') && Boolean(req.accepts('json')));
@@ -41,8 +58,14 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const req = host.switchToHttp().getRequest<Request>();
     const res = host.switchToHttp().getResponse<Response>();
     const body = describe(exception);
-    if (body.status >= 500) this.log.error({ err: exception, reqId: req.id, path: req.path }, 'unhandled error');
+    if (body.status >= 500)
+      this.log.error({ err: exception, reqId: req.id, path: req.path }, 'unhandled error');
     if (res.headersSent) return;
+    // Readiness keeps terminus' body ({ status, info, error, details }) for probes and people alike.
+    if (HEALTH_PATHS.has(req.path) && exception instanceof HttpException) {
+      res.status(exception.getStatus()).json(exception.getResponse());
+      return;
+    }
     if (wantsJson(req)) {
       const { status, ...error } = body;
       res.status(status).json({ error });
@@ -57,10 +80,21 @@ export class AllExceptionsFilter implements ExceptionFilter {
 }
 
 export function renderErrorPage(res: Response, status: number, code: string) {
-  const kind = status === 404 ? 'not_found' : status === 403 ? 'forbidden' : status === 429 ? 'throttled' : status >= 500 ? 'server' : 'bad_request';
-  res.status(status).render('errors/error', { status, code, kind, layout: 'layouts/main' }, (err, html) => {
-    // A broken template must not hide the original error behind a second one.
-    if (err) res.status(status).type('text/plain').send(`${status} ${code}`);
-    else res.send(html);
-  });
+  const kind =
+    status === 404
+      ? 'not_found'
+      : status === 403
+        ? 'forbidden'
+        : status === 429
+          ? 'throttled'
+          : status >= 500
+            ? 'server'
+            : 'bad_request';
+  res
+    .status(status)
+    .render('errors/error', { status, code, kind, layout: 'layouts/main' }, (err, html) => {
+      // A broken template must not hide the original error behind a second one.
+      if (err) res.status(status).type('text/plain').send(`${status} ${code}`);
+      else res.send(html);
+    });
 }

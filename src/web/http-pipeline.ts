@@ -58,7 +58,11 @@ export function configureHttpPipeline(app: NestExpressApplication, deps: Pipelin
       saveUninitialized: false,
       rolling: true,
       store: cache.redis
-        ? new RedisStore({ client: cache.redis, prefix: cache.key('sess', ''), ttl: config.session.ttlHours * 3600 })
+        ? new RedisStore({
+            client: cache.redis,
+            prefix: cache.key('sess', ''),
+            ttl: config.session.ttlHours * 3600,
+          })
         : undefined,
       cookie: {
         httpOnly: true,
@@ -77,7 +81,10 @@ export function configureHttpPipeline(app: NestExpressApplication, deps: Pipelin
     res.setHeader('x-request-id', requestId);
     const user = req.session.user;
     res.locals.user = user;
-    res.locals.locale = chooseLocale({ user: user?.locale, acceptLanguage: req.headers['accept-language'] });
+    res.locals.locale = chooseLocale({
+      user: user?.locale,
+      acceptLanguage: req.headers['accept-language'],
+    });
     res.locals.path = req.originalUrl;
     const ctx = { requestId, user };
     (req as Request & { vetlaneContext?: typeof ctx }).vetlaneContext = ctx;
@@ -85,9 +92,12 @@ export function configureHttpPipeline(app: NestExpressApplication, deps: Pipelin
   });
 
   const csrf = csrfSync({
-    getTokenFromRequest: (req) => (req.body as { _csrf?: string } | undefined)?._csrf ?? (req.headers['x-csrf-token'] as string | undefined),
+    getTokenFromRequest: (req) =>
+      (req.body as { _csrf?: string } | undefined)?._csrf ??
+      (req.headers['x-csrf-token'] as string | undefined),
     // The JSON API authenticates with Bearer tokens, which a browser never attaches on its own.
-    skipCsrfProtection: (req) => req.path.startsWith('/api/') && !req.headers.cookie?.includes(SESSION_COOKIE),
+    skipCsrfProtection: (req) =>
+      req.path.startsWith('/api/') && !req.headers.cookie?.includes(SESSION_COOKIE),
   });
   app.use((req: Request, res: Response, next: NextFunction) => {
     csrf.csrfSynchronisedProtection(req, res, (err?: unknown) => {
@@ -95,7 +105,10 @@ export function configureHttpPipeline(app: NestExpressApplication, deps: Pipelin
         if (!wantsJson(req)) res.locals.csrfToken = csrf.generateToken(req);
         return next();
       }
-      if (wantsJson(req)) return res.status(403).json({ error: { code: 'csrf_invalid', message: 'Missing or invalid CSRF token' } });
+      if (wantsJson(req))
+        return res
+          .status(403)
+          .json({ error: { code: 'csrf_invalid', message: 'Missing or invalid CSRF token' } });
       renderErrorPage(res, 403, 'csrf_invalid');
     });
   });
@@ -106,7 +119,12 @@ export function configureHttpPipeline(app: NestExpressApplication, deps: Pipelin
     if (!user || req.method !== 'GET' || wantsJson(req)) return next();
     Promise.all([deps.access.clinicsFor(user.id), deps.access.companiesFor(user.id)])
       .then(([clinics, companies]) => {
-        res.locals.nav = { clinics, companies, isPlatformAdmin: user.isPlatformAdmin, multi: clinics.length + companies.length > 1 };
+        res.locals.nav = {
+          clinics,
+          companies,
+          isPlatformAdmin: user.isPlatformAdmin,
+          multi: clinics.length + companies.length > 1,
+        };
         next();
       })
       .catch(next);

@@ -44,8 +44,11 @@ export function setUpViewEngine(translator: Translator) {
   });
   hbs.registerHelper('formatDate', function (value: unknown, options: HelperOptions) {
     const date = toDate(value);
-    const style = (options.hash.style as 'short' | 'medium' | 'long' | 'full' | undefined) ?? 'medium';
-    return date ? translator.formatDate(rootLocale(options), date, rootTimeZone(options), style) : '';
+    const style =
+      (options.hash.style as 'short' | 'medium' | 'long' | 'full' | undefined) ?? 'medium';
+    return date
+      ? translator.formatDate(rootLocale(options), date, rootTimeZone(options), style)
+      : '';
   });
   hbs.registerHelper('formatTime', function (value: unknown, options: HelperOptions) {
     const date = toDate(value);

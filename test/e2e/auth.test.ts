@@ -15,7 +15,10 @@ describe('signing in at the front desk', () => {
     expect(page.status).toBe(200);
     const before = web.cookie('vetlane.sid');
     expect(before).toBeDefined();
-    const res = await web.post('/login', { email: 'frontdesk@clinica-veterinaria-centro.vetlane.test', password: 'vetlane-demo' });
+    const res = await web.post('/login', {
+      email: 'frontdesk@clinica-veterinaria-centro.vetlane.test',
+      password: 'vetlane-demo',
+    });
     expect(res.status).toBe(303);
     expect(web.cookie('vetlane.sid')).toBeDefined();
     expect(web.cookie('vetlane.sid')).not.toBe(before);
@@ -31,7 +34,10 @@ describe('signing in at the front desk', () => {
   it('refuses a wrong password with a message and no session', async () => {
     const web = new WebClient(t.url);
     await web.get('/login');
-    const res = await web.post('/login', { email: 'vet@pet-spa-deluxe.vetlane.test', password: 'not-the-password' });
+    const res = await web.post('/login', {
+      email: 'vet@pet-spa-deluxe.vetlane.test',
+      password: 'not-the-password',
+    });
     expect(res.status).toBe(401);
     expect(res.text).toContain('The email or password is not right.');
     expect((await web.get('/c/pet-spa-deluxe')).status).toBe(303);
@@ -40,9 +46,17 @@ describe('signing in at the front desk', () => {
   it('rejects a sign-in without its CSRF token', async () => {
     const web = new WebClient(t.url);
     await web.get('/login');
-    const res = await web.post('/login', { email: 'vet@pet-spa-deluxe.vetlane.test', password: 'vetlane-demo' }, { csrf: null });
+    const res = await web.post(
+      '/login',
+      { email: 'vet@pet-spa-deluxe.vetlane.test', password: 'vetlane-demo' },
+      { csrf: null },
+    );
     expect(res.status).toBe(403);
-    const forged = await web.post('/login', { email: 'vet@pet-spa-deluxe.vetlane.test', password: 'vetlane-demo' }, { csrf: 'forged-token' });
+    const forged = await web.post(
+      '/login',
+      { email: 'vet@pet-spa-deluxe.vetlane.test', password: 'vetlane-demo' },
+      { csrf: 'forged-token' },
+    );
     expect(forged.status).toBe(403);
     expect((await web.get('/')).location).toBe('/login');
   });
@@ -52,7 +66,8 @@ describe('signing in at the front desk', () => {
     await web.get('/login');
     const email = 'manager@vetgroom-central.vetlane.test';
     const statuses: number[] = [];
-    for (let i = 0; i < 6; i++) statuses.push((await web.post('/login', { email, password: `wrong-${i}` })).status);
+    for (let i = 0; i < 6; i++)
+      statuses.push((await web.post('/login', { email, password: `wrong-${i}` })).status);
     expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
     expect(statuses[5]).toBe(429);
     // Even the right password is refused while the account is blocked.

@@ -12,9 +12,13 @@ export class WebClient {
     return this.cookies.get(name);
   }
 
-  async request(path: string, init: RequestInit = {}): Promise<{ status: number; headers: Headers; text: string; location: string | null }> {
+  async request(
+    path: string,
+    init: RequestInit = {},
+  ): Promise<{ status: number; headers: Headers; text: string; location: string | null }> {
     const headers = new Headers(init.headers);
-    if (this.cookies.size) headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
+    if (this.cookies.size)
+      headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
     if (!headers.has('accept')) headers.set('accept', 'text/html');
     const res = await fetch(this.baseUrl + path, { ...init, headers, redirect: 'manual' });
     for (const line of res.headers.getSetCookie()) {
@@ -28,7 +32,12 @@ export class WebClient {
     const text = await res.text();
     const token = /name="_csrf" value="([^"]+)"/.exec(text)?.[1];
     if (token) this.csrf = token;
-    return { status: res.status, headers: res.headers, text, location: res.headers.get('location') };
+    return {
+      status: res.status,
+      headers: res.headers,
+      text,
+      location: res.headers.get('location'),
+    };
   }
 
   get(path: string, headers: Record<string, string> = {}) {
@@ -40,7 +49,11 @@ export class WebClient {
     const body = new URLSearchParams(fields);
     const csrf = opts.csrf === undefined ? this.csrf : opts.csrf;
     if (csrf) body.set('_csrf', csrf);
-    return this.request(path, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    return this.request(path, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
   }
 
   async signIn(email: string, password = 'vetlane-demo') {

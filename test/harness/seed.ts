@@ -8,7 +8,11 @@ export async function seedDemoForTests() {
   const config = loadConfig(process.env);
   if (config.database.mode !== 'external') throw new Error('tests run in services mode');
   const log = createLogger('warn');
-  const ds = await createRuntimeDataSource({ url: config.database.url, poolSize: 2, log }).initialize();
+  const ds = await createRuntimeDataSource({
+    url: config.database.url,
+    poolSize: 2,
+    log,
+  }).initialize();
   try {
     await seedDemo({ dataSource: ds, log });
   } finally {

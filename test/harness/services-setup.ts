@@ -29,7 +29,11 @@ export async function setUpServices() {
 
   let runtimeUrl = process.env.DATABASE_URL;
   if (!runtimeUrl) {
-    const bouncer = await startPgBouncer({ pgHost: admin.hostname, pgPort: Number(admin.port || 5432), users: [RUNTIME_ROLE, OWNER_ROLE] });
+    const bouncer = await startPgBouncer({
+      pgHost: admin.hostname,
+      pgPort: Number(admin.port || 5432),
+      users: [RUNTIME_ROLE, OWNER_ROLE],
+    });
     teardown.push(() => bouncer.stop());
     runtimeUrl = `postgres://${RUNTIME_ROLE}@127.0.0.1:${bouncer.port}/${database}`;
   }
@@ -60,6 +64,11 @@ export async function setUpServices() {
   });
   await seedDemoForTests();
   // Sanity: the runtime role must be subject to RLS, or every isolation test is moot.
-  const role = await adminQuery(adminUrl, 'select rolsuper, rolbypassrls from pg_roles where rolname = $1', [RUNTIME_ROLE]);
-  if (role.rows[0]?.rolsuper || role.rows[0]?.rolbypassrls) throw new Error(`${RUNTIME_ROLE} must not bypass RLS`);
+  const role = await adminQuery(
+    adminUrl,
+    'select rolsuper, rolbypassrls from pg_roles where rolname = $1',
+    [RUNTIME_ROLE],
+  );
+  if (role.rows[0]?.rolsuper || role.rows[0]?.rolbypassrls)
+    throw new Error(`${RUNTIME_ROLE} must not bypass RLS`);
 }

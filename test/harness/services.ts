@@ -27,7 +27,8 @@ export async function waitForPort(port: number, timeoutMs = 10_000): Promise<voi
       socket.once('error', () => resolve(false));
     });
     if (ok) return;
-    if (Date.now() > deadline) throw new Error(`Nothing listens on port ${port} after ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`Nothing listens on port ${port} after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -41,12 +42,19 @@ export interface PgBouncer {
  * The Debian pgbouncer binary in transaction pooling mode on a free port, in front of the
  * local PostgreSQL (STACK-NOTES.md). pgBouncer refuses to run as root: run it as postgres.
  */
-export async function startPgBouncer(opts: { pgHost: string; pgPort: number; users: string[] }): Promise<PgBouncer> {
+export async function startPgBouncer(opts: {
+  pgHost: string;
+  pgPort: number;
+  users: string[];
+  poolSize?: number;
+}): Promise<PgBouncer> {
   const dir = mkdtempSync(join(tmpdir(), 'vetlane-pgbouncer-'));
   chmodSync(dir, 0o777);
   const port = await freePort();
   const ini = join(dir, 'pgbouncer.ini');
-  writeFileSync(join(dir, 'userlist.txt'), opts.users.map((u) => `"${u}" ""`).join('\n') + '\n', { mode: 0o644 });
+  writeFileSync(join(dir, 'userlist.txt'), opts.users.map((u) => `"${u}" ""`).join('\n') + '\n', {
+    mode: 0o644,
+  });
   writeFileSync(
     ini,
     [
@@ -60,7 +68,7 @@ export async function startPgBouncer(opts: { pgHost: string; pgPort: number; use
       `auth_file = ${join(dir, 'userlist.txt')}`,
       'pool_mode = transaction',
       'max_client_conn = 1000',
-      'default_pool_size = 20',
+      `default_pool_size = ${opts.poolSize ?? 20}`,
       'ignore_startup_parameters = extra_float_digits,options',
       'server_reset_query =',
       `logfile = ${join(dir, 'pgbouncer.log')}`,
@@ -105,6 +113,23 @@ export async function adminQuery(adminUrl: string, sql: string, params: unknown[
 
 /** Drops a test database, first ending sessions that still use it (pgBouncer's server connections). */
 export async function dropDatabase(adminUrl: string, database: string) {
-  await adminQuery(adminUrl, 'select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [database]);
+  await adminQuery(
+    adminUrl,
+    'select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
+    [database],
+  );
   await adminQuery(adminUrl, `drop database if exists "${database}"`);
+}
+
+/** A superuser connection to this run's database: sees every tenant (RLS does not apply). */
+export function superuserUrl(): string {
+  const admin = new URL(process.env.PG_ADMIN_URL!);
+  admin.pathname = new URL(process.env.DATABASE_DIRECT_URL!).pathname;
+  return admin.toString();
+}
+
+export async function tenantIdOf(slug: string): Promise<string> {
+  const res = await adminQuery(superuserUrl(), 'select id from tenants where slug = $1', [slug]);
+  if (!res.rows[0]) throw new Error(`no tenant ${slug}`);
+  return res.rows[0].id;
 }
