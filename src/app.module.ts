@@ -3,6 +3,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import type { Request } from 'express';
 import { LoggerModule } from 'nestjs-pino';
 import { AdminModule } from './admin/admin.module.js';
+import { AuditModule } from './audit/audit.module.js';
 import { AppointmentModule } from './appointment/appointment.module.js';
 import { ClinicModule } from './clinic/clinic.module.js';
 import { CompanyModule } from './company/company.module.js';
@@ -39,6 +40,7 @@ export class AppModule {
           },
         }),
         TerminusModule,
+        AuditModule,
         TenantModule,
         StaffModule,
         ClinicModule,

@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { DataSource } from 'typeorm';
+import { AuditService } from '../../src/audit/audit.service.js';
+import { createRuntimeDataSource } from '../../src/database/data-sources.js';
+import { TenantDb } from '../../src/database/tenant-db.js';
+import { createLogger } from '../../src/logger.js';
+import { RequestContexts } from '../../src/tenant/request-context.js';
+import { adminQuery, superuserUrl, tenantIdOf } from '../harness/services.js';
+
+describe('the audit log', () => {
+  let ds: DataSource;
+  let db: TenantDb;
+  const audit = new AuditService();
+  beforeAll(async () => {
+    ds = await createRuntimeDataSource({
+      url: process.env.DATABASE_URL!,
+      poolSize: 2,
+      log: createLogger('silent'),
+    }).initialize();
+    db = new TenantDb(ds);
+  });
+  afterAll(() => ds.destroy());
+
+  it('is partitioned by month with partitions created ahead', async () => {
+    const { rows } = await adminQuery(
+      superuserUrl(),
+      `select c.relname from pg_inherits i join pg_class c on c.oid = i.inhrelid
+        where i.inhparent = 'audit_events'::regclass order by 1`,
+    );
+    const now = new Date();
+    const expected = [0, 1, 2, 3].map((i) => {
+      const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + i, 1));
+      return `audit_events_${d.getUTCFullYear()}_${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+    });
+    expect(rows.map((r) => r.relname)).toEqual(expect.arrayContaining(expected));
+    const [{ created }] = await ds.query('select ensure_audit_partitions(3) as created');
+    expect(created).toBe(0);
+  });
+
+  it('records who changed what, visible only to that tenant, and never through a partition directly', async () => {
+    const centro = await tenantIdOf('clinica-veterinaria-centro');
+    const spa = await tenantIdOf('pet-spa-deluxe');
+    const entityId = crypto.randomUUID();
+    await RequestContexts.run(
+      {
+        requestId: 'req-audit-1',
+        user: {
+          id: crypto.randomUUID(),
+          email: 'vet@x',
+          name: 'Dra. Ana',
+          locale: null,
+          isPlatformAdmin: false,
+        },
+      },
+      () =>
+        db.runFor(centro, (tx) =>
+          audit.record(tx, {
+            action: 'pet.updated',
+            entity: 'pet',
+            entityId,
+            before: { weightKg: 4 },
+            after: { weightKg: 4.4 },
+          }),
+        ),
+    );
+    const mine = await db.runFor(centro, (tx) => audit.history(tx, 'pet', entityId));
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({
+      actorName: 'Dra. Ana',
+      action: 'pet.updated',
+      before: { weightKg: 4 },
+      after: { weightKg: 4.4 },
+    });
+    expect(await db.runFor(spa, (tx) => audit.history(tx, 'pet', entityId))).toEqual([]);
+    const partition = `audit_events_${new Date().toISOString().slice(0, 7).replace('-', '_')}`;
+    await expect(
+      db.runFor(centro, ({ manager }) => manager.query(`select * from ${partition}`)),
+    ).rejects.toMatchObject({ code: '42501' });
+  });
+});
