@@ -31,7 +31,7 @@ async function ensureRole(client: pg.Client, role: string, password: string | un
 
 /**
  * Creates the two roles and the database, idempotently. Needs a superuser; production
- * installs do the same once by hand (see docker/postgres-init.sql).
+ * installs do the same once by hand (see docker/postgres-init.sh).
  */
 export async function bootstrapDatabase(opts: BootstrapOptions): Promise<void> {
   const client = new pg.Client({ connectionString: opts.adminUrl });

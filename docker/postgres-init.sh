@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Runs once, when the postgres volume is empty (/docker-entrypoint-initdb.d); the same as
+# bootstrapDatabase() in src/database/roles.ts. Neither role is superuser or BYPASSRLS:
+# superusers bypass row level security even on FORCEd tables.
+# May be sourced by the entrypoint rather than executed, so: no `exit`, no `set -u`.
+set -e
+psql -v ON_ERROR_STOP=1 --no-psqlrc --username "$POSTGRES_USER" --dbname postgres \
+  -v owner_password="${VETLANE_OWNER_PASSWORD:?}" \
+  -v app_password="${VETLANE_APP_PASSWORD:?}" <<'SQL'
+create role vetlane_owner login nosuperuser nobypassrls nocreaterole password :'owner_password';
+create role vetlane_app login nosuperuser nobypassrls nocreaterole password :'app_password';
+-- A runaway query must not hold a pooled server connection for ever.
+alter role vetlane_app set statement_timeout = '15s';
+alter role vetlane_app set idle_in_transaction_session_timeout = '30s';
+create database vetlane owner vetlane_owner;
+SQL
