@@ -15,6 +15,7 @@ import {
   PET_NAMES,
   SPECIES_BREEDS,
 } from './demo-data.js';
+import { seedSchedule } from './demo-schedule.js';
 import { insertRows, random, type Random, slugify } from './sql.js';
 
 export interface DemoLogin {
@@ -151,6 +152,7 @@ async function seedClinic(opts: {
     };
   });
   await insertRows(manager, 'pets', pets);
+  await seedSchedule({ manager, tenantId, clinic, rng });
 }
 
 /**

@@ -8,6 +8,8 @@ import type { Infrastructure } from './infrastructure.js';
 import { AccessService } from './tenant/access.service.js';
 import { AllExceptionsFilter } from './web/exception.filter.js';
 import { configureHttpPipeline } from './web/http-pipeline.js';
+import { SESSION_MIDDLEWARE } from './web/session.js';
+import { VetlaneIoAdapter } from './appointment/io-adapter.js';
 
 /** Builds the Nest application on started infrastructure; main.ts and the tests both use it. */
 export async function createApp(infra: Infrastructure): Promise<NestExpressApplication> {
@@ -23,10 +25,11 @@ export async function createApp(infra: Infrastructure): Promise<NestExpressAppli
   configureHttpPipeline(app, {
     config: infra.config,
     cache: infra.cache,
-    sessionSecret: infra.sessionSecret,
+    sessionMiddleware: app.get(SESSION_MIDDLEWARE),
     translator,
     access: app.get(AccessService),
   });
+  app.useWebSocketAdapter(new VetlaneIoAdapter(app, infra.cache));
   app.useGlobalFilters(new AllExceptionsFilter(infra.log));
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   return app;

@@ -5,6 +5,7 @@ import { RUNTIME_DATA_SOURCE, TenantDb } from './database/tenant-db.js';
 import { Translator } from './i18n/i18n.js';
 import type { Infrastructure } from './infrastructure.js';
 import { ObjectStorage } from './storage/object-storage.js';
+import { createSessionMiddleware, SESSION_MIDDLEWARE } from './web/session.js';
 
 export const LOG = Symbol('LOG');
 
@@ -20,6 +21,10 @@ export class CoreModule {
       { provide: ObjectStorage, useValue: infra.storage },
       { provide: Translator, useValue: translator },
       { provide: LOG, useValue: infra.log },
+      {
+        provide: SESSION_MIDDLEWARE,
+        useValue: createSessionMiddleware(infra.config, infra.cache, infra.sessionSecret),
+      },
       TenantDb,
     ];
     return {

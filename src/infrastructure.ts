@@ -59,7 +59,7 @@ export async function startInfrastructure(config: AppConfig, log: Logger): Promi
     closers.push(() => dataSource.destroy());
 
     const redis = config.redis.url ? connectRedis(config.redis.url) : null;
-    if (redis) closers.push(() => redis.quit());
+    if (redis) closers.push(() => (redis.status === 'ready' ? redis.quit() : redis.disconnect()));
     const cache = new CacheService(redis, config.redis.prefix);
 
     let s3: S3Settings;

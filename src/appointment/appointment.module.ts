@@ -1,8 +1,24 @@
 import { Module } from '@nestjs/common';
+import { ClinicModule } from '../clinic/clinic.module.js';
+import { AppointmentController } from './appointment.controller.js';
+import { AppointmentEvents } from './appointment.events.js';
+import { AppointmentGateway } from './appointment.gateway.js';
+import { AppointmentService } from './appointment.service.js';
+import { CalendarController } from './calendar.controller.js';
+import { CalendarService } from './calendar.service.js';
+import { PetPicker } from './pet-picker.js';
 
-/**
- * Booking, the calendar and its live gateway (the front-desk issue). The schema's
- * btree_gist extension is already installed for its exclusion constraints.
- */
-@Module({})
+/** Booking, the calendar and its live gateway. */
+@Module({
+  imports: [ClinicModule],
+  providers: [
+    AppointmentService,
+    CalendarService,
+    AppointmentEvents,
+    AppointmentGateway,
+    PetPicker,
+  ],
+  controllers: [CalendarController, AppointmentController],
+  exports: [AppointmentService, CalendarService, AppointmentEvents],
+})
 export class AppointmentModule {}

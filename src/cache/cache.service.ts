@@ -63,5 +63,12 @@ export class CacheService {
 }
 
 export function connectRedis(url: string): Redis {
-  return new Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
+  const redis = new Redis(url, {
+    maxRetriesPerRequest: 2,
+    enableOfflineQueue: true,
+    lazyConnect: false,
+  });
+  // ioredis reconnects by itself; an outage shows on /ready and in the failing requests' logs.
+  redis.on('error', () => undefined);
+  return redis;
 }

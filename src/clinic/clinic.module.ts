@@ -2,7 +2,13 @@ import { Module } from '@nestjs/common';
 import { PetModule } from '../pet/pet.module.js';
 import { StaffModule } from '../staff/staff.module.js';
 import { ClinicController } from './clinic.controller.js';
+import { ClinicSettingsService } from './clinic-settings.service.js';
 
-/** The clinic's own pages: its home today; profile, hours, rooms and types come with scheduling. */
-@Module({ imports: [StaffModule, PetModule], controllers: [ClinicController] })
+/** The clinic's own pages and settings: profile, hours, closures, rooms, appointment types. */
+@Module({
+  imports: [StaffModule, PetModule],
+  providers: [ClinicSettingsService],
+  controllers: [ClinicController],
+  exports: [ClinicSettingsService],
+})
 export class ClinicModule {}

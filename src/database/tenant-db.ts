@@ -57,3 +57,21 @@ export class TenantDb {
     return this.dataSource.transaction(scoped);
   }
 }
+
+/**
+ * Runs an UPDATE/DELETE … RETURNING and gives its rows. (TypeORM's `query` answers such
+ * statements with `[rows, rowCount]` instead of the rows.)
+ */
+export async function returningRows<T = Record<string, unknown>>(
+  manager: EntityManager,
+  sql: string,
+  params: unknown[],
+): Promise<T[]> {
+  const result = await manager.query(sql, params);
+  return Array.isArray(result) &&
+    result.length === 2 &&
+    Array.isArray(result[0]) &&
+    typeof result[1] === 'number'
+    ? result[0]
+    : result;
+}

@@ -10,6 +10,18 @@ export function isLocale(value: unknown): value is Locale {
   return typeof value === 'string' && (LOCALES as readonly string[]).includes(value);
 }
 
+/** Each module's catalog may add to shared sections such as `errors`. */
+function deepMerge(target: Record<string, unknown>, source: Record<string, unknown>) {
+  for (const [key, value] of Object.entries(source)) {
+    const existing = target[key];
+    if (value && typeof value === 'object' && existing && typeof existing === 'object') {
+      deepMerge(existing as Record<string, unknown>, value as Record<string, unknown>);
+    } else {
+      target[key] = value;
+    }
+  }
+}
+
 /** Loads every catalog under src/i18n/locales/<locale>/*.json; each file is a namespace-free part. */
 function loadResources(): Record<string, { translation: Record<string, unknown> }> {
   const resources: Record<string, { translation: Record<string, unknown> }> = {};
@@ -19,7 +31,7 @@ function loadResources(): Record<string, { translation: Record<string, unknown> 
     for (const file of readdirSync(dir)
       .filter((f) => f.endsWith('.json'))
       .sort()) {
-      Object.assign(translation, JSON.parse(readFileSync(join(dir, file), 'utf8')));
+      deepMerge(translation, JSON.parse(readFileSync(join(dir, file), 'utf8')));
     }
     resources[locale] = { translation };
   }

@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import RedisStore from 'connect-redis';
 import { csrfSync } from 'csrf-sync';
-import express, { type NextFunction, type Request, type Response } from 'express';
-import session from 'express-session';
+import express, {
+  type NextFunction,
+  type Request,
+  type RequestHandler,
+  type Response,
+} from 'express';
 import helmet from 'helmet';
 import type { CacheService } from '../cache/cache.service.js';
 import { VIEWS_DIR } from '../common/paths.js';
@@ -13,22 +16,22 @@ import { chooseLocale, type Translator } from '../i18n/i18n.js';
 import type { AccessService } from '../tenant/access.service.js';
 import { RequestContexts } from '../tenant/request-context.js';
 import { renderErrorPage, wantsJson } from './exception.filter.js';
+import { SESSION_COOKIE } from './session.js';
 import { setUpViewEngine } from './view-engine.js';
 
-export const SESSION_COOKIE = 'vetlane.sid';
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
 
 interface PipelineDeps {
   config: AppConfig;
   cache: CacheService;
-  sessionSecret: string;
+  sessionMiddleware: RequestHandler;
   translator: Translator;
   access: AccessService;
 }
 
 /** Express middleware in the order each request meets it, before Nest's routes. */
 export function configureHttpPipeline(app: NestExpressApplication, deps: PipelineDeps) {
-  const { config, cache } = deps;
+  const { config } = deps;
   app.set('trust proxy', config.trustProxy);
   app.use(
     helmet({
@@ -38,6 +41,8 @@ export function configureHttpPipeline(app: NestExpressApplication, deps: Pipelin
           'style-src': ["'self'"],
           'img-src': ["'self'", 'data:', 'blob:'],
           'connect-src': ["'self'"],
+          // Calendar blocks are placed with inline grid styles; style attributes cannot run script.
+          'style-src-attr': ["'unsafe-inline'"],
           'form-action': ["'self'"],
           // Plain-HTTP embedded mode must not be told to upgrade to HTTPS.
           'upgrade-insecure-requests': config.session.cookieSecure ? [] : null,
@@ -50,28 +55,7 @@ export function configureHttpPipeline(app: NestExpressApplication, deps: Pipelin
   app.use(express.urlencoded({ extended: false, limit: '200kb' }));
   app.use(express.json({ limit: '1mb' }));
 
-  app.use(
-    session({
-      name: SESSION_COOKIE,
-      secret: deps.sessionSecret,
-      resave: false,
-      saveUninitialized: false,
-      rolling: true,
-      store: cache.redis
-        ? new RedisStore({
-            client: cache.redis,
-            prefix: cache.key('sess', ''),
-            ttl: config.session.ttlHours * 3600,
-          })
-        : undefined,
-      cookie: {
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: config.session.cookieSecure,
-        maxAge: config.session.ttlHours * 3600 * 1000,
-      },
-    }),
-  );
+  app.use(deps.sessionMiddleware);
 
   // One context per request: request id, user, later the tenant; read by every service and log line.
   app.use((req: Request, res: Response, next: NextFunction) => {

@@ -1,0 +1,182 @@
+import type { EntityManager } from 'typeorm';
+import { ClinicTime } from '../src/clinic/clinic-time.js';
+import type { DemoClinic } from './demo-data.js';
+import { insertRows, type Random } from './sql.js';
+
+const TYPES = {
+  es: [
+    ['Consulta', 20, '#0b6e69'],
+    ['Vacunación', 15, '#2e7d32'],
+    ['Revisión', 15, '#1565c0'],
+    ['Cirugía', 90, '#b3261e'],
+    ['Peluquería', 60, '#8e24aa'],
+  ],
+  en: [
+    ['Consultation', 20, '#0b6e69'],
+    ['Vaccination', 15, '#2e7d32'],
+    ['Check-up', 15, '#1565c0'],
+    ['Surgery', 90, '#b3261e'],
+    ['Grooming', 60, '#8e24aa'],
+  ],
+} as const;
+const ROOMS = {
+  es: ['Consulta 1', 'Consulta 2', 'Quirófano', 'Peluquería'],
+  en: ['Exam 1', 'Exam 2', 'Surgery', 'Grooming'],
+};
+const REASONS = {
+  es: [
+    'Vacuna anual',
+    'Cojea de la pata trasera',
+    'Revisión de puntos',
+    'Vómitos desde ayer',
+    'Control de peso',
+    'Picores en la piel',
+    'Baño y corte',
+  ],
+  en: [
+    'Annual vaccination',
+    'Limping on back leg',
+    'Stitches check',
+    'Vomiting since yesterday',
+    'Weight check',
+    'Itchy skin',
+    'Bath and trim',
+  ],
+};
+
+/** Spanish clinics keep the split day (morning and evening); the others open straight through. */
+function hoursFor(clinic: DemoClinic): { weekday: number; opens: string; closes: string }[] {
+  const weekdays = [1, 2, 3, 4, 5];
+  const day =
+    clinic.locale === 'es'
+      ? [
+          ['09:00', '14:00'],
+          ['16:00', '20:00'],
+        ]
+      : [['08:00', '18:00']];
+  return [
+    ...weekdays.flatMap((weekday) => day.map(([opens, closes]) => ({ weekday, opens, closes }))),
+    { weekday: 6, opens: '09:00', closes: '13:00' },
+  ];
+}
+
+interface StaffRow {
+  id: string;
+  kind: string;
+}
+
+/**
+ * Settings and seed 002's monthly appointment count per clinic, spread over the working
+ * hours of the past three weeks and the coming two, never double-booking anyone.
+ */
+export async function seedSchedule(opts: {
+  manager: EntityManager;
+  tenantId: string;
+  clinic: DemoClinic;
+  rng: Random;
+  now?: Date;
+}) {
+  const { manager, tenantId, clinic, rng } = opts;
+  const zone = clinic.timeZone;
+  const hours = hoursFor(clinic);
+  await insertRows(
+    manager,
+    'opening_hours',
+    hours.map((h) => ({ tenant_id: tenantId, ...h })),
+  );
+  const roomIds = (await manager.query(
+    `insert into rooms (tenant_id, name) select $1, unnest($2::text[]) returning id, name`,
+    [tenantId, ROOMS[clinic.locale]],
+  )) as { id: string; name: string }[];
+  const types = (await manager.query(
+    `insert into appointment_types (tenant_id, name, duration_minutes, colour)
+     select $1, n, d, c from unnest($2::text[], $3::int[], $4::text[]) as t(n, d, c) returning id, name, duration_minutes`,
+    [
+      tenantId,
+      TYPES[clinic.locale].map((t) => t[0]),
+      TYPES[clinic.locale].map((t) => t[1]),
+      TYPES[clinic.locale].map((t) => t[2]),
+    ],
+  )) as { id: string; name: string; duration_minutes: number }[];
+  const staff: StaffRow[] = await manager.query(
+    `select id, kind from staff where tenant_id = $1 and takes_appointments and kind <> 'nurse'`,
+    [tenantId],
+  );
+  const pets: { id: string; client_id: string }[] = await manager.query(
+    `select id, client_id from pets where tenant_id = $1`,
+    [tenantId],
+  );
+  if (!staff.length || !pets.length) return;
+
+  const today = ClinicTime.today(zone, opts.now);
+  const nowMs = (opts.now ?? new Date()).getTime();
+  const busy = new Map<string, [number, number][]>();
+  const rows: Record<string, unknown>[] = [];
+  let attempts = 0;
+  while (rows.length < clinic.appointments && attempts++ < clinic.appointments * 50) {
+    const date = ClinicTime.addDays(today, rng.int(-21, 14));
+    const weekday = ClinicTime.weekday(date, zone);
+    const open = hours.filter((h) => h.weekday === weekday);
+    if (!open.length) continue;
+    const who = rng.pick(staff);
+    const grooming = who.kind === 'groomer';
+    const type = grooming ? types[4] : rng.pick(types.slice(0, rng.chance(0.05) ? 4 : 3));
+    const shift = rng.pick(open);
+    const [oh, om] = shift.opens.split(':').map(Number);
+    const [ch, cm] = shift.closes.split(':').map(Number);
+    const slots = (ch * 60 + cm - (oh * 60 + om) - type.duration_minutes) / 15;
+    if (slots < 0) continue;
+    const startMin = oh * 60 + om + 15 * rng.int(0, Math.floor(slots));
+    const time = `${String(Math.floor(startMin / 60)).padStart(2, '0')}:${String(startMin % 60).padStart(2, '0')}`;
+    const start = ClinicTime.toInstant(date, time, zone).getTime();
+    const end = start + type.duration_minutes * 60_000;
+    const taken = busy.get(who.id) ?? [];
+    if (taken.some(([s, e]) => s < end && start < e)) continue;
+    taken.push([start, end]);
+    busy.set(who.id, taken);
+    const pet = rng.pick(pets);
+    const past = end < nowMs;
+    const roll = rng.next();
+    const status = past
+      ? roll < 0.85
+        ? 'completed'
+        : roll < 0.93
+          ? 'no_show'
+          : 'cancelled'
+      : roll < 0.6
+        ? 'booked'
+        : roll < 0.95
+          ? 'confirmed'
+          : 'cancelled';
+    rows.push({
+      tenant_id: tenantId,
+      client_id: pet.client_id,
+      pet_id: pet.id,
+      staff_id: who.id,
+      room_id: grooming ? roomIds[3].id : rng.chance(0.7) ? roomIds[rng.int(0, 1)].id : null,
+      type_id: type.id,
+      starts_at: new Date(start),
+      ends_at: new Date(end),
+      status,
+      reason: grooming ? REASONS[clinic.locale][6] : rng.pick(REASONS[clinic.locale].slice(0, 6)),
+      cancel_reason:
+        status === 'cancelled'
+          ? clinic.locale === 'es'
+            ? 'El cliente no puede venir'
+            : 'Client cannot make it'
+          : null,
+    });
+  }
+  // Rooms are shared: drop the room from any appointment that would double-book it.
+  const roomBusy = new Map<string, [number, number][]>();
+  for (const row of rows) {
+    if (!row.room_id || row.status === 'cancelled' || row.status === 'no_show') continue;
+    const s = (row.starts_at as Date).getTime();
+    const e = (row.ends_at as Date).getTime();
+    const room = row.room_id as string;
+    const taken = roomBusy.get(room) ?? [];
+    if (taken.some(([a, b]) => a < e && s < b)) row.room_id = null;
+    else roomBusy.set(room, [...taken, [s, e]]);
+  }
+  await insertRows(manager, 'appointments', rows);
+}

@@ -1,0 +1,74 @@
+import { Inject, type OnModuleDestroy } from '@nestjs/common';
+import {
+  ConnectedSocket,
+  MessageBody,
+  type OnGatewayConnection,
+  type OnGatewayInit,
+  SubscribeMessage,
+  WebSocketGateway,
+  WebSocketServer,
+} from '@nestjs/websockets';
+import type { Request, RequestHandler } from 'express';
+import type { Server, Socket } from 'socket.io';
+import { AccessService } from '../tenant/access.service.js';
+import { CLINIC_STAFF } from '../tenant/clinic-access.guard.js';
+import { SESSION_MIDDLEWARE } from '../web/session.js';
+import { type AppointmentEvent, AppointmentEvents } from './appointment.events.js';
+
+function sessionUser(socket: Socket) {
+  return (socket.request as Request).session?.user;
+}
+
+/**
+ * Live calendars. The handshake is authenticated with the page's session cookie; a socket
+ * joins only rooms of clinics its user may see. Committed appointment changes go to the
+ * tenant's room.
+ */
+@WebSocketGateway()
+export class AppointmentGateway implements OnGatewayInit, OnGatewayConnection, OnModuleDestroy {
+  @WebSocketServer() server!: Server;
+  private unsubscribe?: () => void;
+
+  constructor(
+    private readonly events: AppointmentEvents,
+    private readonly access: AccessService,
+    @Inject(SESSION_MIDDLEWARE) private readonly session: RequestHandler,
+  ) {}
+
+  afterInit(server: Server) {
+    server.engine.use(this.session);
+    this.unsubscribe = this.events.subscribe((event) => this.relay(event));
+  }
+
+  handleConnection(socket: Socket) {
+    if (!sessionUser(socket)) socket.disconnect(true);
+  }
+
+  @SubscribeMessage('join')
+  async join(@ConnectedSocket() socket: Socket, @MessageBody() body: { clinic?: unknown }) {
+    const user = sessionUser(socket);
+    if (!user || typeof body?.clinic !== 'string') return { ok: false };
+    const tenant = await this.access.resolveClinic(body.clinic, user);
+    if (!tenant || !CLINIC_STAFF.includes(tenant.role)) return { ok: false };
+    await socket.join(`tenant:${tenant.id}`);
+    return { ok: true };
+  }
+
+  onModuleDestroy() {
+    this.unsubscribe?.();
+  }
+
+  private relay(event: AppointmentEvent) {
+    const a = event.appointment;
+    this.server.to(`tenant:${event.tenantId}`).emit('appointment', {
+      type: event.type,
+      id: a.id,
+      version: a.version,
+      status: a.status,
+      staffId: a.staffId,
+      roomId: a.roomId,
+      startsAt: a.startsAt,
+      endsAt: a.endsAt,
+    });
+  }
+}

@@ -1,0 +1,84 @@
+// The day view, live: a socket event or a reconnect re-renders the grid from the server,
+// and dragging an appointment onto another slot moves it (the server applies every rule).
+(function () {
+  const live = document.getElementById('calendar-live');
+  if (!live) return;
+  const clinic = live.dataset.clinic;
+  const message = document.getElementById('calendar-message');
+  const csrf = document.querySelector('input[name="_csrf"]')?.value;
+  let refreshing = null;
+
+  function show(text) {
+    message.textContent = text;
+    message.hidden = !text;
+  }
+
+  async function refresh() {
+    if (refreshing) return refreshing;
+    const url = `/c/${clinic}/calendar/grid?date=${live.dataset.date}&by=${live.dataset.by}`;
+    refreshing = fetch(url, { headers: { accept: 'text/html' }, credentials: 'same-origin' })
+      .then((res) => (res.ok ? res.text() : Promise.reject(new Error(String(res.status)))))
+      .then((html) => {
+        live.innerHTML = html;
+        live.dataset.refreshedAt = String(Date.now());
+      })
+      .catch(() => undefined)
+      .finally(() => (refreshing = null));
+    return refreshing;
+  }
+
+  if (window.io) {
+    const socket = window.io({ transports: ['websocket', 'polling'] });
+    let connectedBefore = false;
+    socket.on('connect', () => {
+      socket.emit('join', { clinic }, (ack) => {
+        live.dataset.live = ack && ack.ok ? 'on' : 'refused';
+        show('');
+        // After a network drop, catch up on whatever changed meanwhile.
+        if (connectedBefore) void refresh();
+        connectedBefore = true;
+      });
+    });
+    socket.on('disconnect', () => {
+      live.dataset.live = 'off';
+      show(live.dataset.offlineText || '');
+    });
+    socket.on('appointment', () => void refresh());
+  }
+
+  let dragged = null;
+  live.addEventListener('dragstart', (e) => {
+    const appt = e.target.closest && e.target.closest('.cal-appt');
+    if (!appt) return;
+    dragged = appt;
+    e.dataTransfer.effectAllowed = 'move';
+    e.dataTransfer.setData('text/plain', appt.dataset.id);
+  });
+  live.addEventListener('dragover', (e) => {
+    if (dragged && e.target.closest('.cal-slot')) e.preventDefault();
+  });
+  live.addEventListener('drop', async (e) => {
+    const slot = e.target.closest('.cal-slot');
+    if (!dragged || !slot) return;
+    e.preventDefault();
+    const body = new URLSearchParams({
+      version: dragged.dataset.version,
+      date: slot.dataset.date,
+      time: slot.dataset.time,
+      _csrf: csrf || '',
+    });
+    if (live.dataset.by === 'staff') body.set('staffId', slot.dataset.column);
+    const res = await fetch(`/c/${clinic}/appointments/${dragged.dataset.id}/move`, {
+      method: 'POST',
+      body,
+      headers: { accept: 'application/json', 'x-csrf-token': csrf || '' },
+      credentials: 'same-origin',
+    });
+    dragged = null;
+    if (!res.ok) {
+      const problem = await res.json().catch(() => ({}));
+      show(problem.error ? problem.error.message : String(res.status));
+    } else show('');
+    await refresh();
+  });
+})();
