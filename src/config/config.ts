@@ -37,7 +37,7 @@ const envSchema = z.object({
   MIGRATE_ON_START: bool.default(true),
   SEED_DEMO: bool.optional(),
   LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
-  LOGIN_MAX_ATTEMPTS_PER_IP: z.coerce.number().int().min(1).default(30),
+  LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(50),
   LOGIN_BLOCK_MINUTES: z.coerce.number().int().min(1).default(15),
 });
 
@@ -72,7 +72,7 @@ export interface AppConfig {
   trustProxy: boolean;
   migrateOnStart: boolean;
   seedDemo: boolean;
-  loginThrottle: { maxFailuresPerAccount: number; maxAttemptsPerIp: number; blockMinutes: number };
+  loginThrottle: { maxFailuresPerAccount: number; maxFailuresPerIp: number; blockMinutes: number };
 }
 
 export class ConfigError extends Error {
@@ -153,7 +153,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     seedDemo: e.SEED_DEMO ?? database.mode === 'embedded',
     loginThrottle: {
       maxFailuresPerAccount: e.LOGIN_MAX_FAILURES_PER_ACCOUNT,
-      maxAttemptsPerIp: e.LOGIN_MAX_ATTEMPTS_PER_IP,
+      maxFailuresPerIp: e.LOGIN_MAX_FAILURES_PER_IP,
       blockMinutes: e.LOGIN_BLOCK_MINUTES,
     },
   };

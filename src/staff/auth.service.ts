@@ -33,7 +33,7 @@ export class AuthService {
     const user = rows[0];
     const ok = await this.passwords.verify(user?.password_hash ?? null, input.password);
     if (!user || !ok) {
-      await this.throttle.failed(email);
+      await this.throttle.failed(email, input.ip);
       throw new LoginFailed();
     }
     await this.throttle.succeeded(email);

@@ -9,12 +9,12 @@ import { LoginThrottled } from './auth.errors.js';
 
 interface Limits {
   maxFailuresPerAccount: number;
-  maxAttemptsPerIp: number;
+  maxFailuresPerIp: number;
   blockMinutes: number;
 }
 
 /**
- * Sign-in throttling per account (failed attempts) and per IP (all attempts), in Redis so
+ * Sign-in throttling per account and per IP (failed attempts), in Redis so
  * every app process shares the counts (rate-limiter-flexible; memory in embedded mode).
  */
 export class LoginThrottle {
@@ -33,24 +33,27 @@ export class LoginThrottle {
           })
         : new RateLimiterMemory({ keyPrefix: prefix, points, duration });
     this.perAccount = make('login-fail-account', limits.maxFailuresPerAccount);
-    this.perIp = make('login-ip', limits.maxAttemptsPerIp);
+    this.perIp = make('login-fail-ip', limits.maxFailuresPerIp);
   }
 
-  /** Counts an attempt from this IP and refuses it when the IP or the account is over its limit. */
+  /**
+   * Refuses the attempt while the account or the IP is over its limit of failures. Only
+   * failures count: a clinic's whole front desk often signs in from one address.
+   */
   async beforeAttempt(email: string, ip: string): Promise<void> {
-    const account = await this.perAccount.get(email.toLowerCase());
-    if (account && account.remainingPoints <= 0)
-      throw new LoginThrottled(account.msBeforeNext / 1000);
-    try {
-      await this.perIp.consume(ip);
-    } catch (res) {
-      if (res instanceof RateLimiterRes) throw new LoginThrottled(res.msBeforeNext / 1000);
-      throw res;
-    }
+    const [account, address] = await Promise.all([
+      this.perAccount.get(email.toLowerCase()),
+      this.perIp.get(ip),
+    ]);
+    const blocked = [account, address].filter(
+      (r): r is RateLimiterRes => r !== null && r.remainingPoints <= 0,
+    );
+    if (blocked.length)
+      throw new LoginThrottled(Math.max(...blocked.map((r) => r.msBeforeNext)) / 1000);
   }
 
-  async failed(email: string): Promise<void> {
-    await this.perAccount.penalty(email.toLowerCase(), 1);
+  async failed(email: string, ip: string): Promise<void> {
+    await Promise.all([this.perAccount.penalty(email.toLowerCase(), 1), this.perIp.penalty(ip, 1)]);
   }
 
   async succeeded(email: string): Promise<void> {

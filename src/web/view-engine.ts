@@ -46,9 +46,12 @@ export function setUpViewEngine(translator: Translator) {
     const date = toDate(value);
     const style =
       (options.hash.style as 'short' | 'medium' | 'long' | 'full' | undefined) ?? 'medium';
-    return date
-      ? translator.formatDate(rootLocale(options), date, rootTimeZone(options), style)
-      : '';
+    // A calendar date (YYYY-MM-DD) is already the clinic's local date: no zone shift.
+    const zone =
+      typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)
+        ? 'UTC'
+        : rootTimeZone(options);
+    return date ? translator.formatDate(rootLocale(options), date, zone, style) : '';
   });
   hbs.registerHelper('formatTime', function (value: unknown, options: HelperOptions) {
     const date = toDate(value);

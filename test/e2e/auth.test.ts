@@ -88,3 +88,32 @@ describe('signing in at the front desk', () => {
     expect((await web.get('/c/vetgroom1')).status).toBe(303);
   });
 });
+
+describe('sign-in throttling per address', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    // Its own key prefix and a low limit, so other tests' failures do not count here.
+    t = await startTestApp({
+      LOGIN_MAX_FAILURES_PER_IP: '3',
+      REDIS_PREFIX: `${process.env.REDIS_PREFIX}ip-throttle:`,
+    });
+  });
+  afterAll(() => t.close());
+
+  it('blocks an address that keeps failing across accounts, with a Retry-After', async () => {
+    const web = new WebClient(t.url);
+    await web.get('/login');
+    const statuses = [];
+    for (const who of ['a', 'b', 'c', 'd'])
+      statuses.push(
+        (await web.post('/login', { email: `${who}@nowhere.test`, password: 'guess' })).status,
+      );
+    expect(statuses).toEqual([401, 401, 401, 429]);
+    const blocked = await web.post('/login', {
+      email: 'vet@vetgroom1.vetlane.test',
+      password: 'vetlane-demo',
+    });
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+});
