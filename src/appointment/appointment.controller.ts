@@ -9,6 +9,7 @@ import { currentTenant } from '../tenant/request-context.js';
 import { AppointmentConflict, SeriesConflict, StaleAppointment } from './appointment.errors.js';
 import { BookForm, ChangeForm, MoveForm, StatusForm } from './appointment.forms.js';
 import { AppointmentService } from './appointment.service.js';
+import { CalendarService } from './calendar.service.js';
 import { PetPicker } from './pet-picker.js';
 import { allowedTransitions } from './status-flow.js';
 
@@ -50,13 +51,37 @@ export class AppointmentController {
     private readonly appointments: AppointmentService,
     private readonly settings: ClinicSettingsService,
     private readonly pets: PetPicker,
+    private readonly calendar: CalendarService,
   ) {}
 
   @Get('new')
   async newForm(@Res() res: Response, @Query() query: Body) {
     const zone = currentTenant().timeZone;
-    const values = { date: ClinicTime.today(zone), time: '09:00', repeatUnit: 'weeks', ...query };
-    await this.renderForm(res, 200, { values });
+    const values: Body = {
+      date: ClinicTime.today(zone),
+      time: '09:00',
+      repeatUnit: 'weeks',
+      ...query,
+    };
+    let slotNotFound = false;
+    if (query.findSlot && query.staffId && query.typeId) {
+      const slot = await this.calendar.nextFreeSlotFor({
+        staffId: query.staffId,
+        typeId: query.typeId,
+        durationMinutes: Number(query.durationMinutes) || undefined,
+      });
+      if (slot)
+        Object.assign(values, {
+          date: ClinicTime.localDate(slot.startsAt, zone),
+          time: ClinicTime.localTime(slot.startsAt, zone),
+        });
+      else slotNotFound = true;
+    }
+    await this.renderForm(res, 200, {
+      values,
+      slotNotFound,
+      slotFound: Boolean(query.findSlot) && !slotNotFound,
+    });
   }
 
   @Post()
@@ -187,7 +212,13 @@ export class AppointmentController {
   private async renderForm(
     res: Response,
     status: number,
-    model: { values: Body; error?: unknown; appointment?: unknown },
+    model: {
+      values: Body;
+      error?: unknown;
+      appointment?: unknown;
+      slotNotFound?: boolean;
+      slotFound?: boolean;
+    },
   ) {
     const schedule = await this.settings.load();
     const values = model.values;

@@ -139,6 +139,28 @@ export class CalendarService {
     });
   }
 
+  /** The next free slot for a vet and an appointment type (its usual length unless given). */
+  async nextFreeSlotFor(opts: {
+    staffId: string;
+    typeId: string;
+    durationMinutes?: number;
+  }): Promise<Slot | null> {
+    const uuid = /^[0-9a-f-]{36}$/i;
+    if (!uuid.test(opts.staffId) || !uuid.test(opts.typeId)) return null;
+    const duration =
+      opts.durationMinutes ??
+      (await this.db.run(async ({ manager, tenantId }) => {
+        const [type] = await manager.query(
+          `select duration_minutes as d from appointment_types where tenant_id = $1 and id = $2`,
+          [tenantId, opts.typeId],
+        );
+        return type?.d as number | undefined;
+      }));
+    return duration
+      ? this.nextFreeSlot({ staffId: opts.staffId, durationMinutes: duration })
+      : null;
+  }
+
   /** The vet's first free slot for this type from now on (30 days ahead at most). */
   nextFreeSlot(opts: {
     staffId: string;

@@ -87,13 +87,15 @@ export class ClinicSettingsService {
     );
   }
 
+  /** The settings page: the schedule and every closure not yet over. */
   load(): Promise<ClinicSchedule & { closures: Closure[] }> {
     return this.db.run(async (tx) => {
       const schedule = await this.schedule(tx);
-      const closures = await this.closures(tx, {
-        start: new Date(Date.now() - 86400000),
-        end: new Date(Date.now() + 400 * 86400000),
-      });
+      const closures = await tx.manager.query(
+        `select id, starts_at as "startsAt", ends_at as "endsAt", staff_id as "staffId", room_id as "roomId", reason
+           from closures where tenant_id = $1 and ends_at > now() order by starts_at limit 200`,
+        [tx.tenantId],
+      );
       return { ...schedule, closures };
     });
   }
