@@ -21,6 +21,7 @@ import { ClientInput, PetInput, QuickCreateInput } from './pet.inputs.js';
 import { PetService } from './pet.service.js';
 import {
   calendarDate,
+  clientFormInput,
   clientFormValues,
   type FormValues,
   petFormInput,
@@ -69,7 +70,7 @@ export class ClientController {
   async create(@Body() body: unknown, @Res() res: Response) {
     const form = postedValues(body);
     try {
-      const client = await this.clients.create(parseInput(ClientInput, form));
+      const client = await this.clients.create(parseInput(ClientInput, clientFormInput(form)));
       res.redirect(303, `/c/${currentTenant().slug}/clients/${client.id}`);
     } catch (err) {
       const { status, errors } = formFailure(err);
@@ -128,7 +129,7 @@ export class ClientController {
   async update(@Param('clientId') clientId: string, @Body() body: unknown, @Res() res: Response) {
     const form = postedValues(body);
     try {
-      await this.clients.update(clientId, parseInput(ClientInput, form));
+      await this.clients.update(clientId, parseInput(ClientInput, clientFormInput(form)));
       res.redirect(303, `/c/${currentTenant().slug}/clients/${clientId}`);
     } catch (err) {
       const { status, errors } = formFailure(err);

@@ -1,4 +1,5 @@
 import { SPECIES } from './pet.entity.js';
+import { CLIENT_COLUMN_NAMES, PET_COLUMN_NAMES } from './pet.sql.js';
 import type { ClientRecord } from './client.service.js';
 import type { PetRecord } from './pet.service.js';
 
@@ -41,9 +42,23 @@ export function postedValues(body: unknown): FormValues {
   return values;
 }
 
+/** A posted client form: a field left out is a field left empty (the page sends them all). */
+export function clientFormInput(values: FormValues): Record<string, unknown> {
+  return { ...blanks(CLIENT_COLUMN_NAMES), ...values };
+}
+
 /** A posted pet form: an unticked checkbox is not sent, and means "no". */
 export function petFormInput(values: FormValues): Record<string, unknown> {
-  return { ...values, neutered: values.neutered === 'on' };
+  return {
+    ...blanks(PET_COLUMN_NAMES),
+    sex: 'unknown',
+    ...values,
+    neutered: values.neutered === 'on',
+  };
+}
+
+function blanks(columns: Record<string, string>): FormValues {
+  return Object.fromEntries(Object.keys(columns).map((k) => [k, '']));
 }
 
 export function petSelects(values: FormValues) {
