@@ -31,34 +31,38 @@ interface Row {
   alerts: string | null;
 }
 
+/** At most this many index matches per table are ranked; typing more narrows the rest. */
+const RANKED_CANDIDATES = 300;
+
 /**
  * The SQL of the one search box: clients by name, email or phone digits; pets by name or
  * microchip, and the pets of the matching clients (so the booking form's pet picker finds
  * a pet by its owner). Each branch filters through the `(tenant_id, search_text)` trigram
- * index, keeps its best `limit` by word similarity, and the union is ranked once more.
+ * index, ranks at most RANKED_CANDIDATES matches by word similarity (so "garc" among
+ * thousands of Garcías does not fetch them all), and the union is ranked once more.
  */
 export function searchSql(opts: { words: number; pets: boolean; clients: boolean }) {
-  const c = termConditions('c', { words: Array(opts.words).fill(''), whole: '' }, 4).sql;
-  const p = termConditions('p', { words: Array(opts.words).fill(''), whole: '' }, 4).sql;
+  const words = { words: Array<string>(opts.words).fill(''), whole: '' };
+  const c = termConditions('c', words, 4).sql;
+  const p = termConditions('p', words, 4).sql;
   return `
     with q as (select search_normalize($2) as whole),
     matched_clients as (
       select c.id, c.first_name, c.last_name, c.phone, c.email::text as email,
              word_similarity(q.whole, c.search_text) as score
-        from clients c, q
-       where c.tenant_id = $1 and ${opts.clients || opts.pets ? c : 'false'}
+        from (select * from clients c where c.tenant_id = $1 and ${c} limit ${RANKED_CANDIDATES}) c, q
        order by score desc, c.last_name, c.first_name limit $3
     ),
     matched_pets as (
       select p.id, p.client_id, word_similarity(q.whole, p.search_text) as score
-        from pets p, q
-       where p.tenant_id = $1 and ${opts.pets ? p : 'false'}
+        from (select * from pets p where p.tenant_id = $1 and ${opts.pets ? p : 'false'}
+               limit ${RANKED_CANDIDATES}) p, q
        order by score desc, p.name limit $3
     ),
     owners_pets as (
       select p.id, p.client_id, mc.score - 0.001 as score
         from matched_clients mc join pets p on p.tenant_id = $1 and p.client_id = mc.id
-       where ${opts.pets ? 'true' : 'false'}
+       where ${opts.pets}
     ),
     pet_hits as (
       select distinct on (id) id, client_id, score
@@ -69,7 +73,7 @@ export function searchSql(opts: { words: number; pets: boolean; clients: boolean
       select 'client' as kind, id, id as client_id, first_name || ' ' || last_name as label,
              null as owner, phone, email, null as microchip, null as species, false as deceased,
              null as alerts, score
-        from matched_clients where ${opts.clients ? 'true' : 'false'}
+        from matched_clients where ${opts.clients}
       union all
       select 'pet', p.id, p.client_id, p.name, oc.first_name || ' ' || oc.last_name, oc.phone, null,
              p.microchip, p.species, p.deceased_on is not null, p.alerts, h.score

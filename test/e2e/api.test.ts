@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestApp, type TestApp } from '../harness/app.js';
-import { createTestClinic, type TestClinic } from '../harness/clinic-factory.js';
+import { createTestClinic, dropTestClinic, type TestClinic } from '../harness/clinic-factory.js';
 import { WebClient } from '../harness/http.js';
 import { adminQuery, superuserUrl } from '../harness/services.js';
 
@@ -15,7 +15,10 @@ describe('the JSON API with per-clinic tokens', () => {
     manager = new WebClient(t.url);
     await manager.signIn(clinic.managerEmail);
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t.close();
+    await dropTestClinic(clinic);
+  });
 
   const tokensPage = () => `/c/${clinic.slug}/settings/api-tokens`;
 
@@ -34,6 +37,8 @@ describe('the JSON API with per-clinic tokens', () => {
     method: string,
     path: string,
     body?: unknown,
+    // Bodies of many shapes, read field by field in the assertions.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
   ): Promise<{ status: number; json: any }> {
     const res = await fetch(`${t.url}/api/v1${path}`, {
       method,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestApp, type TestApp } from '../harness/app.js';
-import { createTestClinic, type TestClinic } from '../harness/clinic-factory.js';
+import { createTestClinic, dropTestClinic, type TestClinic } from '../harness/clinic-factory.js';
 import { WebClient } from '../harness/http.js';
 import { adminQuery, superuserUrl } from '../harness/services.js';
 
@@ -31,7 +31,10 @@ describe('front desk keeps clients and pets', () => {
     web = new WebClient(t.url);
     await web.signIn(clinic.frontDeskEmail);
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t.close();
+    await dropTestClinic(clinic);
+  });
 
   async function newClient(fields: Record<string, string> = NEW_CLIENT) {
     await web.get(`${base()}/clients/new`);

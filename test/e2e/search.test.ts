@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestApp, type TestApp } from '../harness/app.js';
-import { createTestClinic, type TestClinic } from '../harness/clinic-factory.js';
+import { createTestClinic, dropTestClinic, type TestClinic } from '../harness/clinic-factory.js';
 import { WebClient } from '../harness/http.js';
 import { adminQuery, superuserUrl } from '../harness/services.js';
 
@@ -50,7 +50,11 @@ describe('the one search box', () => {
     web = new WebClient(t.url);
     await web.signIn(clinic.frontDeskEmail);
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t.close();
+    await dropTestClinic(clinic);
+    await dropTestClinic(other);
+  });
 
   const search = async (q: string, kind = ''): Promise<Result[]> => {
     const res = await web.get(

@@ -43,3 +43,12 @@ export async function createTestClinic(
   }
   return { id: tenant.id, slug, managerEmail, frontDeskEmail };
 }
+
+/** Removes a test clinic with everything in it, and its logins. */
+export async function dropTestClinic(clinic: TestClinic): Promise<void> {
+  const url = superuserUrl();
+  await adminQuery(url, 'delete from tenants where id = $1', [clinic.id]);
+  await adminQuery(url, 'delete from users where email = any($1)', [
+    [clinic.managerEmail, clinic.frontDeskEmail],
+  ]);
+}
