@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { NextFunction, Request, Response } from 'express';
 
 /** OpenAPI for /api/v1 at /api/docs (UI) and /api/docs/openapi.json; pages are left out. */
 export function setUpOpenApi(app: INestApplication) {
@@ -20,6 +21,16 @@ export function setUpOpenApi(app: INestApplication) {
   document.paths = Object.fromEntries(
     Object.entries(document.paths).filter(([path]) => path.startsWith('/api/')),
   );
+  // Swagger UI sets inline style attributes; allow them on the docs page only (no scripts).
+  app.use('/api/docs', (_req: Request, res: Response, next: NextFunction) => {
+    const csp = res.getHeader('Content-Security-Policy');
+    if (typeof csp === 'string')
+      res.setHeader(
+        'Content-Security-Policy',
+        csp.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"),
+      );
+    next();
+  });
   SwaggerModule.setup('api/docs', app, document, {
     jsonDocumentUrl: 'api/docs/openapi.json',
     yamlDocumentUrl: 'api/docs/openapi.yaml',
