@@ -13,4 +13,7 @@ create role vetlane_app login nosuperuser nobypassrls nocreaterole password :'ap
 alter role vetlane_app set statement_timeout = '15s';
 alter role vetlane_app set idle_in_transaction_session_timeout = '30s';
 create database vetlane owner vetlane_owner;
+-- Lets LIKE use the search indexes under row level security (see allowIndexedLikeUnderRls).
+\connect vetlane
+alter function pg_catalog.textlike(text, text) leakproof;
 SQL

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
+import { setUpOpenApi } from './api/openapi.js';
 import { AppModule } from './app.module.js';
 import { Translator } from './i18n/i18n.js';
 import type { Infrastructure } from './infrastructure.js';
@@ -31,6 +32,7 @@ export async function createApp(infra: Infrastructure): Promise<NestExpressAppli
   });
   app.useWebSocketAdapter(new VetlaneIoAdapter(app, infra.cache));
   app.useGlobalFilters(new AllExceptionsFilter(infra.log));
+  setUpOpenApi(app);
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   return app;
 }

@@ -3,6 +3,8 @@ import { TerminusModule } from '@nestjs/terminus';
 import type { Request } from 'express';
 import { LoggerModule } from 'nestjs-pino';
 import { AdminModule } from './admin/admin.module.js';
+import { ApiAuthModule } from './api/api-auth.module.js';
+import { ApiModule } from './api/api.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AppointmentModule } from './appointment/appointment.module.js';
 import { ClinicModule } from './clinic/clinic.module.js';
@@ -46,6 +48,8 @@ export class AppModule {
         ClinicModule,
         CompanyModule,
         PetModule,
+        ApiAuthModule,
+        ApiModule,
         AppointmentModule,
         AdminModule,
       ],

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ClinicModule } from '../clinic/clinic.module.js';
+import { PetModule } from '../pet/pet.module.js';
 import { AppointmentController } from './appointment.controller.js';
 import { AppointmentEvents } from './appointment.events.js';
 import { AppointmentGateway } from './appointment.gateway.js';
@@ -10,7 +11,7 @@ import { PetPicker } from './pet-picker.js';
 
 /** Booking, the calendar and its live gateway. */
 @Module({
-  imports: [ClinicModule],
+  imports: [ClinicModule, PetModule],
   providers: [
     AppointmentService,
     CalendarService,

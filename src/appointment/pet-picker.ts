@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TenantDb } from '../database/tenant-db.js';
+import { SearchService } from '../pet/search.service.js';
 
 export interface PetChoice {
   id: string;
@@ -14,7 +15,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Choosing the patient in the booking form, without JavaScript: search, then pick. */
 @Injectable()
 export class PetPicker {
-  constructor(private readonly db: TenantDb) {}
+  constructor(
+    private readonly db: TenantDb,
+    private readonly searchService: SearchService,
+  ) {}
 
   describe(petId: string): Promise<PetChoice | null> {
     if (!UUID.test(petId)) return Promise.resolve(null);
@@ -29,18 +33,17 @@ export class PetPicker {
     });
   }
 
-  search(q: string): Promise<PetChoice[]> {
-    const term = `%${q.trim().replace(/[%_\\]/g, '\\$&')}%`;
-    return this.db.run(({ manager, tenantId }) =>
-      manager.query(
-        `select p.id, p.name, p.species, p.alerts, c.first_name || ' ' || c.last_name as "clientName"
-           from pets p join clients c on c.tenant_id = p.tenant_id and c.id = p.client_id
-          where p.tenant_id = $1 and p.deceased_on is null
-            and (unaccent(p.name) ilike unaccent($2) or unaccent(c.first_name || ' ' || c.last_name) ilike unaccent($2)
-                 or c.phone ilike $2 or p.microchip ilike $2)
-          order by p.name limit 20`,
-        [tenantId, term],
-      ),
-    );
+  /** The clinic's search (accent-tolerant, indexed), limited to pets that can still be booked. */
+  async search(q: string): Promise<PetChoice[]> {
+    const hits = await this.searchService.search(q, { kind: 'pet' });
+    return hits
+      .filter((h) => h.kind === 'pet' && !h.deceased)
+      .map((h) => ({
+        id: h.id,
+        name: h.label,
+        species: h.species ?? 'other',
+        clientName: h.sublabel,
+        alerts: h.alerts ?? null,
+      }));
   }
 }

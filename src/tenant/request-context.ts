@@ -1,8 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 
 export type MembershipRole = 'manager' | 'vet' | 'nurse' | 'front_desk';
-/** What a user is in the clinic they are looking at. */
-export type ClinicRole = MembershipRole | 'company_admin' | 'platform_admin';
+/** What a user is in the clinic they are looking at; `api` for a request with an API token. */
+export type ClinicRole = MembershipRole | 'company_admin' | 'platform_admin' | 'api';
 
 export interface SessionUser {
   id: string;

@@ -20,8 +20,10 @@ function describe(exception: unknown): ErrorBody {
       fields: exception.fields,
     };
   }
-  if (exception instanceof AppError)
-    return { status: exception.status, code: exception.code, message: exception.message };
+  if (exception instanceof AppError) {
+    const { status, code, message, field } = exception;
+    return { status, code, message, ...(field ? { fields: { [field]: message } } : {}) };
+  }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     const code =

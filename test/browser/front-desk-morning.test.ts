@@ -46,7 +46,10 @@ describe('a front-desk morning in the browser', () => {
 
     await desk.goto(`${t.url}/c/${clinic.slug}/appointments/new?date=${date}`);
     await desk.getByLabel('Find a pet or client').fill(clinic.pets[2].name.slice(0, 6));
-    await desk.getByRole('button', { name: 'Search' }).click();
+    await desk
+      .getByRole('region', { name: 'Patient' })
+      .getByRole('button', { name: 'Search' })
+      .click();
     await desk.getByRole('link', { name: new RegExp(clinic.pets[2].name) }).click();
     await desk.getByLabel('Vet').selectOption({ label: clinic.vets[0].name });
     await desk.getByLabel('Start time').fill('10:30');

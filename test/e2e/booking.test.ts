@@ -215,6 +215,24 @@ describe('the front desk books, moves and cancels', () => {
     expect(page.text).toContain('cancelled it');
   });
 
+  it('creates a new client and pet from the booking form, then books them', async () => {
+    const next = `/c/${clinic.slug}/appointments/new`;
+    await desk.get(`/c/${clinic.slug}/clients/quick?next=${encodeURIComponent(next)}`);
+    const created = await desk.post(`/c/${clinic.slug}/clients/quick`, {
+      firstName: 'Nuria',
+      lastName: 'Quintana',
+      petName: 'Brisa',
+      petSpecies: 'cat',
+      next,
+    });
+    expect(created.status).toBe(303);
+    expect(created.location).toMatch(/\/appointments\/new\?.*petId=[0-9a-f-]{36}/);
+    const form = await desk.get(created.location!);
+    expect(form.text).toMatch(/data-testid="picked-pet"><strong>Brisa<\/strong>/);
+    const petId = /name="petId" value="([0-9a-f-]{36})"/.exec(form.text)![1];
+    expect((await book({ petId, date: '2031-05-07', time: '13:00' })).status).toBe(303);
+  });
+
   it('gives clear form errors for bad input and a 404 for another clinic’s appointment', async () => {
     const bad = await book({ time: '25:99', staffId: 'nobody' });
     expect(bad.status).toBe(400);

@@ -8,7 +8,9 @@ import { superuserUrl } from '../harness/services.js';
  * (ARCHITECTURE.md "Tenant isolation", STACK-NOTES.md "Citus"). A new table is covered
  * the moment it has a tenant_id column.
  */
-const DIRECTORY_TABLES = new Set(['memberships']); // global on purpose: read before a tenant is chosen
+// Global on purpose: read before a tenant is chosen (memberships for the clinic switcher,
+// api_tokens to find the tenant of a Bearer token). Neither holds clinical content.
+const DIRECTORY_TABLES = new Set(['memberships', 'api_tokens']);
 
 describe('schema rules for tenant tables', () => {
   const db = new pg.Client({ connectionString: superuserUrl() });

@@ -1,0 +1,67 @@
+import { Body, Controller, Get, Param, Post, Render, Res, UseGuards } from '@nestjs/common';
+import type { Response } from 'express';
+import { parseInput } from '../common/validation.js';
+import { CLINIC_STAFF, ClinicAccessGuard, ClinicRoles } from '../tenant/clinic-access.guard.js';
+import { currentTenant } from '../tenant/request-context.js';
+import { formFailure } from './form-errors.js';
+import { PetInput } from './pet.inputs.js';
+import { PetService } from './pet.service.js';
+import {
+  ageOf,
+  calendarDate,
+  petFormInput,
+  petFormValues,
+  petSelects,
+  postedValues,
+} from './pet.view-models.js';
+
+/** A pet's page (owner, alerts, and the region where medical records will go) and its edit form. */
+@Controller('c/:clinicSlug/pets')
+@UseGuards(ClinicAccessGuard)
+@ClinicRoles(...CLINIC_STAFF)
+export class PetController {
+  constructor(private readonly pets: PetService) {}
+
+  @Get(':petId')
+  @Render('pet/pet')
+  async show(@Param('petId') petId: string) {
+    const pet = await this.pets.get(petId);
+    const alerts = (pet.alerts ?? '')
+      .split(/[\n;,]+/)
+      .map((a) => a.trim())
+      .filter(Boolean);
+    const dates = {
+      dateOfBirth: calendarDate(pet.dateOfBirth),
+      deceasedOn: calendarDate(pet.deceasedOn),
+    };
+    return { title: pet.name, pet, alerts, dates, age: ageOf(pet.dateOfBirth) };
+  }
+
+  @Get(':petId/edit')
+  @Render('pet/pet-form')
+  async edit(@Param('petId') petId: string) {
+    const pet = await this.pets.get(petId);
+    const form = petFormValues(pet);
+    return { isNew: false, pet, client: pet.owner, form, errors: {}, ...petSelects(form) };
+  }
+
+  @Post(':petId')
+  async update(@Param('petId') petId: string, @Body() body: unknown, @Res() res: Response) {
+    const form = postedValues(body);
+    try {
+      await this.pets.update(petId, parseInput(PetInput, petFormInput(form)));
+      res.redirect(303, `/c/${currentTenant().slug}/pets/${petId}`);
+    } catch (err) {
+      const { status, errors } = formFailure(err);
+      const pet = await this.pets.get(petId);
+      res.status(status).render('pet/pet-form', {
+        isNew: false,
+        pet,
+        client: pet.owner,
+        form,
+        errors,
+        ...petSelects(form),
+      });
+    }
+  }
+}
