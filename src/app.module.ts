@@ -12,6 +12,7 @@ import { HealthController } from './health/health.controller.js';
 import type { Translator } from './i18n/i18n.js';
 import type { Infrastructure } from './infrastructure.js';
 import { PetModule } from './pet/pet.module.js';
+import { RecordModule } from './record/record.module.js';
 import { StaffModule } from './staff/staff.module.js';
 import type { RequestContext } from './tenant/request-context.js';
 import { TenantModule } from './tenant/tenant.module.js';
@@ -47,6 +48,7 @@ export class AppModule {
         CompanyModule,
         PetModule,
         AppointmentModule,
+        RecordModule,
         AdminModule,
       ],
       controllers: [HealthController],

@@ -7,6 +7,8 @@ import type { Infrastructure } from './infrastructure.js';
 import { ObjectStorage } from './storage/object-storage.js';
 
 export const LOG = Symbol('LOG');
+/** The session secret, for features that derive their own signing keys from it. */
+export const SESSION_SECRET = Symbol('SESSION_SECRET');
 
 /** Infrastructure started before Nest, offered to every module through one door each. */
 @Global()
@@ -20,6 +22,7 @@ export class CoreModule {
       { provide: ObjectStorage, useValue: infra.storage },
       { provide: Translator, useValue: translator },
       { provide: LOG, useValue: infra.log },
+      { provide: SESSION_SECRET, useValue: infra.sessionSecret },
       TenantDb,
     ];
     return {

@@ -1,0 +1,31 @@
+import { adminQuery, superuserUrl, tenantIdOf } from './services.js';
+
+/** A fresh client with one pet in a demo clinic, so tests never share rows. */
+export async function createPet(
+  slug: string,
+  name = 'Luna',
+): Promise<{ tenantId: string; petId: string; clientId: string }> {
+  const tenantId = await tenantIdOf(slug);
+  const {
+    rows: [client],
+  } = await adminQuery(
+    superuserUrl(),
+    `insert into clients (tenant_id, first_name, last_name, phone) values ($1, 'Test', 'Owner', '+1 555 0100') returning id`,
+    [tenantId],
+  );
+  const {
+    rows: [pet],
+  } = await adminQuery(
+    superuserUrl(),
+    `insert into pets (tenant_id, client_id, name, species) values ($1, $2, $3, 'dog') returning id`,
+    [tenantId, client.id, name],
+  );
+  return { tenantId, petId: pet.id, clientId: client.id };
+}
+
+/** The id at the end of a 303 to /c/<slug>/records/<id>. */
+export function recordIdFrom(location: string | null): string {
+  const id = /\/records\/([0-9a-f-]{36})$/.exec(location ?? '')?.[1];
+  if (!id) throw new Error(`not a record location: ${location}`);
+  return id;
+}
