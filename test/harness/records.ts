@@ -1,3 +1,4 @@
+import type { WebClient } from './http.js';
 import { adminQuery, superuserUrl, tenantIdOf } from './services.js';
 
 /** A fresh client with one pet in a demo clinic, so tests never share rows. */
@@ -28,4 +29,26 @@ export function recordIdFrom(location: string | null): string {
   const id = /\/records\/([0-9a-f-]{36})$/.exec(location ?? '')?.[1];
   if (!id) throw new Error(`not a record location: ${location}`);
   return id;
+}
+
+/** Uploads one file like the record page's script does (multipart, CSRF header, JSON answer). */
+export async function uploadFile(
+  web: WebClient,
+  path: string,
+  file: { name: string; type: string; data: Buffer },
+) {
+  const body = new FormData();
+  body.append('file', new Blob([new Uint8Array(file.data)], { type: file.type }), file.name);
+  const res = await web.request(path, {
+    method: 'POST',
+    body,
+    headers: { 'x-csrf-token': web.csrf ?? '', accept: 'application/json' },
+  });
+  return { ...res, json: JSON.parse(res.text || '{}') };
+}
+
+/** A small valid PDF. */
+export function pdfBytes(extra = 0): Buffer {
+  const body = `%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n`;
+  return Buffer.concat([Buffer.from(body), Buffer.alloc(extra, 0x20), Buffer.from('\n%%EOF\n')]);
 }
