@@ -4,6 +4,9 @@ import { Scheduling1732510000000 } from './1732510000000-scheduling.js';
 import { MedicalRecords1732530000000 } from './1732530000000-medical-records.js';
 
 /** Every migration, in order. The schema's only source of truth (never `synchronize`). */
-export const MIGRATIONS = [Foundation1732400000000, AuditLog1732500000000, Scheduling1732510000000,
+export const MIGRATIONS = [
+  Foundation1732400000000,
+  AuditLog1732500000000,
+  Scheduling1732510000000,
   MedicalRecords1732530000000,
 ];

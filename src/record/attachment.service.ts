@@ -48,8 +48,10 @@ export function attachmentKey(tenantId: string, id: string) {
 }
 
 function publicView(row: AttachmentRow): AttachmentView {
-  const { objectKey: _o, thumbnailKey: _t, ...view } = row;
-  return view;
+  const view: Partial<AttachmentRow> = { ...row };
+  delete view.objectKey;
+  delete view.thumbnailKey;
+  return view as AttachmentView;
 }
 
 /**

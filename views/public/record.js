@@ -51,7 +51,9 @@
         let code = 'generic';
         try {
           code = JSON.parse(xhr.responseText).error.code;
-        } catch (_) {}
+        } catch {
+          // not JSON: keep the generic message
+        }
         fail(code);
       };
       xhr.onerror = () => fail('generic');
