@@ -89,7 +89,10 @@ export function receiveOneFile<T>(
 ): Promise<T> {
   const declared = Number(req.headers['content-length'] ?? 0);
   // Multipart framing adds a few hundred bytes; anything far beyond the limit is refused unread.
-  if (declared > opts.maxBytes + 64 * 1024) return Promise.reject(new FileTooLarge(opts.maxBytes));
+  if (declared > opts.maxBytes + 64 * 1024) {
+    req.resume(); // discarded unread, so the refusal can still be read by the client
+    return Promise.reject(new FileTooLarge(opts.maxBytes));
+  }
   return new Promise<T>((resolve, reject) => {
     let parser: busboy.Busboy;
     try {

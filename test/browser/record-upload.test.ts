@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 import sharp from 'sharp';
 import { startTestApp, type TestApp } from '../harness/app.js';
-import { createPet, pdfBytes } from '../harness/records.js';
+import { createPet, ownRedisPrefix, pdfBytes } from '../harness/records.js';
 
 const SLUG = 'pet-spa-deluxe';
 const ARTIFACTS = join(process.cwd(), 'test', 'artifacts');
@@ -16,7 +16,7 @@ describe('a vet in the browser', () => {
   const files = mkdtempSync(join(tmpdir(), 'vetlane-upload-'));
 
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ REDIS_PREFIX: ownRedisPrefix('record-browser') });
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
       args: [

@@ -8,7 +8,13 @@ import { OrphanSweeper } from '../../src/record/orphan-sweeper.js';
 import { startEmbeddedS3 } from '../../src/storage/embedded-s3.js';
 import { startTestApp, type TestApp } from '../harness/app.js';
 import { WebClient } from '../harness/http.js';
-import { createPet, pdfBytes, recordIdFrom, uploadFile } from '../harness/records.js';
+import {
+  createPet,
+  ownRedisPrefix,
+  pdfBytes,
+  recordIdFrom,
+  uploadFile,
+} from '../harness/records.js';
 import { adminQuery, freePort, superuserUrl } from '../harness/services.js';
 
 const SLUG = 'vetgroom-central';
@@ -52,6 +58,7 @@ describe('attachments stay consistent with their objects', () => {
     port = await freePort();
     await startS3();
     t = await startTestApp({
+      REDIS_PREFIX: ownRedisPrefix('attachment-consistency'),
       S3_ENDPOINT: `http://127.0.0.1:${port}`,
       S3_BUCKET: BUCKET,
       S3_ACCESS_KEY_ID: 'S3RVER',

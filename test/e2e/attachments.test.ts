@@ -4,7 +4,13 @@ import sharp from 'sharp';
 import { StoredObjectMissing } from '../../src/storage/storage.errors.js';
 import { startTestApp, type TestApp } from '../harness/app.js';
 import { WebClient } from '../harness/http.js';
-import { createPet, pdfBytes, recordIdFrom, uploadFile } from '../harness/records.js';
+import {
+  createPet,
+  ownRedisPrefix,
+  pdfBytes,
+  recordIdFrom,
+  uploadFile,
+} from '../harness/records.js';
 import { adminQuery, superuserUrl } from '../harness/services.js';
 
 const SLUG = 'clinica-veterinaria-centro';
@@ -54,6 +60,7 @@ describe('photos and lab PDFs on medical records', () => {
 
   beforeAll(async () => {
     t = await startTestApp({
+      REDIS_PREFIX: ownRedisPrefix('attachments'),
       ATTACHMENT_MAX_BYTES: String(2 * 1024 * 1024),
       FILE_LINK_TTL_SECONDS: '5',
     });

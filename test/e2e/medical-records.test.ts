@@ -2,21 +2,22 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DateTime } from 'luxon';
 import { startTestApp, type TestApp } from '../harness/app.js';
 import { WebClient } from '../harness/http.js';
-import { createPet, recordIdFrom } from '../harness/records.js';
+import { createPet, ownRedisPrefix, recordIdFrom } from '../harness/records.js';
 import { adminQuery, superuserUrl } from '../harness/services.js';
 
 const SLUG = 'pet-spa-deluxe';
 
 describe('medical records', () => {
   let t: TestApp;
+  let vet: WebClient;
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ REDIS_PREFIX: ownRedisPrefix('medical-records') });
+    vet = new WebClient(t.url);
+    await vet.signIn(`vet@${SLUG}.vetlane.test`);
   });
   afterAll(() => t.close());
 
   async function vetWritesRecord(petId: string, fields: Record<string, string> = {}) {
-    const vet = new WebClient(t.url);
-    await vet.signIn(`vet@${SLUG}.vetlane.test`);
     expect((await vet.get(`/c/${SLUG}/pets/${petId}/records`)).status).toBe(200);
     const res = await vet.post(`/c/${SLUG}/pets/${petId}/records`, {
       summary: 'Limping, left hind leg',
@@ -101,8 +102,6 @@ describe('medical records', () => {
 
   it('re-renders the form with the vet’s input when a vital is out of range', async () => {
     const { petId } = await createPet(SLUG, 'Kiwi');
-    const vet = new WebClient(t.url);
-    await vet.signIn(`vet@${SLUG}.vetlane.test`);
     await vet.get(`/c/${SLUG}/pets/${petId}/records`);
     const res = await vet.post(`/c/${SLUG}/pets/${petId}/records`, {
       summary: 'Fever check',
@@ -163,8 +162,6 @@ describe('medical records', () => {
 
   it('lists boosters due in the next 30 days, dropping those already given again', async () => {
     const { petId } = await createPet(SLUG, 'Bruno');
-    const vet = new WebClient(t.url);
-    await vet.signIn(`vet@${SLUG}.vetlane.test`);
     await vet.get(`/c/${SLUG}/pets/${petId}/records`);
     const today = DateTime.now().setZone('America/New_York');
     const post = (product: string, givenOn: DateTime, nextDueOn: DateTime) =>

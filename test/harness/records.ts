@@ -52,3 +52,11 @@ export function pdfBytes(extra = 0): Buffer {
   const body = `%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n`;
   return Buffer.concat([Buffer.from(body), Buffer.alloc(extra, 0x20), Buffer.from('\n%%EOF\n')]);
 }
+
+/**
+ * A Redis prefix of its own under the run's prefix (so teardown still removes it): the
+ * sign-in throttle counts every attempt per IP, and all tests sign in from 127.0.0.1.
+ */
+export function ownRedisPrefix(suite: string): string {
+  return `${process.env.REDIS_PREFIX}${suite}:`;
+}
