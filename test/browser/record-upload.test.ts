@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 import sharp from 'sharp';
 import { startTestApp, type TestApp } from '../harness/app.js';
-import { createPet, ownRedisPrefix, pdfBytes } from '../harness/records.js';
+import { createPet, ownRedisPrefix, pdfBytes, removeCreatedPets } from '../harness/records.js';
 
 const SLUG = 'pet-spa-deluxe';
 const ARTIFACTS = join(process.cwd(), 'test', 'artifacts');
@@ -39,6 +39,7 @@ describe('a vet in the browser', () => {
     writeFileSync(join(files, 'bloodwork.pdf'), pdfBytes());
   });
   afterAll(async () => {
+    await removeCreatedPets();
     await browser?.close();
     await t.close();
     rmSync(files, { recursive: true, force: true });

@@ -11,6 +11,7 @@ import { WebClient } from '../harness/http.js';
 import {
   createPet,
   ownRedisPrefix,
+  removeCreatedPets,
   pdfBytes,
   recordIdFrom,
   uploadFile,
@@ -77,6 +78,7 @@ describe('attachments stay consistent with their objects', () => {
     await vet.get(`/c/${SLUG}/records/${recordId}`);
   });
   afterAll(async () => {
+    await removeCreatedPets();
     await t.close();
     await stopS3();
     rmSync(dir, { recursive: true, force: true });

@@ -7,6 +7,7 @@ import { WebClient } from '../harness/http.js';
 import {
   createPet,
   ownRedisPrefix,
+  removeCreatedPets,
   pdfBytes,
   recordIdFrom,
   uploadFile,
@@ -74,7 +75,10 @@ describe('photos and lab PDFs on medical records', () => {
     recordId = recordIdFrom(res.location);
     await vet.get(`/c/${SLUG}/records/${recordId}`);
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await removeCreatedPets();
+    await t.close();
+  });
 
   const uploadPath = () => `/c/${SLUG}/records/${recordId}/attachments`;
   const objectKeys = async (id: string) =>

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DateTime } from 'luxon';
 import { startTestApp, type TestApp } from '../harness/app.js';
 import { WebClient } from '../harness/http.js';
-import { createPet, ownRedisPrefix, recordIdFrom } from '../harness/records.js';
+import { createPet, ownRedisPrefix, recordIdFrom, removeCreatedPets } from '../harness/records.js';
 import { adminQuery, superuserUrl } from '../harness/services.js';
 
 const SLUG = 'pet-spa-deluxe';
@@ -15,7 +15,10 @@ describe('medical records', () => {
     vet = new WebClient(t.url);
     await vet.signIn(`vet@${SLUG}.vetlane.test`);
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await removeCreatedPets();
+    await t.close();
+  });
 
   async function vetWritesRecord(petId: string, fields: Record<string, string> = {}) {
     expect((await vet.get(`/c/${SLUG}/pets/${petId}/records`)).status).toBe(200);

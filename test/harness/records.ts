@@ -1,6 +1,36 @@
 import type { WebClient } from './http.js';
 import { adminQuery, superuserUrl, tenantIdOf } from './services.js';
 
+const created: { petId: string; clientId: string }[] = [];
+
+/**
+ * Removes the clients and pets this suite created, with their records, files' rows and
+ * vaccinations (as the superuser: the app role may not delete records), so the demo
+ * clinics' counts are as seeded for the suites that run after (tenant-door counts them).
+ */
+export async function removeCreatedPets(): Promise<void> {
+  const pets = created.splice(0).map((c) => c.petId);
+  if (!pets.length) return;
+  await adminQuery(
+    superuserUrl(),
+    `with records as (select tenant_id, id from medical_records where pet_id = any($1::uuid[])),
+          a as (delete from attachments where (tenant_id, record_id) in (select * from records)),
+          d as (delete from medical_record_addenda where (tenant_id, record_id) in (select * from records)),
+          v as (delete from vaccinations where pet_id = any($1::uuid[]))
+     select 1`,
+    [pets],
+  );
+  await adminQuery(superuserUrl(), 'delete from medical_records where pet_id = any($1::uuid[])', [
+    pets,
+  ]);
+  await adminQuery(
+    superuserUrl(),
+    `with p as (delete from pets where id = any($1::uuid[]) returning tenant_id, client_id)
+     delete from clients c using p where c.tenant_id = p.tenant_id and c.id = p.client_id`,
+    [pets],
+  );
+}
+
 /** A fresh client with one pet in a demo clinic, so tests never share rows. */
 export async function createPet(
   slug: string,
@@ -21,6 +51,7 @@ export async function createPet(
     `insert into pets (tenant_id, client_id, name, species) values ($1, $2, $3, 'dog') returning id`,
     [tenantId, client.id, name],
   );
+  created.push({ petId: pet.id, clientId: client.id });
   return { tenantId, petId: pet.id, clientId: client.id };
 }
 
