@@ -2,6 +2,7 @@ import { Foundation1732400000000 } from './1732400000000-foundation.js';
 import { AuditLog1732500000000 } from './1732500000000-audit-log.js';
 import { Scheduling1732510000000 } from './1732510000000-scheduling.js';
 import { ClientSearchApiTokens1732520000000 } from './1732520000000-client-search-api-tokens.js';
+import { MedicalRecords1732530000000 } from './1732530000000-medical-records.js';
 
 /** Every migration, in order. The schema's only source of truth (never `synchronize`). */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   AuditLog1732500000000,
   Scheduling1732510000000,
   ClientSearchApiTokens1732520000000,
+  MedicalRecords1732530000000,
 ];

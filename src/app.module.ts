@@ -14,6 +14,7 @@ import { HealthController } from './health/health.controller.js';
 import type { Translator } from './i18n/i18n.js';
 import type { Infrastructure } from './infrastructure.js';
 import { PetModule } from './pet/pet.module.js';
+import { RecordModule } from './record/record.module.js';
 import { StaffModule } from './staff/staff.module.js';
 import type { RequestContext } from './tenant/request-context.js';
 import { TenantModule } from './tenant/tenant.module.js';
@@ -51,6 +52,7 @@ export class AppModule {
         ApiAuthModule,
         ApiModule,
         AppointmentModule,
+        RecordModule,
         AdminModule,
       ],
       controllers: [HealthController],

@@ -8,6 +8,8 @@ import { ObjectStorage } from './storage/object-storage.js';
 import { createSessionMiddleware, SESSION_MIDDLEWARE } from './web/session.js';
 
 export const LOG = Symbol('LOG');
+/** The session secret, for features that derive their own signing keys from it. */
+export const SESSION_SECRET = Symbol('SESSION_SECRET');
 
 /** Infrastructure started before Nest, offered to every module through one door each. */
 @Global()
@@ -25,6 +27,7 @@ export class CoreModule {
         provide: SESSION_MIDDLEWARE,
         useValue: createSessionMiddleware(infra.config, infra.cache, infra.sessionSecret),
       },
+      { provide: SESSION_SECRET, useValue: infra.sessionSecret },
       TenantDb,
     ];
     return {

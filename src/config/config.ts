@@ -39,6 +39,17 @@ const envSchema = z.object({
   LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
   LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(50),
   LOGIN_BLOCK_MINUTES: z.coerce.number().int().min(1).default(15),
+  ATTACHMENT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 ** 3)
+    .default(25 * 1024 * 1024),
+  ATTACHMENT_MAX_PIXELS: z.coerce.number().int().min(10_000).max(500_000_000).default(50_000_000),
+  ORPHAN_SWEEP_AGE_MINUTES: z.coerce.number().min(1).max(10_080).default(60),
+  ORPHAN_SWEEP_INTERVAL_MINUTES: z.coerce.number().min(0).max(1440).default(15),
+  FILE_LINK_TTL_SECONDS: z.coerce.number().int().min(5).max(3600).default(300),
+  FILE_LINK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
 });
 
 export type DatabaseConfig =
@@ -73,6 +84,19 @@ export interface AppConfig {
   migrateOnStart: boolean;
   seedDemo: boolean;
   loginThrottle: { maxFailuresPerAccount: number; maxFailuresPerIp: number; blockMinutes: number };
+  attachments: AttachmentConfig;
+}
+
+export interface AttachmentConfig {
+  maxBytes: number;
+  maxPixels: number;
+  /** Objects without a row older than this are orphans (a crash between upload and insert). */
+  orphanSweepAgeMinutes: number;
+  /** How often the sweeper runs; 0 turns the periodic run off (tests call it directly). */
+  orphanSweepIntervalMinutes: number;
+  linkTtlSeconds: number;
+  /** Signs file links; derived from the session secret when not given. */
+  linkSecret?: string;
 }
 
 export class ConfigError extends Error {
@@ -155,6 +179,14 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       maxFailuresPerAccount: e.LOGIN_MAX_FAILURES_PER_ACCOUNT,
       maxFailuresPerIp: e.LOGIN_MAX_FAILURES_PER_IP,
       blockMinutes: e.LOGIN_BLOCK_MINUTES,
+    },
+    attachments: {
+      maxBytes: e.ATTACHMENT_MAX_BYTES,
+      maxPixels: e.ATTACHMENT_MAX_PIXELS,
+      orphanSweepAgeMinutes: e.ORPHAN_SWEEP_AGE_MINUTES,
+      orphanSweepIntervalMinutes: e.ORPHAN_SWEEP_INTERVAL_MINUTES,
+      linkTtlSeconds: e.FILE_LINK_TTL_SECONDS,
+      linkSecret: e.FILE_LINK_SECRET,
     },
   };
 }

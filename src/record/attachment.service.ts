@@ -1,0 +1,321 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Logger } from 'pino';
+import { AuditService } from '../audit/audit.service.js';
+import { NotFoundError } from '../common/app-error.js';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { LOG, SESSION_SECRET } from '../core.module.js';
+import { TenantDb } from '../database/tenant-db.js';
+import { ObjectStorage } from '../storage/object-storage.js';
+import { currentTenant, RequestContexts } from '../tenant/request-context.js';
+import { type IncomingFile, receiveOneFile } from './attachment-intake.js';
+import { FileLinkSigner, type FileLinkVariant } from './file-link.js';
+import { processImage } from './image-processing.js';
+import { canReadClinical, canWriteRecords } from './record-access.js';
+import { FileLinkExpired, RecordLocked } from './record.errors.js';
+import { UUID } from './record.service.js';
+
+export interface AttachmentView {
+  id: string;
+  recordId: string;
+  kind: 'image' | 'pdf';
+  contentType: string;
+  sizeBytes: number;
+  width: number | null;
+  height: number | null;
+  displayName: string;
+  uploadedByName: string;
+  createdAt: Date;
+}
+
+interface AttachmentRow extends AttachmentView {
+  objectKey: string;
+  thumbnailKey: string | null;
+}
+
+const COLUMNS = `a.id, a.record_id as "recordId", a.kind, a.content_type as "contentType",
+  a.size_bytes::float8 as "sizeBytes", a.width, a.height, a.display_name as "displayName",
+  a.uploaded_by_name as "uploadedByName", a.created_at as "createdAt",
+  a.object_key as "objectKey", a.thumbnail_key as "thumbnailKey"`;
+
+/** The object key of an attachment: the tenant first, then a fresh id; no client input. */
+export function attachmentKey(tenantId: string, id: string) {
+  return {
+    object: `${tenantId}/attachments/${id}`,
+    thumbnail: `${tenantId}/attachments/${id}.thumb.jpg`,
+  };
+}
+
+function publicView(row: AttachmentRow): AttachmentView {
+  const view: Partial<AttachmentRow> = { ...row };
+  delete view.objectKey;
+  delete view.thumbnailKey;
+  return view as AttachmentView;
+}
+
+/**
+ * Photos and PDFs on medical records. The object is written first under a fresh key, then
+ * the row in a transaction; when the row fails the object is deleted, and what a crash
+ * leaves behind the orphan sweeper removes. Reads pass the tenant and role checks first.
+ */
+@Injectable()
+export class AttachmentService {
+  private readonly links: FileLinkSigner;
+
+  constructor(
+    private readonly db: TenantDb,
+    private readonly storage: ObjectStorage,
+    private readonly audit: AuditService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(SESSION_SECRET) sessionSecret: string,
+    @Inject(LOG) private readonly log: Logger,
+  ) {
+    this.links = new FileLinkSigner(config.attachments.linkSecret ?? sessionSecret);
+  }
+
+  /** Streams one uploaded file into storage and records it on the record. */
+  async upload(recordId: string, req: IncomingMessage): Promise<AttachmentView> {
+    if (!canWriteRecords()) throw new NotFoundError('page');
+    await this.recordStatus(recordId);
+    const tenantId = currentTenant().id;
+    const ctx = RequestContexts.current()!;
+    const { maxBytes, maxPixels } = this.config.attachments;
+    return receiveOneFile(req, {
+      maxBytes,
+      // busboy's events may run outside the request's async context: carry it over.
+      handle: (file) =>
+        RequestContexts.run(ctx, () => this.store(tenantId, recordId, file, maxPixels)),
+    });
+  }
+
+  private async store(tenantId: string, recordId: string, file: IncomingFile, maxPixels: number) {
+    const id = randomUUID();
+    const keys = attachmentKey(tenantId, id);
+    const written: string[] = [];
+    const user = RequestContexts.current()!.user!;
+    try {
+      let row: Omit<AttachmentRow, 'createdAt' | 'uploadedByName'>;
+      if (file.type === 'application/pdf') {
+        const size = await this.storage.putStream(keys.object, file.chunks, file.type);
+        written.push(keys.object);
+        row = {
+          id,
+          recordId,
+          kind: 'pdf',
+          contentType: file.type,
+          sizeBytes: size,
+          width: null,
+          height: null,
+          displayName: file.displayName,
+          objectKey: keys.object,
+          thumbnailKey: null,
+        };
+      } else {
+        const parts: Buffer[] = [];
+        for await (const chunk of file.chunks) parts.push(chunk);
+        const image = await processImage(Buffer.concat(parts), file.type, maxPixels);
+        parts.length = 0;
+        await this.storage.put(keys.object, image.data, image.contentType, image.data.length);
+        written.push(keys.object);
+        await this.storage.put(
+          keys.thumbnail,
+          image.thumbnail,
+          'image/jpeg',
+          image.thumbnail.length,
+        );
+        written.push(keys.thumbnail);
+        row = {
+          id,
+          recordId,
+          kind: 'image',
+          contentType: image.contentType,
+          sizeBytes: image.data.length,
+          width: image.width,
+          height: image.height,
+          displayName: file.displayName,
+          objectKey: keys.object,
+          thumbnailKey: keys.thumbnail,
+        };
+      }
+      return await this.db.run(async (tx) => {
+        const [saved] = await tx.manager.query(
+          `insert into attachments (tenant_id, id, record_id, kind, content_type, object_key, thumbnail_key,
+             size_bytes, width, height, display_name, uploaded_by_user_id, uploaded_by_name)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+           returning created_at as "createdAt"`,
+          [
+            tx.tenantId,
+            id,
+            recordId,
+            row.kind,
+            row.contentType,
+            row.objectKey,
+            row.thumbnailKey,
+            row.sizeBytes,
+            row.width,
+            row.height,
+            row.displayName,
+            user.id,
+            user.name,
+          ],
+        );
+        await this.audit.record(tx, {
+          action: 'attachment.uploaded',
+          entity: 'attachment',
+          entityId: id,
+          after: {
+            recordId,
+            kind: row.kind,
+            contentType: row.contentType,
+            sizeBytes: row.sizeBytes,
+            displayName: row.displayName,
+          },
+        });
+        return publicView({ ...row, createdAt: saved.createdAt, uploadedByName: user.name });
+      });
+    } catch (err) {
+      await this.removeObjects(written);
+      throw err;
+    }
+  }
+
+  async listForRecord(recordId: string): Promise<AttachmentView[]> {
+    await this.recordStatus(recordId);
+    if (!canReadClinical()) return [];
+    return this.db.run(async ({ manager, tenantId }) =>
+      (
+        (await manager.query(
+          `select ${COLUMNS} from attachments a where a.tenant_id = $1 and a.record_id = $2 order by a.created_at, a.id`,
+          [tenantId, recordId],
+        )) as AttachmentRow[]
+      ).map(publicView),
+    );
+  }
+
+  /** The pet's images across its records, newest first, for the gallery. */
+  imagesForPet(petId: string, limit = 24): Promise<AttachmentView[]> {
+    if (!canReadClinical()) return Promise.resolve([]);
+    return this.db.run(async ({ manager, tenantId }) =>
+      (
+        (await manager.query(
+          `select ${COLUMNS} from attachments a
+             join medical_records r on r.tenant_id = a.tenant_id and r.id = a.record_id
+            where a.tenant_id = $1 and r.pet_id = $2 and a.kind = 'image'
+            order by a.created_at desc limit $3`,
+          [tenantId, petId, limit],
+        )) as AttachmentRow[]
+      ).map(publicView),
+    );
+  }
+
+  /** Deletes the row (while the record is a draft), then the object and its thumbnail. */
+  async delete(attachmentId: string): Promise<{ recordId: string }> {
+    if (!canWriteRecords()) throw new NotFoundError('page');
+    const row = await this.find(attachmentId);
+    if ((await this.recordStatus(row.recordId)) === 'final') throw new RecordLocked();
+    await this.db.run(async (tx) => {
+      await tx.manager.query('delete from attachments where tenant_id = $1 and id = $2', [
+        tx.tenantId,
+        attachmentId,
+      ]);
+      await this.audit.record(tx, {
+        action: 'attachment.deleted',
+        entity: 'attachment',
+        entityId: attachmentId,
+        before: publicView(row),
+      });
+    });
+    await this.removeObjects([row.objectKey, row.thumbnailKey].filter((k): k is string => !!k));
+    return { recordId: row.recordId };
+  }
+
+  /** A short-lived link to the file for the signed-in user, after the tenant and role checks. */
+  async link(
+    attachmentId: string,
+    variant: FileLinkVariant,
+  ): Promise<{ url: string; expiresAt: Date }> {
+    if (!canReadClinical()) throw new NotFoundError('file');
+    await this.find(attachmentId);
+    const tenant = currentTenant();
+    const expires = Math.floor(Date.now() / 1000) + this.config.attachments.linkTtlSeconds;
+    const claims = {
+      tenantId: tenant.id,
+      attachmentId,
+      userId: RequestContexts.current()!.user!.id,
+      variant,
+      expires,
+    };
+    const sig = this.links.sign(claims);
+    return {
+      url: `/c/${tenant.slug}/files/${attachmentId}?v=${variant}&exp=${expires}&sig=${sig}`,
+      expiresAt: new Date(expires * 1000),
+    };
+  }
+
+  /** Checks a file link, logs the view or download, and opens the object's stream. */
+  async openLinked(attachmentId: string, q: { v?: string; exp?: string; sig?: string }) {
+    if (!canReadClinical() || !UUID.test(attachmentId)) throw new NotFoundError('file');
+    const variant: FileLinkVariant = q.v === 'download' ? 'download' : 'view';
+    const claims = {
+      tenantId: currentTenant().id,
+      attachmentId,
+      userId: RequestContexts.current()!.user!.id,
+      variant,
+      expires: Number(q.exp),
+    };
+    const verdict = this.links.verify(claims, String(q.sig ?? ''), Math.floor(Date.now() / 1000));
+    if (verdict === 'invalid') throw new NotFoundError('file');
+    if (verdict === 'expired') throw new FileLinkExpired();
+    const row = await this.find(attachmentId);
+    const stream = await this.storage.getStream(row.objectKey);
+    await this.db.run((tx) =>
+      this.audit.record(tx, {
+        action: variant === 'download' ? 'attachment.downloaded' : 'attachment.viewed',
+        entity: 'attachment',
+        entityId: attachmentId,
+        after: { recordId: row.recordId },
+      }),
+    );
+    return { ...stream, row: publicView(row), variant };
+  }
+
+  async openThumbnail(attachmentId: string) {
+    if (!canReadClinical()) throw new NotFoundError('file');
+    const row = await this.find(attachmentId);
+    if (!row.thumbnailKey) throw new NotFoundError('file');
+    return this.storage.getStream(row.thumbnailKey);
+  }
+
+  private async find(attachmentId: string): Promise<AttachmentRow> {
+    if (!UUID.test(attachmentId)) throw new NotFoundError('file');
+    const [row] = await this.db.run(({ manager, tenantId }) =>
+      manager.query(`select ${COLUMNS} from attachments a where a.tenant_id = $1 and a.id = $2`, [
+        tenantId,
+        attachmentId,
+      ]),
+    );
+    if (!row) throw new NotFoundError('file');
+    return row as AttachmentRow;
+  }
+
+  private async recordStatus(recordId: string): Promise<'draft' | 'final'> {
+    if (!UUID.test(recordId)) throw new NotFoundError('record');
+    const [row] = await this.db.run(({ manager, tenantId }) =>
+      manager.query('select status from medical_records where tenant_id = $1 and id = $2', [
+        tenantId,
+        recordId,
+      ]),
+    );
+    if (!row) throw new NotFoundError('record');
+    return row.status;
+  }
+
+  /** Best effort: an object that cannot be removed now is an orphan the sweeper removes later. */
+  private async removeObjects(keys: string[]) {
+    for (const key of keys)
+      await this.storage
+        .delete(key)
+        .catch((err) => this.log.warn({ err, key }, 'object left for the orphan sweeper'));
+  }
+}

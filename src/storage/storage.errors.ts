@@ -1,0 +1,37 @@
+import { AppError } from '../common/app-error.js';
+
+/** The object store did not answer (down, unreachable, or failing): nothing was saved. */
+export class StorageUnavailable extends AppError {
+  readonly code = 'storage_unavailable';
+  readonly status = 503;
+  constructor(cause?: unknown) {
+    super('File storage is not available right now; nothing was saved. Try again in a moment.', {
+      cause,
+    });
+  }
+}
+
+/** A key the store does not hold. */
+export class StoredObjectMissing extends AppError {
+  readonly code = 'not_found';
+  readonly status = 404;
+  constructor() {
+    super('No such file');
+  }
+}
+
+interface SdkError {
+  name?: string;
+  code?: string;
+  $metadata?: { httpStatusCode?: number };
+}
+
+/** Maps an SDK failure to what callers can act on; other errors pass through unchanged. */
+export function classifyStorageError(err: unknown): unknown {
+  const e = (err ?? {}) as SdkError;
+  const status = e.$metadata?.httpStatusCode;
+  if (e.name === 'NoSuchKey' || e.name === 'NotFound' || status === 404)
+    return new StoredObjectMissing();
+  if (status === undefined || status >= 500 || status === 429) return new StorageUnavailable(err);
+  return err;
+}
