@@ -1,3 +1,5 @@
+import { RecordViews } from '../record/record-views.service.js';
+import { isLocale } from '../i18n/i18n.js';
 import { Body, Controller, Get, Param, Post, Render, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
 import { parseInput } from '../common/validation.js';
@@ -20,12 +22,19 @@ import {
 @UseGuards(ClinicAccessGuard)
 @ClinicRoles(...CLINIC_STAFF)
 export class PetController {
-  constructor(private readonly pets: PetService) {}
+  constructor(
+    private readonly pets: PetService,
+    private readonly records: RecordViews,
+  ) {}
 
   @Get(':petId')
   @Render('pet/pet')
-  async show(@Param('petId') petId: string) {
+  async show(@Param('petId') petId: string, @Res({ passthrough: true }) res: Response) {
     const pet = await this.pets.get(petId);
+    const records = await this.records.petRecordsSection(
+      petId,
+      isLocale(res.locals.locale) ? res.locals.locale : 'en',
+    );
     const alerts = (pet.alerts ?? '')
       .split(/[\n;,]+/)
       .map((a) => a.trim())
@@ -34,7 +43,7 @@ export class PetController {
       dateOfBirth: calendarDate(pet.dateOfBirth),
       deceasedOn: calendarDate(pet.deceasedOn),
     };
-    return { title: pet.name, pet, alerts, dates, age: ageOf(pet.dateOfBirth) };
+    return { title: pet.name, pet, alerts, dates, age: ageOf(pet.dateOfBirth), records };
   }
 
   @Get(':petId/edit')

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { RecordModule } from '../record/record.module.js';
 import { ClientController } from './client.controller.js';
 import { ClientService } from './client.service.js';
 import { PetController } from './pet.controller.js';
@@ -8,6 +9,7 @@ import { SearchService } from './search.service.js';
 
 /** Clients (owners) and their pets, and the one search box that finds them. */
 @Module({
+  imports: [RecordModule],
   providers: [ClientService, PetService, SearchService],
   controllers: [SearchController, ClientController, PetController],
   exports: [ClientService, PetService, SearchService],
