@@ -1,12 +1,14 @@
 import { Module } from '@nestjs/common';
+import { AppointmentModule } from '../appointment/appointment.module.js';
 import { PetModule } from '../pet/pet.module.js';
+import { AppointmentsApiController } from './appointments-api.controller.js';
 import { ApiAuthModule } from './api-auth.module.js';
 import { ClientsApiController } from './clients-api.controller.js';
 import { PetsApiController } from './pets-api.controller.js';
 
-/** The JSON API under /api/v1 for clients and pets (documented at /api/docs). */
+/** The JSON API under /api/v1 for clients, pets and appointments (documented at /api/docs). */
 @Module({
-  imports: [ApiAuthModule, PetModule],
-  controllers: [ClientsApiController, PetsApiController],
+  imports: [ApiAuthModule, PetModule, AppointmentModule],
+  controllers: [ClientsApiController, PetsApiController, AppointmentsApiController],
 })
 export class ApiModule {}

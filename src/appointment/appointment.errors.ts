@@ -14,6 +14,10 @@ export class AppointmentConflict extends AppError {
   readonly code = 'appointment_conflict';
   readonly status = 409;
   override readonly field = 'start';
+  override get details() {
+    return this.clash ? { clash: this.clash } : undefined;
+  }
+
   constructor(readonly clash: ClashSummary | null) {
     super(
       clash
@@ -27,6 +31,10 @@ export class SeriesConflict extends AppError {
   readonly code = 'series_conflict';
   readonly status = 409;
   override readonly field = 'repeat';
+  override get details() {
+    return { clashes: this.clashes };
+  }
+
   constructor(readonly clashes: ClashSummary[]) {
     super(
       `${clashes.length} occurrences clash: ${clashes.map((c) => c.startsAt.toISOString()).join(', ')}`,
@@ -73,6 +81,10 @@ export interface FieldChange {
 export class StaleAppointment extends AppError {
   readonly code = 'stale_appointment';
   readonly status = 409;
+  override get details() {
+    return { changes: this.changes };
+  }
+
   constructor(readonly changes: FieldChange[]) {
     super(
       `The appointment was changed by someone else: ${changes.map((c) => c.field).join(', ') || 'status'}`,

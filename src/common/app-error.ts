@@ -9,6 +9,10 @@ export abstract class AppError extends Error {
   readonly field?: string;
   /** Arguments for the translated message (`errors.<code>` in the catalogs). */
   readonly params: Record<string, unknown> = {};
+  /** Machine-readable context for API clients (the clashing appointment, what changed). */
+  get details(): Record<string, unknown> | undefined {
+    return undefined;
+  }
 }
 
 export class NotFoundError extends AppError {

@@ -9,6 +9,7 @@ interface ErrorBody {
   code: string;
   message: string;
   fields?: Record<string, string>;
+  details?: Record<string, unknown>;
 }
 
 function describe(exception: unknown): ErrorBody {
@@ -21,8 +22,14 @@ function describe(exception: unknown): ErrorBody {
     };
   }
   if (exception instanceof AppError) {
-    const { status, code, message, field } = exception;
-    return { status, code, message, ...(field ? { fields: { [field]: message } } : {}) };
+    const { status, code, message, field, details } = exception;
+    return {
+      status,
+      code,
+      message,
+      ...(field ? { fields: { [field]: message } } : {}),
+      ...(details ? { details } : {}),
+    };
   }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();

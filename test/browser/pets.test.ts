@@ -14,7 +14,7 @@ describe('the front desk in a browser', () => {
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    t = await startTestApp({ LOGIN_MAX_ATTEMPTS_PER_IP: '1000' });
+    t = await startTestApp();
     clinic = await createTestClinic({ locale: 'es' });
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',

@@ -10,7 +10,7 @@ describe('the JSON API with per-clinic tokens', () => {
   let manager: WebClient;
 
   beforeAll(async () => {
-    t = await startTestApp({ LOGIN_MAX_ATTEMPTS_PER_IP: '1000' });
+    t = await startTestApp();
     clinic = await createTestClinic();
     manager = new WebClient(t.url);
     await manager.signIn(clinic.managerEmail);

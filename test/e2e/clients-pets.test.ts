@@ -26,7 +26,7 @@ describe('front desk keeps clients and pets', () => {
   const base = () => `/c/${clinic.slug}`;
 
   beforeAll(async () => {
-    t = await startTestApp({ LOGIN_MAX_ATTEMPTS_PER_IP: '1000' });
+    t = await startTestApp();
     clinic = await createTestClinic();
     web = new WebClient(t.url);
     await web.signIn(clinic.frontDeskEmail);

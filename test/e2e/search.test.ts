@@ -22,7 +22,7 @@ describe('the one search box', () => {
   let nonoId: string;
 
   beforeAll(async () => {
-    t = await startTestApp({ LOGIN_MAX_ATTEMPTS_PER_IP: '1000' });
+    t = await startTestApp();
     clinic = await createTestClinic({ locale: 'es', name: 'Clínica del Sur' });
     other = await createTestClinic();
     const db = superuserUrl();
