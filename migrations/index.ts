@@ -3,6 +3,7 @@ import { AuditLog1732500000000 } from './1732500000000-audit-log.js';
 import { Scheduling1732510000000 } from './1732510000000-scheduling.js';
 import { ClientSearchApiTokens1732520000000 } from './1732520000000-client-search-api-tokens.js';
 import { MedicalRecords1732530000000 } from './1732530000000-medical-records.js';
+import { VetAcrossClinics1732560000000 } from './1732560000000-vet-across-clinics.js';
 
 /** Every migration, in order. The schema's only source of truth (never `synchronize`). */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   Scheduling1732510000000,
   ClientSearchApiTokens1732520000000,
   MedicalRecords1732530000000,
+  VetAcrossClinics1732560000000,
 ];

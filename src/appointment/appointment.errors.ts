@@ -108,3 +108,13 @@ export class UnknownReference extends AppError {
     super(`Unknown ${field}`);
   }
 }
+
+/** The vet is booked at another clinic then; nothing more of that clinic is told. */
+export class VetBusyElsewhere extends AppError {
+  readonly code = 'vet_busy_elsewhere';
+  readonly status = 409;
+  override readonly field = 'start';
+  constructor() {
+    super('This vet is booked at another clinic at that time');
+  }
+}

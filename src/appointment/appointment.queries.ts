@@ -73,11 +73,10 @@ export const AppointmentQueries = {
    * Serialises bookings per vet and room (STACK-NOTES.md: concurrent inserts under a GiST
    * exclusion constraint can deadlock; with the lock every loser gets a clean conflict).
    */
-  async lockResources(manager: EntityManager, tenantId: string, keys: string[]): Promise<void> {
+  async lockResources(manager: EntityManager, keys: string[]): Promise<void> {
+    // Always in the same order, so two bookings never wait for each other in a cycle.
     for (const key of [...new Set(keys)].sort()) {
-      await manager.query(`select pg_advisory_xact_lock(hashtextextended($1, 0))`, [
-        `${tenantId}/${key}`,
-      ]);
+      await manager.query(`select pg_advisory_xact_lock(hashtextextended($1, 0))`, [key]);
     }
   },
 

@@ -16,6 +16,7 @@ import {
   SlotOutsideOpeningHours,
   StaleAppointment,
   UnknownReference,
+  VetBusyElsewhere,
 } from './appointment.errors.js';
 import { AppointmentEvents, type AppointmentEventType } from './appointment.events.js';
 import { AppointmentQueries, type AppointmentView, isSlotConflict } from './appointment.queries.js';
@@ -93,7 +94,7 @@ export class AppointmentService {
       );
       if (!pet) throw new UnknownReference('petId');
       const type = await this.requireType(tx, input.typeId);
-      await this.requireStaffAndRoom(tx, input.staffId, input.roomId);
+      const userId = await this.requireStaffAndRoom(tx, input.staffId, input.roomId);
       const duration = input.durationMinutes ?? type.durationMinutes;
       const slots = occurrences(input, duration, tenant.timeZone);
       await this.checkOpen(tx, {
@@ -105,8 +106,7 @@ export class AppointmentService {
 
       await AppointmentQueries.lockResources(
         tx.manager,
-        tx.tenantId,
-        resourceKeys(input.staffId, input.roomId),
+        resourceKeys(tx.tenantId, input.staffId, input.roomId, userId),
       );
       const clashes = await AppointmentQueries.clashes(tx, {
         staffId: input.staffId,
@@ -149,7 +149,7 @@ export class AppointmentService {
         throw new StaleAppointment(describeChanges(input.original ?? {}, current));
       if (!isEditable(current.status)) throw new AppointmentNotEditable(current.status);
       await this.requireType(tx, input.typeId);
-      await this.requireStaffAndRoom(tx, input.staffId, input.roomId);
+      const userId = await this.requireStaffAndRoom(tx, input.staffId, input.roomId);
       const startsAt = ClinicTime.toInstant(input.date, input.time, tenant.timeZone);
       const slot = {
         startsAt,
@@ -161,9 +161,9 @@ export class AppointmentService {
         roomId: input.roomId,
         overrideReason: input.overrideReason,
       });
-      await AppointmentQueries.lockResources(tx.manager, tx.tenantId, [
-        ...resourceKeys(input.staffId, input.roomId),
-        ...resourceKeys(current.staffId, current.roomId),
+      await AppointmentQueries.lockResources(tx.manager, [
+        ...resourceKeys(tx.tenantId, input.staffId, input.roomId, userId),
+        ...resourceKeys(tx.tenantId, current.staffId, current.roomId, null),
       ]);
       const [clash] = await AppointmentQueries.clashes(tx, {
         staffId: input.staffId,
@@ -300,13 +300,19 @@ export class AppointmentService {
     return type as { durationMinutes: number };
   }
 
-  private async requireStaffAndRoom(tx: TenantTx, staffId: string, roomId: string | null) {
+  /** Checks the vet and room; returns the vet's user (a vet may work at several clinics). */
+  private async requireStaffAndRoom(
+    tx: TenantTx,
+    staffId: string,
+    roomId: string | null,
+  ): Promise<string | null> {
     if (!UUID.test(staffId)) throw new UnknownReference('staffId');
     const [staff] = await tx.manager.query(
       `select 1 from staff where tenant_id = $1 and id = $2 and active and takes_appointments`,
       [tx.tenantId, staffId],
     );
     if (!staff) throw new UnknownReference('staffId');
+    const userId = staff.userId as string | null;
     if (roomId !== null) {
       if (!UUID.test(roomId)) throw new UnknownReference('roomId');
       const [room] = await tx.manager.query(
@@ -315,6 +321,7 @@ export class AppointmentService {
       );
       if (!room) throw new UnknownReference('roomId');
     }
+    return userId;
   }
 
   private async checkOpen(
@@ -369,14 +376,31 @@ export class AppointmentService {
     try {
       return await write();
     } catch (err) {
-      if (isSlotConflict(err)) throw new AppointmentConflict(null);
+      if (isSlotConflict(err)) {
+        // This clinic's own clashes were ruled out under the lock: the vet is busy elsewhere.
+        const constraint = (err as { driverError?: { constraint?: string } }).driverError
+          ?.constraint;
+        throw constraint === 'staff_bookings_no_overlap'
+          ? new VetBusyElsewhere()
+          : new AppointmentConflict(null);
+      }
       throw err;
     }
   }
 }
 
-function resourceKeys(staffId: string, roomId: string | null): string[] {
-  return roomId ? [`staff/${staffId}`, `room/${roomId}`] : [`staff/${staffId}`];
+/** Advisory-lock keys: the vet and room in this clinic, and the vet's user across clinics. */
+function resourceKeys(
+  tenantId: string,
+  staffId: string,
+  roomId: string | null,
+  userId: string | null,
+): string[] {
+  return [
+    `${tenantId}/staff/${staffId}`,
+    ...(roomId ? [`${tenantId}/room/${roomId}`] : []),
+    ...(userId ? [`user/${userId}`] : []),
+  ];
 }
 
 /** Occurrences keep the wall-clock time across DST changes (every Tuesday at 10:00). */

@@ -1,0 +1,128 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import pg from 'pg';
+import { createClinic, type TestClinic } from '../harness/factories.js';
+import { startTestApp, type TestApp } from '../harness/app.js';
+import { WebClient } from '../harness/http.js';
+import { adminQuery, superuserUrl } from '../harness/services.js';
+
+/** The vet login of clinic A also works at clinic B, as a second staff row of the same user. */
+async function alsoWorksAt(a: TestClinic, b: TestClinic): Promise<string> {
+  const db = new pg.Client({ connectionString: superuserUrl() });
+  await db.connect();
+  try {
+    const {
+      rows: [user],
+    } = await db.query('select id, name from users where email = $1', [a.vetLogin]);
+    await db.query(`insert into memberships (tenant_id, user_id, role) values ($1, $2, 'vet')`, [
+      b.id,
+      user.id,
+    ]);
+    const {
+      rows: [staff],
+    } = await db.query(
+      `insert into staff (tenant_id, user_id, name, kind, takes_appointments) values ($1, $2, $3, 'vet', true) returning id`,
+      [b.id, user.id, user.name],
+    );
+    return staff.id;
+  } finally {
+    await db.end();
+  }
+}
+
+describe('a vet who works at two clinics', () => {
+  let t: TestApp;
+  let a: TestClinic;
+  let b: TestClinic;
+  let vetAtB: string;
+  let deskA: WebClient;
+  let deskB: WebClient;
+
+  beforeAll(async () => {
+    t = await startTestApp({ DATABASE_POOL_SIZE: '20' });
+    [a, b] = await Promise.all([
+      createClinic({ timeZone: 'Europe/Madrid', pets: 10 }),
+      createClinic({ timeZone: 'Atlantic/Canary', pets: 10 }),
+    ]);
+    vetAtB = await alsoWorksAt(a, b);
+    deskA = new WebClient(t.url);
+    deskB = new WebClient(t.url);
+    await Promise.all([deskA.signIn(a.frontdesk), deskB.signIn(b.frontdesk)]);
+    await Promise.all([
+      deskA.get(`/c/${a.slug}/appointments/new`),
+      deskB.get(`/c/${b.slug}/appointments/new`),
+    ]);
+  });
+  afterAll(() => t.close());
+
+  const bookA = (pet: number, date: string, time: string) =>
+    deskA.post(`/c/${a.slug}/appointments`, {
+      petId: a.pets[pet].id,
+      staffId: a.vets[0].id,
+      typeId: a.consult,
+      date,
+      time,
+    });
+  const bookB = (pet: number, date: string, time: string) =>
+    deskB.post(`/c/${b.slug}/appointments`, {
+      petId: b.pets[pet].id,
+      staffId: vetAtB,
+      typeId: b.consult,
+      date,
+      time,
+    });
+
+  it('cannot be booked at the second clinic while busy at the first, and the message tells nothing more', async () => {
+    expect((await bookA(0, '2031-03-04', '10:00')).status).toBe(303);
+    // Canary time is one hour behind Madrid: 09:10 there is 10:10 in Madrid.
+    const refused = await bookB(0, '2031-03-04', '09:10');
+    expect(refused.status).toBe(409);
+    expect(refused.text).toContain('This vet is booked at another clinic at that time.');
+    expect(refused.text).not.toContain(a.pets[0].name);
+    expect((await bookB(0, '2031-03-04', '09:20')).status).toBe(303);
+  });
+
+  it('frees the time at the other clinic when the first appointment is cancelled', async () => {
+    const first = await bookA(1, '2031-03-05', '12:00');
+    const id = /appointments\/([0-9a-f-]{36})/.exec(first.location!)![1];
+    expect((await bookB(1, '2031-03-05', '11:00')).status).toBe(409);
+    await deskA.get(`/c/${a.slug}/appointments/${id}`);
+    expect(
+      (
+        await deskA.post(`/c/${a.slug}/appointments/${id}/status`, {
+          to: 'cancelled',
+          cancelReason: 'Owner away',
+        })
+      ).status,
+    ).toBe(303);
+    expect((await bookB(1, '2031-03-05', '11:00')).status).toBe(303);
+  });
+
+  it('holds under concurrent bookings at both clinics: exactly one wins', async () => {
+    const attempts = Array.from({ length: 40 }, (_, i) =>
+      i % 2 === 0
+        ? bookA(i % 10, '2031-03-06', `10:${String((i % 3) * 5).padStart(2, '0')}`)
+        : bookB(i % 10, '2031-03-06', `09:${String((i % 3) * 5).padStart(2, '0')}`),
+    );
+    const statuses = (await Promise.all(attempts)).map((r) => r.status);
+    expect(statuses.filter((s) => s === 303)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(39);
+    const { rows } = await adminQuery(
+      superuserUrl(),
+      `select count(*)::int as n from appointments where tenant_id = any($1) and starts_at::date = '2031-03-06' and status = 'booked'`,
+      [[a.id, b.id]],
+    );
+    expect(rows[0].n).toBe(1);
+  });
+
+  it("sees only its own clinic's share of the shared time line", async () => {
+    const vet = new WebClient(t.url);
+    await vet.signIn(a.vetLogin);
+    expect((await vet.get(`/c/${b.slug}/calendar?date=2031-03-04`)).text).toContain(b.pets[0].name);
+    const { rows } = await adminQuery(
+      superuserUrl(),
+      'select count(*)::int as n from staff_bookings where tenant_id = any($1)',
+      [[a.id, b.id]],
+    );
+    expect(rows[0].n).toBeGreaterThanOrEqual(3);
+  });
+});
