@@ -47,7 +47,7 @@ export class TenantDb {
       throw new InvalidTenantIdError(tenantId);
     const scoped = async (manager: EntityManager) => {
       await manager.query('select set_tenant($1)', [tenantId]);
-      return work({ tenantId, manager });
+      return work({ tenantId, manager: oneQueryAtATime(manager) });
     };
     if (within) {
       if (!within.queryRunner?.isTransactionActive)
@@ -56,6 +56,20 @@ export class TenantDb {
     }
     return this.dataSource.transaction(scoped);
   }
+}
+
+/**
+ * A transaction is one connection, which runs one query at a time: queries started together
+ * (`Promise.all` inside a unit of work) are queued here rather than interleaved on the wire.
+ */
+function oneQueryAtATime(manager: EntityManager): EntityManager {
+  let tail: Promise<unknown> = Promise.resolve();
+  const query = (sql: string, params?: unknown[]) => {
+    const run = tail.then(() => manager.query(sql, params));
+    tail = run.catch(() => undefined);
+    return run;
+  };
+  return Object.create(manager, { query: { value: query } }) as EntityManager;
 }
 
 /**

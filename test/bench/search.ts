@@ -13,12 +13,12 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { NAMES, PET_NAMES } from '../../seeds/demo-data.js';
-import { createRuntimeDataSource, runMigrations } from '../../src/database/data-sources.js';
-import { bootstrapDatabase, OWNER_ROLE } from '../../src/database/roles.js';
+import { createRuntimeDataSource } from '../../src/database/data-sources.js';
 import { TenantDb } from '../../src/database/tenant-db.js';
 import { createLogger } from '../../src/logger.js';
 import { SearchService, searchSql } from '../../src/pet/search.service.js';
 import { searchTerms, termConditions } from '../../src/pet/search.terms.js';
+import { throwawayDatabase } from './throwaway-db.js';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 100_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 40);
@@ -37,28 +37,6 @@ const QUERIES = [
 ];
 
 const log = createLogger('warn');
-
-async function throwawayDatabase() {
-  const adminUrl = process.env.PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const database = `vetlane_bench_${randomBytes(4).toString('hex')}`;
-  await bootstrapDatabase({ adminUrl, database });
-  const direct = `postgres://${OWNER_ROLE}@${new URL(adminUrl).host}/${database}`;
-  await runMigrations({ url: direct, log });
-  return {
-    direct,
-    runtime: direct,
-    drop: async () => {
-      const admin = new pg.Client({ connectionString: adminUrl });
-      await admin.connect();
-      await admin.query(
-        'select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
-        [database],
-      );
-      await admin.query(`drop database if exists "${database}"`);
-      await admin.end();
-    },
-  };
-}
 
 const sqlArray = (items: readonly string[]) =>
   `array[${items.map((s) => `'${s.replace(/'/g, "''")}'`).join(',')}]`;
