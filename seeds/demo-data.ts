@@ -139,7 +139,6 @@ export const NAMES = {
       'Calle Alcalá',
       'Calle Serrano',
     ],
-    vetTitle: 'Dra.',
   },
   en: {
     first: [
@@ -204,9 +203,23 @@ export const NAMES = {
       'Sunset Boulevard',
       'Park Avenue',
     ],
-    vetTitle: 'Dr.',
   },
 } as const;
+
+export const FEMALE_ES = [
+  'Lucía',
+  'Sofía',
+  'Martina',
+  'Valeria',
+  'Paula',
+  'Elena',
+  'Carmen',
+  'Sara',
+  'Ana',
+  'Isabel',
+  'Julia',
+  'Noelia',
+] as const;
 
 export const PET_NAMES = [
   'Luna',

@@ -10,6 +10,7 @@ import {
   DEMO_CLINICS,
   DEMO_COMPANIES,
   DEMO_PASSWORD,
+  FEMALE_ES,
   type DemoClinic,
   NAMES,
   PET_NAMES,
@@ -49,6 +50,11 @@ const LOGIN_KIND: Record<string, { kind: StaffKind; role: 'front_desk' | 'vet' |
   manager: { kind: 'manager', role: 'manager' },
 };
 
+/** 'Dra.' for a woman vet in Spanish, 'Dr.' otherwise. */
+function vetTitle(locale: 'en' | 'es', first: string): string {
+  return locale === 'es' && (FEMALE_ES as readonly string[]).includes(first) ? 'Dra.' : 'Dr.';
+}
+
 function personName(rng: Random, locale: 'en' | 'es') {
   const names = NAMES[locale];
   const first = rng.pick(names.first);
@@ -84,7 +90,7 @@ async function seedClinic(opts: {
       const login = Object.entries(LOGIN_KIND).find(([, v]) => v.kind === kind && i === 0)?.[0];
       const loginUser = login ? opts.loginUsers.get(`${login}@${slug}.vetlane.test`) : undefined;
       const { first, last } = loginUser ?? personName(rng, clinic.locale);
-      const title = kind === 'vet' ? `${NAMES[clinic.locale].vetTitle} ` : '';
+      const title = kind === 'vet' ? `${vetTitle(clinic.locale, first)} ` : '';
       staff.push({
         tenant_id: tenantId,
         user_id: loginUser?.id ?? null,
