@@ -38,7 +38,12 @@ export class AppModule {
               ignore: (req) => req.url === '/health' || (req.url ?? '').startsWith('/assets/'),
             },
             serializers: {
-              req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
+              req: (req: { id: string; method: string; url: string }) => ({
+                id: req.id,
+                method: req.method,
+                url: req.url,
+              }),
+              res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
             },
           },
         }),

@@ -1,6 +1,7 @@
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 
 /** Structured JSON logs; each request's lines carry its id, tenant, user, status and latency. */
-export function createLogger(level: string): Logger {
-  return pino({ level, base: { service: 'vetlane' }, timestamp: pino.stdTimeFunctions.isoTime });
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  const options = { level, base: { service: 'vetlane' }, timestamp: pino.stdTimeFunctions.isoTime };
+  return destination ? pino(options, destination) : pino(options);
 }

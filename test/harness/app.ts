@@ -12,9 +12,14 @@ export interface TestApp {
 }
 
 /** The real app on the run's real services, listening on a free port. */
-export async function startTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(
+  overrides: Record<string, string> = {},
+  opts: { logLines?: string[] } = {},
+): Promise<TestApp> {
   const config = loadConfig({ ...process.env, PORT: '0', ...overrides });
-  const infra = await startInfrastructure(config, createLogger(config.logLevel));
+  const lines = opts.logLines;
+  const destination = lines ? { write: (line: string) => void lines.push(line) } : undefined;
+  const infra = await startInfrastructure(config, createLogger(config.logLevel, destination));
   const app = await createApp(infra);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };
