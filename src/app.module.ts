@@ -15,6 +15,8 @@ import { PetModule } from './pet/pet.module.js';
 import { StaffModule } from './staff/staff.module.js';
 import type { RequestContext } from './tenant/request-context.js';
 import { TenantModule } from './tenant/tenant.module.js';
+import { ThrottleModule } from './throttle/throttle.module.js';
+import { ExportModule } from './export/export.module.js';
 
 @Module({})
 export class AppModule {
@@ -41,6 +43,7 @@ export class AppModule {
         }),
         TerminusModule,
         AuditModule,
+        ThrottleModule,
         TenantModule,
         StaffModule,
         ClinicModule,
@@ -48,6 +51,7 @@ export class AppModule {
         PetModule,
         AppointmentModule,
         AdminModule,
+        ExportModule,
       ],
       controllers: [HealthController],
     };

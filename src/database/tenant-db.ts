@@ -4,6 +4,12 @@ import { currentTenant } from '../tenant/request-context.js';
 
 export const RUNTIME_DATA_SOURCE = Symbol('RUNTIME_DATA_SOURCE');
 
+/** A unit of company work: read-only, over the listed tenants of one company. */
+export interface CompanyTx {
+  readonly tenantIds: readonly string[];
+  readonly manager: EntityManager;
+}
+
 /** A unit of tenant work: the transaction's manager and the tenant it is scoped to. */
 export interface TenantTx {
   readonly tenantId: string;
@@ -43,8 +49,7 @@ export class TenantDb {
     work: (tx: TenantTx) => Promise<T>,
     within?: EntityManager,
   ): Promise<T> {
-    if (typeof tenantId !== 'string' || !UUID.test(tenantId))
-      throw new InvalidTenantIdError(tenantId);
+    assertTenantId(tenantId);
     const scoped = async (manager: EntityManager) => {
       await manager.query('select set_tenant($1)', [tenantId]);
       return work({ tenantId, manager });
@@ -56,4 +61,27 @@ export class TenantDb {
     }
     return this.dataSource.transaction(scoped);
   }
+
+  /**
+   * Company roll-ups: one READ ONLY transaction whose first statements set the list of
+   * tenants (`select set_tenants($1)`, SET LOCAL like set_tenant). Policies then show
+   * rows of exactly these tenants; queries still filter `tenant_id = any($1)`. The caller
+   * passes the ids of one company's tenants, read from the directory after its access check.
+   */
+  async runForCompany<T>(
+    tenantIds: readonly string[],
+    work: (tx: CompanyTx) => Promise<T>,
+  ): Promise<T> {
+    tenantIds.forEach(assertTenantId);
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query('set transaction read only');
+      await manager.query('select set_tenants($1::uuid[])', [tenantIds]);
+      return work({ tenantIds, manager });
+    });
+  }
+}
+
+function assertTenantId(tenantId: unknown): asserts tenantId is string {
+  if (typeof tenantId !== 'string' || !UUID.test(tenantId))
+    throw new InvalidTenantIdError(tenantId);
 }
