@@ -89,7 +89,8 @@ export class CompanyController {
       res.redirect(303, `/companies/${company.slug}/staff`);
     } catch (err) {
       if (!(err instanceof ValidationFailed)) throw err;
-      const { password: _password, ...input } = body ?? {};
+      // The password is never echoed back into the form.
+      const input = { ...body, password: '' };
       await this.renderStaff(res, company, 422, { errors: err.fields, input });
     }
   }
