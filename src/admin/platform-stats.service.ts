@@ -112,7 +112,8 @@ export class PlatformStatsService {
   }
 
   private async tenantRows(): Promise<Omit<TenantStatsRow, 'throttledToday'>[]> {
-    if (this.memo && Date.now() - this.memo.at < MEMO_MS) return this.memo.rows;
+    const memoMs = Math.min(MEMO_MS, this.ttl * 1000);
+    if (this.memo && Date.now() - this.memo.at < memoMs) return this.memo.rows;
     const rows = await this.cache.remember(this.cache.key('admin', 'tenant-stats'), this.ttl, () =>
       this.loadTenantRows(),
     );
