@@ -107,6 +107,13 @@ export class PlatformStatsService {
     });
   }
 
+  /** Forgets the cached numbers (this process and Redis): the next read recomputes them. */
+  async invalidate(): Promise<void> {
+    this.memo = undefined;
+    await this.cache.delete(this.cache.key('admin', 'tenant-stats'));
+    await this.cache.delete(this.cache.key('admin', 'db-metrics'));
+  }
+
   private get ttl() {
     return this.config.admin.statsTtlSeconds;
   }

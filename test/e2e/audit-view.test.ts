@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { AuditPartitions } from '../../src/audit/audit-partitions.js';
 import { startTestApp, type TestApp } from '../harness/app.js';
-import { createClinic, createCompany, createUser, type TestClinic } from '../harness/clinic-factory.js';
+import {
+  createClinic,
+  createCompany,
+  createUser,
+  type TestClinic,
+} from '../harness/clinic-factory.js';
 import { WebClient } from '../harness/http.js';
 import { adminQuery, superuserUrl } from '../harness/services.js';
 
@@ -25,9 +30,17 @@ describe("a clinic manager reads the clinic's audit log", () => {
     await companyWeb.signIn(admin.email);
     await companyWeb.get(`/companies/${company.slug}/staff`);
     const nurse = await createUser();
-    await companyWeb.post(`/companies/${company.slug}/staff`, { email: nurse.email, clinic: clinic.slug, role: 'nurse' });
+    await companyWeb.post(`/companies/${company.slug}/staff`, {
+      email: nurse.email,
+      clinic: clinic.slug,
+      role: 'nurse',
+    });
     await companyWeb.get(`/companies/${company.slug}/staff`);
-    await companyWeb.post(`/companies/${company.slug}/staff`, { email: nurse.email, clinic: clinic.slug, role: 'vet' });
+    await companyWeb.post(`/companies/${company.slug}/staff`, {
+      email: nurse.email,
+      clinic: clinic.slug,
+      role: 'vet',
+    });
 
     const web = new WebClient(t.url);
     await web.signIn(manager.email);
@@ -36,7 +49,9 @@ describe("a clinic manager reads the clinic's audit log", () => {
     expect(log.text).toContain('data-action="user.signed_in"');
     expect(log.text).toContain('data-action="staff.added"');
     const changed = log.text.split('data-action="staff.role_changed"')[1]?.split('</tr>')[0] ?? '';
-    expect(changed).toMatch(/&quot;role&quot;: &quot;nurse&quot;[\s\S]*&quot;role&quot;: &quot;vet&quot;/);
+    expect(changed).toMatch(
+      /&quot;role&quot;: &quot;nurse&quot;[\s\S]*&quot;role&quot;: &quot;vet&quot;/,
+    );
     expect(changed).toContain('Test Person');
 
     const onlyStaff = await web.get(`/c/${clinic.slug}/audit?entity=staff`);
@@ -75,6 +90,8 @@ describe("a clinic manager reads the clinic's audit log", () => {
     const left = await partitions();
     expect(left).not.toContain('audit_events_2001_01');
     const now = new Date();
-    expect(left).toContain(`audit_events_${now.getUTCFullYear()}_${String(now.getUTCMonth() + 1).padStart(2, '0')}`);
+    expect(left).toContain(
+      `audit_events_${now.getUTCFullYear()}_${String(now.getUTCMonth() + 1).padStart(2, '0')}`,
+    );
   });
 });

@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { TenantDb } from '../../src/database/tenant-db.js';
 import { startTestApp, type TestApp } from '../harness/app.js';
-import { book, createClinic, createCompany, createUser, type TestClinic } from '../harness/clinic-factory.js';
+import {
+  book,
+  createClinic,
+  createCompany,
+  createUser,
+  type TestClinic,
+} from '../harness/clinic-factory.js';
 import { WebClient } from '../harness/http.js';
 
 /** The number in a table cell `<td data-col="col">` of the row of one clinic. */
@@ -22,15 +28,30 @@ describe('a company admin runs several clinics', () => {
     t = await startTestApp();
     db = t.app.get(TenantDb);
     company = await createCompany();
-    madrid = await createClinic({ companyId: company.id, timeZone: 'Europe/Madrid', name: 'Zeta Madrid' });
-    mexico = await createClinic({ companyId: company.id, timeZone: 'America/Mexico_City', name: 'Zeta Monterrey' });
+    madrid = await createClinic({
+      companyId: company.id,
+      timeZone: 'Europe/Madrid',
+      name: 'Zeta Madrid',
+    });
+    mexico = await createClinic({
+      companyId: company.id,
+      timeZone: 'America/Mexico_City',
+      name: 'Zeta Monterrey',
+    });
     admin = await createUser({ adminOf: [company.id] });
     // Madrid: two appointments in an hour from now (one per vet slot), a no-show three days ago.
     const soon = new Date(Math.ceil(Date.now() / 3_600_000) * 3_600_000);
     await book(db, madrid, { startsAt: soon, minutes: 60 });
-    await book(db, madrid, { startsAt: new Date(soon.getTime() + 3_600_000), minutes: 30, status: 'cancelled' });
+    await book(db, madrid, {
+      startsAt: new Date(soon.getTime() + 3_600_000),
+      minutes: 30,
+      status: 'cancelled',
+    });
     await book(db, madrid, { startsAt: new Date(Date.now() - 3 * 86_400_000), status: 'no_show' });
-    await book(db, madrid, { startsAt: new Date(Date.now() - 3 * 86_400_000 + 3_600_000), status: 'completed' });
+    await book(db, madrid, {
+      startsAt: new Date(Date.now() - 3 * 86_400_000 + 3_600_000),
+      status: 'completed',
+    });
   });
   afterAll(() => t.close());
 
@@ -45,9 +66,11 @@ describe('a company admin runs several clinics', () => {
     expect(cell(page.text, madrid.slug, 'noShowRate')).toMatch(/^50 %$/);
     // The appointment in the next hour is today in Madrid unless Madrid's midnight comes first.
     const madridHour = Number(
-      new Intl.DateTimeFormat('en', { hour: 'numeric', hourCycle: 'h23', timeZone: 'Europe/Madrid' }).format(
-        new Date(Math.ceil(Date.now() / 3_600_000) * 3_600_000),
-      ),
+      new Intl.DateTimeFormat('en', {
+        hour: 'numeric',
+        hourCycle: 'h23',
+        timeZone: 'Europe/Madrid',
+      }).format(new Date(Math.ceil(Date.now() / 3_600_000) * 3_600_000)),
     );
     if (madridHour !== 0) expect(cell(page.text, madrid.slug, 'today')).toBe('1');
     expect(page.text).toContain('data-total="newClients">2<');
@@ -79,7 +102,9 @@ describe('a company admin runs several clinics', () => {
     // A clinic of one's own company is not reachable through another company's URL either.
     const own = new WebClient(t.url);
     await own.signIn(admin.email);
-    expect((await own.get(`/companies/grupo-vetsalud/clinics/hospital-veterinario-norte`)).status).toBe(404);
+    expect(
+      (await own.get(`/companies/grupo-vetsalud/clinics/hospital-veterinario-norte`)).status,
+    ).toBe(404);
 
     const manager = await createUser({ memberships: [{ tenantId: madrid.id, role: 'manager' }] });
     const web = new WebClient(t.url);
@@ -102,7 +127,11 @@ describe('a company admin runs several clinics', () => {
     });
     expect(first.status).toBe(303);
     await web.get(`/companies/${company.slug}/staff`);
-    const second = await web.post(`/companies/${company.slug}/staff`, { email, clinic: mexico.slug, role: 'manager' });
+    const second = await web.post(`/companies/${company.slug}/staff`, {
+      email,
+      clinic: mexico.slug,
+      role: 'manager',
+    });
     expect(second.status).toBe(303);
 
     const person = new WebClient(t.url);
@@ -112,9 +141,14 @@ describe('a company admin runs several clinics', () => {
     expect((await person.get(`/c/${madrid.slug}/audit`)).status).toBe(404);
 
     const staffPage = await web.get(`/companies/${company.slug}/staff`);
-    const userId = new RegExp(`/staff/([0-9a-f-]{36})/clinics/${madrid.slug}/remove`).exec(staffPage.text)?.[1];
+    const userId = new RegExp(`/staff/([0-9a-f-]{36})/clinics/${madrid.slug}/remove`).exec(
+      staffPage.text,
+    )?.[1];
     expect(userId).toBeDefined();
-    const removed = await web.post(`/companies/${company.slug}/staff/${userId}/clinics/${madrid.slug}/remove`, {});
+    const removed = await web.post(
+      `/companies/${company.slug}/staff/${userId}/clinics/${madrid.slug}/remove`,
+      {},
+    );
     expect(removed.status).toBe(303);
     expect((await person.get(`/c/${madrid.slug}`)).status).toBe(404);
     expect((await person.get(`/c/${mexico.slug}`)).status).toBe(200);

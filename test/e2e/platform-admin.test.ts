@@ -62,7 +62,11 @@ describe('the platform admin watches every tenant', () => {
     await new Promise((r) => setTimeout(r, 1100));
     const page = await web.get('/admin?q=aardvark');
     const row = rowOf(page.text, clinic.slug);
-    expect([col(row, 'clients'), col(row, 'appointments'), col(row, 'appointments7d')]).toEqual(['2', '1', '1']);
+    expect([col(row, 'clients'), col(row, 'appointments'), col(row, 'appointments7d')]).toEqual([
+      '2',
+      '1',
+      '1',
+    ]);
     const detail = await web.get(`/admin/tenants/${clinic.slug}`);
     expect(detail.status).toBe(200);
     for (const html of [page.text, detail.text]) {
@@ -76,9 +80,13 @@ describe('the platform admin watches every tenant', () => {
     const web = new WebClient(t.url);
     await web.signIn('admin@vetlane.test');
     const byName = await web.get('/admin?sort=name&dir=asc');
-    const names = [...byName.text.matchAll(/<th scope="row"><a href="\/admin\/tenants\/[^"]+">([^<]+)</g)].map((m) => m[1]);
+    const names = [
+      ...byName.text.matchAll(/<th scope="row"><a href="\/admin\/tenants\/[^"]+">([^<]+)</g),
+    ].map((m) => m[1]);
     expect(names.length).toBeGreaterThan(3);
-    expect(names).toEqual([...names].sort((a, b) => a.toLocaleLowerCase().localeCompare(b.toLocaleLowerCase())));
+    expect(names).toEqual(
+      [...names].sort((a, b) => a.toLocaleLowerCase().localeCompare(b.toLocaleLowerCase())),
+    );
     const search = await web.get('/admin?q=grupo');
     expect(search.text).toContain('data-tenant="hospital-veterinario-norte"');
     expect(search.text).not.toContain('data-tenant="pet-spa-deluxe"');
@@ -86,7 +94,12 @@ describe('the platform admin watches every tenant', () => {
     expect(csv.headers.get('content-type')).toContain('text/csv');
     const lines = csv.text.trim().split('\r\n');
     expect(lines[0]).toContain('slug,name,company,plan,clients');
-    expect(lines.slice(1).map((l) => l.split(',')[0]).sort()).toEqual(['vetgroom-central', 'vetgroom1']);
+    expect(
+      lines
+        .slice(1)
+        .map((l) => l.split(',')[0])
+        .sort(),
+    ).toEqual(['vetgroom-central', 'vetgroom1']);
     const last = await web.get('/admin?page=9999');
     expect(last.status).toBe(200);
   });

@@ -7,7 +7,13 @@ import { TenantDb } from '../../src/database/tenant-db.js';
 import { ExportRegistry } from '../../src/export/export-registry.js';
 import { ObjectStorage } from '../../src/storage/object-storage.js';
 import { startTestApp, type TestApp } from '../harness/app.js';
-import { book, createClinic, createUser, type TestClinic, testSql } from '../harness/clinic-factory.js';
+import {
+  book,
+  createClinic,
+  createUser,
+  type TestClinic,
+  testSql,
+} from '../harness/clinic-factory.js';
 import { WebClient } from '../harness/http.js';
 
 const TABLES = ['clients', 'pets', 'staff', 'appointments', 'audit_events'];
@@ -30,7 +36,8 @@ describe("a manager downloads all of the clinic's data", () => {
       [clinic.id],
     );
     const db = t.app.get(TenantDb);
-    for (let i = 0; i < 5; i++) await book(db, clinic, { startsAt: new Date(Date.UTC(2030, 5, 3, 9 + i)) });
+    for (let i = 0; i < 5; i++)
+      await book(db, clinic, { startsAt: new Date(Date.UTC(2030, 5, 3, 9 + i)) });
     // Attachments arrive with the records branch; until then a source registered here proves the plug-in.
     const storage = t.app.get(ObjectStorage);
     for (const name of ['lab-1.pdf', 'xray 2.jpg']) {
@@ -43,10 +50,12 @@ describe("a manager downloads all of the clinic's data", () => {
       name: 'test_attachments',
       columns: ['key'],
       async *rows(ctx) {
-        for (const name of objects.keys()) yield { key: `${ctx.tenantId}/test-attachments/${name}` };
+        for (const name of objects.keys())
+          yield { key: `${ctx.tenantId}/test-attachments/${name}` };
       },
       async *objects(ctx) {
-        for (const name of objects.keys()) yield { key: `${ctx.tenantId}/test-attachments/${name}`, name };
+        for (const name of objects.keys())
+          yield { key: `${ctx.tenantId}/test-attachments/${name}`, name };
       },
     });
     dir = mkdtempSync(join(tmpdir(), 'vetlane-export-'));
@@ -75,7 +84,10 @@ describe("a manager downloads all of the clinic's data", () => {
         [clinic.id],
       );
       const ids = rows.map((r) => r.id);
-      const lines = out(`data/${table}.jsonl`).trim().split('\n').map((l) => JSON.parse(l));
+      const lines = out(`data/${table}.jsonl`)
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
       expect({ table, ids: lines.map((l) => l.id).sort() }).toEqual({ table, ids });
       expect({ table, count: manifest.tables[table].rows }).toEqual({ table, count: ids.length });
       const csv = out(`data/${table}.csv`);
@@ -98,7 +110,10 @@ describe("a manager downloads all of the clinic's data", () => {
     for (const email of [vet.email, 'admin@vetlane.test']) {
       const web = new WebClient(t.url);
       await web.signIn(email);
-      expect({ email, status: (await web.get(`/c/${clinic.slug}/export.zip`)).status }).toEqual({ email, status: 404 });
+      expect({ email, status: (await web.get(`/c/${clinic.slug}/export.zip`)).status }).toEqual({
+        email,
+        status: 404,
+      });
     }
   });
 });

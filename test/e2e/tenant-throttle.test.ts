@@ -33,7 +33,8 @@ describe('per-tenant request limits', () => {
       Promise.all(Array.from({ length: 30 }, () => busyWeb.get(`/c/${busy.slug}/clients`))),
       (async () => {
         const out: number[] = [];
-        for (let i = 0; i < 15; i++) out.push((await quietWeb.get(`/c/${quiet.slug}/clients`)).status);
+        for (let i = 0; i < 15; i++)
+          out.push((await quietWeb.get(`/c/${quiet.slug}/clients`)).status);
         return out;
       })(),
     ]);
@@ -48,7 +49,9 @@ describe('per-tenant request limits', () => {
 
     const api = await busyWeb.get(`/c/${busy.slug}/clients`, { accept: 'application/json' });
     expect(api.status).toBe(429);
-    expect(JSON.parse(api.text)).toEqual({ error: expect.objectContaining({ code: 'tenant_throttled' }) });
+    expect(JSON.parse(api.text)).toEqual({
+      error: expect.objectContaining({ code: 'tenant_throttled' }),
+    });
   });
 
   it('shows the refused requests on the platform admin page', async () => {

@@ -66,7 +66,10 @@ export async function createCompany(): Promise<{ id: string; slug: string }> {
   const slug = `test-company-${uniq()}`;
   const {
     rows: [c],
-  } = await sql(`insert into companies (slug, name) values ($1, $2) returning id`, [slug, `Company ${slug}`]);
+  } = await sql(`insert into companies (slug, name) values ($1, $2) returning id`, [
+    slug,
+    `Company ${slug}`,
+  ]);
   return { id: c.id, slug };
 }
 
@@ -86,9 +89,16 @@ export async function createUser(
     [email],
   );
   for (const m of opts.memberships ?? [])
-    await sql(`insert into memberships (tenant_id, user_id, role) values ($1, $2, $3)`, [m.tenantId, u.id, m.role]);
+    await sql(`insert into memberships (tenant_id, user_id, role) values ($1, $2, $3)`, [
+      m.tenantId,
+      u.id,
+      m.role,
+    ]);
   for (const companyId of opts.adminOf ?? [])
-    await sql(`insert into company_admins (company_id, user_id) values ($1, $2)`, [companyId, u.id]);
+    await sql(`insert into company_admins (company_id, user_id) values ($1, $2)`, [
+      companyId,
+      u.id,
+    ]);
   return { id: u.id, email };
 }
 
@@ -106,23 +116,36 @@ export async function book(
     const [a] = await manager.query(
       `insert into appointments (tenant_id, client_id, pet_id, staff_id, type_id, starts_at, ends_at, status)
        values ($1, $2, $3, $4, $5, $6, $7, $8) returning id`,
-      [tenantId, clinic.clientId, clinic.petId, clinic.vetId, clinic.typeId, opts.startsAt, ends, opts.status ?? 'booked'],
+      [
+        tenantId,
+        clinic.clientId,
+        clinic.petId,
+        clinic.vetId,
+        clinic.typeId,
+        opts.startsAt,
+        ends,
+        opts.status ?? 'booked',
+      ],
     );
     return a.id as string;
   });
 }
 
 /** A client with a pet, through the tenant door. */
-export async function addClient(db: TenantDb, clinic: TestClinic, lastName = 'Newclient'): Promise<string> {
+export async function addClient(
+  db: TenantDb,
+  clinic: TestClinic,
+  lastName = 'Newclient',
+): Promise<string> {
   return db.runFor(clinic.id, async ({ manager, tenantId }) => {
     const [c] = await manager.query(
       `insert into clients (tenant_id, first_name, last_name) values ($1, 'Nuevo', $2) returning id`,
       [tenantId, lastName],
     );
-    await manager.query(`insert into pets (tenant_id, client_id, name, species) values ($1, $2, 'Kira', 'cat')`, [
-      tenantId,
-      c.id,
-    ]);
+    await manager.query(
+      `insert into pets (tenant_id, client_id, name, species) values ($1, $2, 'Kira', 'cat')`,
+      [tenantId, c.id],
+    );
     return c.id as string;
   });
 }

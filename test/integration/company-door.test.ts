@@ -3,7 +3,13 @@ import type { DataSource } from 'typeorm';
 import { createRuntimeDataSource } from '../../src/database/data-sources.js';
 import { TenantDb } from '../../src/database/tenant-db.js';
 import { createLogger } from '../../src/logger.js';
-import { addClient, book, createClinic, createCompany, type TestClinic } from '../harness/clinic-factory.js';
+import {
+  addClient,
+  book,
+  createClinic,
+  createCompany,
+  type TestClinic,
+} from '../harness/clinic-factory.js';
 import { adminQuery, superuserUrl } from '../harness/services.js';
 
 describe('the company door and the tenant counters', () => {
@@ -28,8 +34,9 @@ describe('the company door and the tenant counters', () => {
   afterAll(() => ds.destroy());
 
   it("shows a company roll-up its own clinics' rows and nothing of another company's, even without a filter", async () => {
-    const rows: { tenant_id: string }[] = await db.runForCompany([north.id, south.id], ({ manager }) =>
-      manager.query('select distinct tenant_id from clients'),
+    const rows: { tenant_id: string }[] = await db.runForCompany(
+      [north.id, south.id],
+      ({ manager }) => manager.query('select distinct tenant_id from clients'),
     );
     expect(new Set(rows.map((r) => r.tenant_id))).toEqual(new Set([north.id, south.id]));
     const none: unknown[] = await db.runForCompany([north.id], ({ manager }) =>
@@ -41,7 +48,10 @@ describe('the company door and the tenant counters', () => {
   it('keeps a company roll-up read only', async () => {
     await expect(
       db.runForCompany([north.id], ({ manager }) =>
-        manager.query(`insert into clients (tenant_id, first_name, last_name) values ($1, 'Eve', 'Writer')`, [north.id]),
+        manager.query(
+          `insert into clients (tenant_id, first_name, last_name) values ($1, 'Eve', 'Writer')`,
+          [north.id],
+        ),
       ),
     ).rejects.toMatchObject({ code: '25006' });
   });
@@ -49,7 +59,11 @@ describe('the company door and the tenant counters', () => {
   it('forgets the list when the same transaction switches to one tenant, and after commit', async () => {
     const seen = await ds.transaction(async (manager) => {
       await manager.query('select set_tenants($1::uuid[])', [[north.id, south.id]]);
-      return db.runFor(north.id, ({ manager: m }) => m.query('select distinct tenant_id from clients'), manager);
+      return db.runFor(
+        north.id,
+        ({ manager: m }) => m.query('select distinct tenant_id from clients'),
+        manager,
+      );
     });
     expect(seen).toEqual([{ tenant_id: north.id }]);
     const [{ n }] = await ds.query('select count(*)::int as n from clients');
@@ -75,10 +89,11 @@ describe('the company door and the tenant counters', () => {
       appointments: before.appointments + 1,
     });
     const perDay = (d: string) =>
-      adminQuery(superuserUrl(), 'select appointments from tenant_appointment_days where tenant_id = $1 and day = $2', [
-        south.id,
-        d,
-      ]).then((r) => r.rows[0]?.appointments ?? 0);
+      adminQuery(
+        superuserUrl(),
+        'select appointments from tenant_appointment_days where tenant_id = $1 and day = $2',
+        [south.id, d],
+      ).then((r) => r.rows[0]?.appointments ?? 0);
     expect(await perDay('2031-01-06')).toBe(1);
     await db.runFor(south.id, ({ manager, tenantId }) =>
       manager.query(
