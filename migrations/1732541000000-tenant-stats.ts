@@ -45,6 +45,10 @@ export class TenantStats1732541000000 implements MigrationInterface {
         pets bigint not null default 0,
         staff bigint not null default 0,
         appointments bigint not null default 0,
+        -- Windows relative to stats_window.as_of (UTC days), moved once a day by platform_roll_stats_windows().
+        appointments_month bigint not null default 0,
+        appointments_7d bigint not null default 0,
+        appointments_30d bigint not null default 0,
         object_bytes bigint not null default 0,
         last_activity_at timestamptz,
         primary key (tenant_id)
@@ -55,11 +59,44 @@ export class TenantStats1732541000000 implements MigrationInterface {
         appointments int not null default 0,
         primary key (tenant_id, day)
       );
+      -- The day the window columns of tenant_stats are counted for (one row).
+      create table stats_window (
+        single boolean primary key default true check (single),
+        as_of date not null
+      );
+      insert into stats_window (as_of) values ((now() at time zone 'UTC')::date);
       ${enableTenantRls('tenant_stats')}
       ${enableTenantRls('tenant_appointment_days')}
-      revoke all on tenant_stats, tenant_appointment_days from vetlane_app;
-      grant select, insert, update, delete on tenant_stats, tenant_appointment_days to vetlane_stats;
+      revoke all on tenant_stats, tenant_appointment_days, stats_window from vetlane_app;
+      grant select, insert, update, delete on tenant_stats, tenant_appointment_days, stats_window to vetlane_stats;
       grant select on tenants, clients, pets, staff, appointments to vetlane_stats;
+
+      -- Adds n appointments (negative: removes) on UTC days, per tenant: the day counts and
+      -- the window columns for the days that fall inside the current windows.
+      create function stats_apply_days(deltas jsonb) returns void language plpgsql
+      security definer set search_path = public as $$
+      declare w date := (select as_of from stats_window);
+      begin
+        with d as (
+          select tenant_id, day, sum(n)::int as n
+            from jsonb_to_recordset(deltas) as x(tenant_id uuid, day date, n int)
+           group by 1, 2 having sum(n) <> 0 order by 1, 2
+        ), days as (
+          insert into tenant_appointment_days as t (tenant_id, day, appointments)
+            select tenant_id, day, n from d
+          on conflict (tenant_id, day) do update set appointments = t.appointments + excluded.appointments
+        )
+        update tenant_stats s
+           set appointments_month = s.appointments_month + x.m,
+               appointments_7d = s.appointments_7d + x.d7,
+               appointments_30d = s.appointments_30d + x.d30
+          from (select tenant_id,
+                       coalesce(sum(n) filter (where date_trunc('month', day) = date_trunc('month', w)), 0) as m,
+                       coalesce(sum(n) filter (where day between w - 6 and w), 0) as d7,
+                       coalesce(sum(n) filter (where day between w - 29 and w), 0) as d30
+                  from d group by tenant_id) x
+         where s.tenant_id = x.tenant_id;
+      end $$;
 
       create function stats_rows_inserted() returns trigger language plpgsql
       security definer set search_path = public as $$
@@ -70,10 +107,10 @@ export class TenantStats1732541000000 implements MigrationInterface {
            on conflict (tenant_id) do update set %1$I = s.%1$I + excluded.%1$I, last_activity_at = now()',
           tg_argv[0]);
         if tg_table_name = 'appointments' then
-          insert into tenant_appointment_days as d (tenant_id, day, appointments)
-            select tenant_id, (starts_at at time zone 'UTC')::date, count(*) from new_rows
-             group by 1, 2 order by 1, 2
-          on conflict (tenant_id, day) do update set appointments = d.appointments + excluded.appointments;
+          perform stats_apply_days((
+            select jsonb_agg(jsonb_build_object('tenant_id', tenant_id, 'day', day, 'n', n))
+              from (select tenant_id, (starts_at at time zone 'UTC')::date as day, count(*) as n
+                      from new_rows group by 1, 2) g));
         end if;
         return null;
       end $$;
@@ -88,10 +125,11 @@ export class TenantStats1732541000000 implements MigrationInterface {
             where s.tenant_id = o.tenant_id',
           tg_argv[0]);
         if tg_table_name = 'appointments' then
-          update tenant_appointment_days d set appointments = d.appointments - o.n
-            from (select tenant_id, (starts_at at time zone 'UTC')::date as day, count(*) as n
-                    from old_rows group by 1, 2) o
-           where d.tenant_id = o.tenant_id and d.day = o.day;
+          perform stats_apply_days((
+            select jsonb_agg(jsonb_build_object('tenant_id', tenant_id, 'day', day, 'n', -n))
+              from (select o.tenant_id, (o.starts_at at time zone 'UTC')::date as day, count(*) as n
+                      from old_rows o where exists (select 1 from tenant_stats s where s.tenant_id = o.tenant_id)
+                     group by 1, 2) g));
         end if;
         return null;
       end $$;
@@ -108,20 +146,15 @@ export class TenantStats1732541000000 implements MigrationInterface {
       create function stats_appointments_moved() returns trigger language plpgsql
       security definer set search_path = public as $$
       begin
-        with moved as (
-          select o.tenant_id, (o.starts_at at time zone 'UTC')::date as old_day,
-                 (n.starts_at at time zone 'UTC')::date as new_day
-            from old_rows o join new_rows n on n.tenant_id = o.tenant_id and n.id = o.id
-           where (o.starts_at at time zone 'UTC')::date <> (n.starts_at at time zone 'UTC')::date
-        ), delta as (
-          select tenant_id, day, sum(n)::int as n from (
-            select tenant_id, old_day as day, -1 as n from moved
-            union all select tenant_id, new_day, 1 from moved) x
-           group by 1, 2 order by 1, 2
-        )
-        insert into tenant_appointment_days as d (tenant_id, day, appointments)
-          select tenant_id, day, n from delta
-        on conflict (tenant_id, day) do update set appointments = d.appointments + excluded.appointments;
+        perform stats_apply_days((
+          select jsonb_agg(x) from (
+            select jsonb_build_object('tenant_id', o.tenant_id, 'day', (o.starts_at at time zone 'UTC')::date, 'n', -1) as x
+              from old_rows o join new_rows n on n.tenant_id = o.tenant_id and n.id = o.id
+             where o.starts_at <> n.starts_at
+            union all
+            select jsonb_build_object('tenant_id', o.tenant_id, 'day', (n.starts_at at time zone 'UTC')::date, 'n', 1)
+              from old_rows o join new_rows n on n.tenant_id = o.tenant_id and n.id = o.id
+             where o.starts_at <> n.starts_at) m));
         return null;
       end $$;
       create trigger appointments_stats_moved after update on appointments
@@ -129,6 +162,29 @@ export class TenantStats1732541000000 implements MigrationInterface {
         for each statement execute function stats_appointments_moved();
 
       ${COUNTED.map(([t, c]) => countTriggers(t, c)).join('\n')}
+
+      -- Moves the windows to a new day: recounts month / 7 / 30 days from the day counts.
+      create function platform_roll_stats_windows(today date) returns void language plpgsql
+      security definer set search_path = public as $$
+      begin
+        perform pg_advisory_xact_lock(hashtextextended('vetlane:stats-window', 0));
+        if (select as_of from stats_window) = today then return; end if;
+        update tenant_stats s
+           set appointments_month = coalesce(x.m, 0), appointments_7d = coalesce(x.d7, 0),
+               appointments_30d = coalesce(x.d30, 0)
+          from tenant_stats s2
+          left join (
+            select tenant_id,
+                   sum(appointments) filter (where date_trunc('month', day) = date_trunc('month', today)) as m,
+                   sum(appointments) filter (where day between today - 6 and today) as d7,
+                   sum(appointments) filter (where day between today - 29 and today) as d30
+              from tenant_appointment_days
+             where day >= least(date_trunc('month', today)::date, today - 29)
+               and day < (date_trunc('month', today) + interval '1 month')::date
+             group by tenant_id) x on x.tenant_id = s2.tenant_id
+         where s.tenant_id = s2.tenant_id;
+        update stats_window set as_of = today;
+      end $$;
 
       -- Rebuilds every counter from the tables (after this migration, or a bulk load without triggers).
       create function platform_recompute_stats() returns bigint language plpgsql
@@ -149,15 +205,24 @@ export class TenantStats1732541000000 implements MigrationInterface {
         insert into tenant_appointment_days (tenant_id, day, appointments)
           select tenant_id, (starts_at at time zone 'UTC')::date, count(*) from appointments group by 1, 2;
         get diagnostics n = row_count;
+        update stats_window set as_of = '-infinity';
+        perform platform_roll_stats_windows((now() at time zone 'UTC')::date);
         return n;
       end $$;
 
-      -- Numbers only: what the platform admin's table shows, one row per tenant.
-      create function platform_tenant_stats(today date default (now() at time zone 'UTC')::date)
+      -- Numbers only: what the platform admin's table shows, one row per tenant. Reads the
+      -- trigger-kept counters; moves the windows first when the UTC day has changed.
+      create function platform_tenant_stats()
       returns table (tenant_id uuid, clients bigint, pets bigint, staff bigint, appointments bigint,
                      appointments_month bigint, appointments_7d bigint, appointments_30d bigint,
                      db_bytes bigint, object_bytes bigint, last_activity_at timestamptz)
-      language sql stable security definer set search_path = public as $$
+      language plpgsql volatile security definer set search_path = public as $$
+      declare today date := (now() at time zone 'UTC')::date;
+      begin
+        if (select as_of from stats_window) <> today then
+          perform platform_roll_stats_windows(today);
+        end if;
+        return query
         with totals as (
           select greatest(sum(s.clients), 1) as c, greatest(sum(s.pets), 1) as p,
                  greatest(sum(s.staff), 1) as st, greatest(sum(s.appointments), 1) as a
@@ -168,23 +233,13 @@ export class TenantStats1732541000000 implements MigrationInterface {
                  pg_total_relation_size('staff')::numeric / t.st as st,
                  pg_total_relation_size('appointments')::numeric / t.a as a
             from totals t
-        ), recent as (
-          select d.tenant_id,
-                 sum(d.appointments) filter (where d.day >= date_trunc('month', today)::date
-                                               and d.day < (date_trunc('month', today) + interval '1 month')::date) as month,
-                 sum(d.appointments) filter (where d.day between today - 6 and today) as d7,
-                 sum(d.appointments) filter (where d.day between today - 29 and today) as d30
-            from tenant_appointment_days d
-           where d.day >= least(date_trunc('month', today)::date, today - 29)
-             and d.day < (date_trunc('month', today) + interval '1 month')::date
-           group by d.tenant_id
         )
         select s.tenant_id, s.clients, s.pets, s.staff, s.appointments,
-               coalesce(r.month, 0)::bigint, coalesce(r.d7, 0)::bigint, coalesce(r.d30, 0)::bigint,
+               s.appointments_month, s.appointments_7d, s.appointments_30d,
                (s.clients * pr.c + s.pets * pr.p + s.staff * pr.st + s.appointments * pr.a)::bigint,
                s.object_bytes, s.last_activity_at
-          from tenant_stats s cross join per_row pr left join recent r on r.tenant_id = s.tenant_id
-      $$;
+          from tenant_stats s cross join per_row pr;
+      end $$;
 
       -- Appointments per day, all tenants or one; numbers only.
       create function platform_appointments_per_day(from_day date, to_day date, only_tenant uuid default null)
@@ -216,12 +271,14 @@ export class TenantStats1732541000000 implements MigrationInterface {
       end $$;
     `);
     const fns = [
+      'stats_apply_days(jsonb)',
       'stats_rows_inserted()',
       'stats_rows_deleted()',
       'stats_rows_touched()',
       'stats_appointments_moved()',
+      'platform_roll_stats_windows(date)',
       'platform_recompute_stats()',
-      'platform_tenant_stats(date)',
+      'platform_tenant_stats()',
       'platform_appointments_per_day(date, date, uuid)',
       'platform_database_metrics()',
       'record_object_bytes(bigint)',
@@ -230,7 +287,7 @@ export class TenantStats1732541000000 implements MigrationInterface {
       await q.query(
         `alter function ${fn} owner to vetlane_stats; revoke all on function ${fn} from public`,
       );
-    for (const fn of fns.slice(5)) await q.query(`grant execute on function ${fn} to vetlane_app`);
+    for (const fn of fns.slice(7)) await q.query(`grant execute on function ${fn} to vetlane_app`);
     await q.query('select platform_recompute_stats()');
   }
 
@@ -243,12 +300,15 @@ export class TenantStats1732541000000 implements MigrationInterface {
       drop function record_object_bytes(bigint);
       drop function platform_database_metrics();
       drop function platform_appointments_per_day(date, date, uuid);
-      drop function platform_tenant_stats(date);
+      drop function platform_tenant_stats();
       drop function platform_recompute_stats();
+      drop function platform_roll_stats_windows(date);
       drop function stats_appointments_moved();
       drop function stats_rows_touched();
       drop function stats_rows_deleted();
       drop function stats_rows_inserted();
+      drop function stats_apply_days(jsonb);
+      drop table stats_window;
       drop table tenant_appointment_days;
       drop table tenant_stats;
       revoke create on schema public from vetlane_stats;

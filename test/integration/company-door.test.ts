@@ -118,4 +118,25 @@ describe('the company door and the tenant counters', () => {
     );
     expect(rows).toEqual([{ tenant_id: north.id, clients: '1' }]);
   });
+
+  it('moves the month and 7-day windows when the day changes, recounting from the day counts', async () => {
+    await book(db, north, { startsAt: new Date(Date.now() - 2 * 86_400_000), status: 'completed' });
+    const windows = async () =>
+      (
+        await ds.query(
+          'select appointments_7d::int as d7, appointments_30d::int as d30 from platform_tenant_stats() where tenant_id = $1',
+          [north.id],
+        )
+      )[0];
+    const live = await windows();
+    expect(live).toEqual({ d7: 1, d30: 1 });
+    // Pretend the windows were last moved long ago: reading them moves them and recounts.
+    await adminQuery(superuserUrl(), `update stats_window set as_of = '2000-01-01'`);
+    await adminQuery(
+      superuserUrl(),
+      `update tenant_stats set appointments_7d = 0, appointments_30d = 0 where tenant_id = $1`,
+      [north.id],
+    );
+    expect(await windows()).toEqual(live);
+  });
 });
