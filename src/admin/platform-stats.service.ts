@@ -4,6 +4,7 @@ import { CacheService } from '../cache/cache.service.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { RUNTIME_DATA_SOURCE } from '../database/tenant-db.js';
 import { TenantThrottle } from '../throttle/tenant-throttle.js';
+import { filterAndSort, type TableQuery } from './tenant-table.js';
 import { type Tier, tierOf } from './tenant-tier.js';
 
 export interface TenantStatsRow {
@@ -26,6 +27,8 @@ export interface TenantStatsRow {
   lastActivityAt: string | null;
   throttledToday: number;
 }
+
+type BaseRow = Omit<TenantStatsRow, 'throttledToday'>;
 
 export interface PlatformTotals {
   tenants: number;
@@ -51,7 +54,7 @@ export interface DayCount {
  */
 @Injectable()
 export class PlatformStatsService {
-  private memo?: { at: number; rows: Omit<TenantStatsRow, 'throttledToday'>[] };
+  private memo?: { at: number; rows: BaseRow[]; sorted: Map<string, BaseRow[]> };
 
   constructor(
     @Inject(RUNTIME_DATA_SOURCE) private readonly db: DataSource,
@@ -65,8 +68,38 @@ export class PlatformStatsService {
     return rows.map((r) => ({ ...r, throttledToday: refusals.get(r.id) ?? 0 }));
   }
 
+  /**
+   * The table's rows for a search and sort. Sorting 10,000 rows on every request costs
+   * more than the rest of the page, so each order is sorted once per cached snapshot;
+   * only the throttled counts (live from Redis) are added per request.
+   */
+  async table(query: TableQuery): Promise<{ rows: TenantStatsRow[]; all: TenantStatsRow[] }> {
+    const [base, refusals] = await Promise.all([this.tenantRows(), this.throttle.refusals()]);
+    const withRefusals = (r: BaseRow): TenantStatsRow => ({
+      ...r,
+      throttledToday: refusals.get(r.id) ?? 0,
+    });
+    if (query.sort === 'throttledToday') {
+      const all = base.map(withRefusals);
+      return { rows: filterAndSort(all, query), all };
+    }
+    const key = `${query.sort}:${query.dir}`;
+    let sorted = this.memo?.sorted.get(key);
+    if (!sorted) {
+      sorted = filterAndSort(base as TenantStatsRow[], { ...query, q: '' }) as BaseRow[];
+      this.memo?.sorted.set(key, sorted);
+    }
+    const found = query.q
+      ? filterAndSort(sorted as TenantStatsRow[], query)
+      : (sorted as TenantStatsRow[]);
+    return {
+      rows: found.map((r) => withRefusals(r)),
+      all: base as TenantStatsRow[],
+    };
+  }
+
   /** The "Database Metrics" of the capacity report, summed from the cached tenant rows. */
-  async totals(rows: TenantStatsRow[]): Promise<PlatformTotals> {
+  async totals(rows: BaseRow[]): Promise<PlatformTotals> {
     const metrics = await this.cache.remember(
       this.cache.key('admin', 'db-metrics'),
       this.ttl,
@@ -81,7 +114,7 @@ export class PlatformStatsService {
         >;
       },
     );
-    const sum = (f: (r: TenantStatsRow) => number) => rows.reduce((n, r) => n + f(r), 0);
+    const sum = (f: (r: BaseRow) => number) => rows.reduce((n, r) => n + f(r), 0);
     return {
       tenants: rows.length,
       appointments: sum((r) => r.appointments),
@@ -121,7 +154,7 @@ export class PlatformStatsService {
     const rows = await this.cache.remember(this.cache.key('admin', 'tenant-stats'), this.ttl, () =>
       this.loadTenantRows(),
     );
-    this.memo = { at: Date.now(), rows };
+    this.memo = { at: Date.now(), rows, sorted: new Map() };
     return rows;
   }
 
