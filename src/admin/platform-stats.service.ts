@@ -4,8 +4,8 @@ import { CacheService } from '../cache/cache.service.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { RUNTIME_DATA_SOURCE } from '../database/tenant-db.js';
 import { TenantThrottle } from '../throttle/tenant-throttle.js';
-import { filterAndSort, type TableQuery } from './tenant-table.js';
-import { type Tier, tierOf } from './tenant-tier.js';
+import { filterAndSort, search, type TableQuery } from './tenant-table.js';
+import { type Tier, TIER_THRESHOLDS } from './tenant-tier.js';
 
 export interface TenantStatsRow {
   id: string;
@@ -55,6 +55,7 @@ export interface DayCount {
 @Injectable()
 export class PlatformStatsService {
   private memo?: { at: number; rows: BaseRow[]; sorted: Map<string, BaseRow[]> };
+  private refreshing?: Promise<Snapshot>;
 
   constructor(
     @Inject(RUNTIME_DATA_SOURCE) private readonly db: DataSource,
@@ -89,11 +90,8 @@ export class PlatformStatsService {
       sorted = filterAndSort(base as TenantStatsRow[], { ...query, q: '' }) as BaseRow[];
       this.memo?.sorted.set(key, sorted);
     }
-    const found = query.q
-      ? filterAndSort(sorted as TenantStatsRow[], query)
-      : (sorted as TenantStatsRow[]);
     return {
-      rows: found.map((r) => withRefusals(r)),
+      rows: search(sorted, query.q).map(withRefusals),
       all: base as TenantStatsRow[],
     };
   }
@@ -140,7 +138,7 @@ export class PlatformStatsService {
   /** Forgets the cached numbers (this process and Redis): the next read recomputes them. */
   async invalidate(): Promise<void> {
     this.memo = undefined;
-    await this.cache.delete(this.cache.key('admin', 'tenant-stats'));
+    await this.cache.delete(this.snapshotKey);
     await this.cache.delete(this.cache.key('admin', 'db-metrics'));
   }
 
@@ -148,43 +146,75 @@ export class PlatformStatsService {
     return this.config.admin.statsTtlSeconds;
   }
 
-  private async tenantRows(): Promise<Omit<TenantStatsRow, 'throttledToday'>[]> {
-    // A per-process copy for the same short TTL: fetching and parsing 10,000 rows from Redis on every request costs tens of ms.
-    if (this.memo && Date.now() - this.memo.at < this.ttl * 1000) return this.memo.rows;
-    const rows = await this.cache.remember(this.cache.key('admin', 'tenant-stats'), this.ttl, () =>
-      this.loadTenantRows(),
-    );
-    this.memo = { at: Date.now(), rows, sorted: new Map() };
-    return rows;
+  /**
+   * The tenant rows, stale-while-revalidate: a snapshot younger than the TTL is used as
+   * is; an older one is still served while one refresh per process runs in the
+   * background, so only a process that finds no snapshot at all waits for the database.
+   */
+  private async tenantRows(): Promise<BaseRow[]> {
+    const fresh = (at: number) => Date.now() - at < this.ttl * 1000;
+    if (this.memo && fresh(this.memo.at)) return this.memo.rows;
+    const cached = await this.cache.getJson<Snapshot>(this.snapshotKey);
+    if (cached) {
+      this.remember(cached);
+      if (!fresh(cached.at)) void this.refresh().catch(() => undefined);
+      return cached.rows;
+    }
+    return (await this.refresh()).rows;
   }
 
-  private async loadTenantRows(): Promise<Omit<TenantStatsRow, 'throttledToday'>[]> {
-    const rows: Record<string, string | null>[] = await this.db.query(`
-      select t.id, t.slug, t.name, c.name as company, t.plan, t.status,
-             s.clients, s.pets, s.staff, s.appointments, s.appointments_month, s.appointments_7d,
-             s.appointments_30d, s.db_bytes, s.object_bytes, s.last_activity_at
-        from tenants t
-        left join companies c on c.id = t.company_id
-        left join platform_tenant_stats() s on s.tenant_id = t.id`);
-    const n = (v: string | null) => Number(v ?? 0);
-    return rows.map((r) => ({
-      id: r.id!,
-      slug: r.slug!,
-      name: r.name!,
-      company: r.company,
-      plan: r.plan!,
-      status: r.status!,
-      clients: n(r.clients),
-      pets: n(r.pets),
-      staff: n(r.staff),
-      appointments: n(r.appointments),
-      appointmentsMonth: n(r.appointments_month),
-      appointments7d: n(r.appointments_7d),
-      appointments30d: n(r.appointments_30d),
-      tier: tierOf(n(r.appointments_30d)),
-      dbBytes: n(r.db_bytes),
-      objectBytes: n(r.object_bytes),
-      lastActivityAt: r.last_activity_at ? new Date(r.last_activity_at).toISOString() : null,
-    }));
+  private get snapshotKey() {
+    return this.cache.key('admin', 'tenant-stats');
+  }
+
+  private remember(snapshot: Snapshot) {
+    if (this.memo?.at !== snapshot.at)
+      this.memo = { at: snapshot.at, rows: snapshot.rows, sorted: new Map() };
+  }
+
+  private refresh(): Promise<Snapshot> {
+    this.refreshing ??= (async () => {
+      try {
+        const at = Date.now();
+        // One JSON text from PostgreSQL: cheaper to parse than 10,000 rows of 16 columns, and stored as is.
+        const [{ rows }] = await this.db.query(TENANT_ROWS_JSON, [
+          TIER_THRESHOLDS.high,
+          TIER_THRESHOLDS.medium,
+        ]);
+        await this.cache.setRaw(
+          this.snapshotKey,
+          `{"at":${at},"rows":${rows}}`,
+          this.ttl * SNAPSHOT_KEPT_TTLS,
+        );
+        const snapshot: Snapshot = { at, rows: JSON.parse(rows) };
+        this.remember(snapshot);
+        return snapshot;
+      } finally {
+        this.refreshing = undefined;
+      }
+    })();
+    return this.refreshing;
   }
 }
+
+interface Snapshot {
+  at: number;
+  rows: BaseRow[];
+}
+
+/** A stale snapshot is still served (while a refresh runs) for this many TTLs. */
+const SNAPSHOT_KEPT_TTLS = 20;
+
+const TENANT_ROWS_JSON = `
+  select coalesce(json_agg(json_build_object(
+           'id', t.id, 'slug', t.slug, 'name', t.name, 'company', c.name, 'plan', t.plan, 'status', t.status,
+           'clients', coalesce(s.clients, 0), 'pets', coalesce(s.pets, 0), 'staff', coalesce(s.staff, 0),
+           'appointments', coalesce(s.appointments, 0), 'appointmentsMonth', coalesce(s.appointments_month, 0),
+           'appointments7d', coalesce(s.appointments_7d, 0), 'appointments30d', coalesce(s.appointments_30d, 0),
+           'tier', case when coalesce(s.appointments_30d, 0) >= $1 then 'high'
+                        when coalesce(s.appointments_30d, 0) >= $2 then 'medium' else 'low' end,
+           'dbBytes', coalesce(s.db_bytes, 0), 'objectBytes', coalesce(s.object_bytes, 0),
+           'lastActivityAt', to_char(s.last_activity_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))), '[]')::text as rows
+    from tenants t
+    left join companies c on c.id = t.company_id
+    left join platform_tenant_stats() s on s.tenant_id = t.id`;

@@ -48,25 +48,33 @@ function sortValue(row: TenantStatsRow, key: SortKey): string | number {
   return row[key];
 }
 
-/** Search (name, slug, company), sort, and the rows of one page. */
+/** Rows whose name, slug or company contains the search text (all rows for none). */
+export function search<T extends Pick<TenantStatsRow, 'name' | 'slug' | 'company'>>(
+  rows: T[],
+  q: string,
+): T[] {
+  const needle = q.toLocaleLowerCase();
+  if (!needle) return rows;
+  return rows.filter(
+    (r) =>
+      r.name.toLocaleLowerCase().includes(needle) ||
+      r.slug.includes(needle) ||
+      (r.company ?? '').toLocaleLowerCase().includes(needle),
+  );
+}
+
+/** Search, then sort; sort keys are computed once per row, not per comparison. */
 export function filterAndSort(rows: TenantStatsRow[], query: TableQuery): TenantStatsRow[] {
-  const needle = query.q.toLocaleLowerCase();
-  const found = needle
-    ? rows.filter(
-        (r) =>
-          r.name.toLocaleLowerCase().includes(needle) ||
-          r.slug.includes(needle) ||
-          (r.company ?? '').toLocaleLowerCase().includes(needle),
-      )
-    : rows;
+  const found = search(rows, query.q);
   const sign = query.dir === 'asc' ? 1 : -1;
-  return [...found].sort((a, b) => {
-    const x = sortValue(a, query.sort);
-    const y = sortValue(b, query.sort);
-    if (x < y) return -sign;
-    if (x > y) return sign;
-    return a.slug < b.slug ? -1 : 1;
-  });
+  return found
+    .map((row) => ({ row, key: sortValue(row, query.sort) }))
+    .sort((a, b) => {
+      if (a.key < b.key) return -sign;
+      if (a.key > b.key) return sign;
+      return a.row.slug < b.row.slug ? -1 : 1;
+    })
+    .map((d) => d.row);
 }
 
 export function pageOf<T>(rows: T[], page: number) {
