@@ -1,11 +1,13 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { LOG } from '../core.module.js';
 import { DataSource } from 'typeorm';
 import { CacheService } from '../cache/cache.service.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { RUNTIME_DATA_SOURCE } from '../database/tenant-db.js';
 import { TenantThrottle } from '../throttle/tenant-throttle.js';
 import { filterAndSort, search, type TableQuery } from './tenant-table.js';
-import { type Tier, TIER_THRESHOLDS } from './tenant-tier.js';
+import { type Tier, tierOf } from './tenant-tier.js';
 
 export interface TenantStatsRow {
   id: string;
@@ -53,7 +55,7 @@ export interface DayCount {
  * short TTL (ADMIN_STATS_TTL_SECONDS), shared by every app process.
  */
 @Injectable()
-export class PlatformStatsService {
+export class PlatformStatsService implements OnApplicationBootstrap {
   private memo?: { at: number; rows: BaseRow[]; sorted: Map<string, BaseRow[]> };
   private refreshing?: Promise<Snapshot>;
 
@@ -62,7 +64,15 @@ export class PlatformStatsService {
     private readonly cache: CacheService,
     private readonly throttle: TenantThrottle,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(LOG) private readonly log: Logger,
   ) {}
+
+  /** Takes a snapshot at start (in the background) unless Redis already holds one. */
+  onApplicationBootstrap() {
+    void this.tenantRows().catch((err) =>
+      this.log.warn({ err }, 'could not warm the admin numbers'),
+    );
+  }
 
   async tenants(): Promise<TenantStatsRow[]> {
     const [rows, refusals] = await Promise.all([this.tenantRows(), this.throttle.refusals()]);
@@ -154,9 +164,9 @@ export class PlatformStatsService {
   private async tenantRows(): Promise<BaseRow[]> {
     const fresh = (at: number) => Date.now() - at < this.ttl * 1000;
     if (this.memo && fresh(this.memo.at)) return this.memo.rows;
-    const cached = await this.cache.getJson<Snapshot>(this.snapshotKey);
-    if (cached) {
-      this.remember(cached);
+    const stored = await this.cache.getJson<StoredSnapshot>(this.snapshotKey);
+    if (stored) {
+      const cached = this.remember({ at: stored.at, columns: stored.columns });
       if (!fresh(cached.at)) void this.refresh().catch(() => undefined);
       return cached.rows;
     }
@@ -167,33 +177,29 @@ export class PlatformStatsService {
     return this.cache.key('admin', 'tenant-stats');
   }
 
-  private remember(snapshot: Snapshot) {
-    if (this.memo?.at !== snapshot.at)
-      this.memo = { at: snapshot.at, rows: snapshot.rows, sorted: new Map() };
+  private remember(stored: StoredSnapshot): Snapshot {
+    if (this.memo?.at !== stored.at)
+      this.memo = { at: stored.at, rows: rowsOf(stored.columns), sorted: new Map() };
+    return this.memo;
   }
 
   private refresh(): Promise<Snapshot> {
-    this.refreshing ??= (async () => {
+    this.refreshing ??= (async (): Promise<Snapshot> => {
       try {
         const at = Date.now();
-        // One JSON text from PostgreSQL: cheaper to parse than 10,000 rows of 16 columns, and stored as is.
-        const [{ rows }] = await this.db.query(TENANT_ROWS_JSON, [
-          TIER_THRESHOLDS.high,
-          TIER_THRESHOLDS.medium,
-        ]);
+        // One JSON text from PostgreSQL: cheaper to build and parse than 10,000 rows, and stored as is.
+        const [{ columns }] = await this.db.query(TENANT_COLUMNS_JSON);
         await this.cache.setRaw(
           this.snapshotKey,
-          `{"at":${at},"rows":${rows}}`,
-          this.ttl * SNAPSHOT_KEPT_TTLS,
+          `{"at":${at},"columns":${columns}}`,
+          SNAPSHOT_KEPT_SECONDS,
         );
-        const snapshot: Snapshot = { at, rows: JSON.parse(rows) };
-        this.remember(snapshot);
-        return snapshot;
+        return this.remember({ at, columns: JSON.parse(columns) });
       } finally {
         this.refreshing = undefined;
       }
     })();
-    return this.refreshing;
+    return this.refreshing!;
   }
 }
 
@@ -202,19 +208,51 @@ interface Snapshot {
   rows: BaseRow[];
 }
 
-/** A stale snapshot is still served (while a refresh runs) for this many TTLs. */
-const SNAPSHOT_KEPT_TTLS = 20;
+interface StoredSnapshot {
+  at: number;
+  columns: Columns;
+}
 
-const TENANT_ROWS_JSON = `
-  select coalesce(json_agg(json_build_object(
-           'id', t.id, 'slug', t.slug, 'name', t.name, 'company', c.name, 'plan', t.plan, 'status', t.status,
-           'clients', coalesce(s.clients, 0), 'pets', coalesce(s.pets, 0), 'staff', coalesce(s.staff, 0),
-           'appointments', coalesce(s.appointments, 0), 'appointmentsMonth', coalesce(s.appointments_month, 0),
-           'appointments7d', coalesce(s.appointments_7d, 0), 'appointments30d', coalesce(s.appointments_30d, 0),
-           'tier', case when coalesce(s.appointments_30d, 0) >= $1 then 'high'
-                        when coalesce(s.appointments_30d, 0) >= $2 then 'medium' else 'low' end,
-           'dbBytes', coalesce(s.db_bytes, 0), 'objectBytes', coalesce(s.object_bytes, 0),
-           'lastActivityAt', to_char(s.last_activity_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))), '[]')::text as rows
+/** How long a stale snapshot may still be served (while a refresh runs) before a request waits for the database. */
+const SNAPSHOT_KEPT_SECONDS = 24 * 3600;
+
+/** The tenant rows as one JSON text of columns (no repeated keys): ~1.6 MB for 10,000 tenants. */
+const TENANT_COLUMNS_JSON = `
+  select json_build_object(
+           'id', array_agg(t.id), 'slug', array_agg(t.slug), 'name', array_agg(t.name),
+           'company', array_agg(c.name), 'plan', array_agg(t.plan), 'status', array_agg(t.status),
+           'clients', array_agg(coalesce(s.clients, 0)), 'pets', array_agg(coalesce(s.pets, 0)),
+           'staff', array_agg(coalesce(s.staff, 0)), 'appointments', array_agg(coalesce(s.appointments, 0)),
+           'appointmentsMonth', array_agg(coalesce(s.appointments_month, 0)),
+           'appointments7d', array_agg(coalesce(s.appointments_7d, 0)),
+           'appointments30d', array_agg(coalesce(s.appointments_30d, 0)),
+           'dbBytes', array_agg(coalesce(s.db_bytes, 0)), 'objectBytes', array_agg(coalesce(s.object_bytes, 0)),
+           'lastActivityAt', array_agg(to_char(s.last_activity_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+         )::text as columns
     from tenants t
     left join companies c on c.id = t.company_id
     left join platform_tenant_stats() s on s.tenant_id = t.id`;
+
+type Columns = { [K in keyof Omit<BaseRow, 'tier'>]: (BaseRow[K] | null)[] };
+
+function rowsOf(columns: Columns): BaseRow[] {
+  return (columns.id ?? []).map((id, i) => ({
+    id: id as string,
+    slug: columns.slug[i] as string,
+    name: columns.name[i] as string,
+    company: columns.company[i] ?? null,
+    plan: columns.plan[i] as string,
+    status: columns.status[i] as string,
+    clients: columns.clients[i] ?? 0,
+    pets: columns.pets[i] ?? 0,
+    staff: columns.staff[i] ?? 0,
+    appointments: columns.appointments[i] ?? 0,
+    appointmentsMonth: columns.appointmentsMonth[i] ?? 0,
+    appointments7d: columns.appointments7d[i] ?? 0,
+    appointments30d: columns.appointments30d[i] ?? 0,
+    tier: tierOf(columns.appointments30d[i] ?? 0),
+    dbBytes: columns.dbBytes[i] ?? 0,
+    objectBytes: columns.objectBytes[i] ?? 0,
+    lastActivityAt: columns.lastActivityAt[i] ?? null,
+  }));
+}

@@ -55,6 +55,7 @@ export async function startBenchApp(opts: {
   database?: string;
   tenants: number;
   redisUrl: string;
+  statsTtlSeconds?: number;
 }): Promise<BenchApp> {
   const reuse = Boolean(opts.database);
   const database = opts.database ?? `vetlane_bench_${randomBytes(3).toString('hex')}`;
@@ -111,6 +112,7 @@ export async function startBenchApp(opts: {
     SESSION_SECRET: randomBytes(32).toString('hex'),
     MIGRATE_ON_START: 'false',
     SEED_DEMO: 'false',
+    ADMIN_STATS_TTL_SECONDS: String(opts.statsTtlSeconds ?? 30),
   });
   const infra = await startInfrastructure(config, createLogger('warn'));
   const app = await createApp(infra);
