@@ -6,6 +6,7 @@ import {
   createCompany,
   createUser,
   type TestClinic,
+  ownRedisPrefix,
 } from '../harness/clinic-factory.js';
 import { WebClient } from '../harness/http.js';
 import { adminQuery, superuserUrl } from '../harness/services.js';
@@ -17,7 +18,7 @@ describe("a clinic manager reads the clinic's audit log", () => {
   let manager: { email: string };
 
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp(ownRedisPrefix('audit'));
     company = await createCompany();
     clinic = await createClinic({ companyId: company.id });
     manager = await createUser({ memberships: [{ tenantId: clinic.id, role: 'manager' }] });

@@ -7,6 +7,7 @@ import {
   createCompany,
   createUser,
   type TestClinic,
+  ownRedisPrefix,
 } from '../harness/clinic-factory.js';
 import { WebClient } from '../harness/http.js';
 
@@ -25,7 +26,7 @@ describe('a company admin runs several clinics', () => {
   let admin: { email: string };
 
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp(ownRedisPrefix('company'));
     db = t.app.get(TenantDb);
     company = await createCompany();
     madrid = await createClinic({

@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { TenantDb } from '../../src/database/tenant-db.js';
 import { startTestApp, type TestApp } from '../harness/app.js';
-import { addClient, book, createClinic, type TestClinic } from '../harness/clinic-factory.js';
+import {
+  addClient,
+  book,
+  createClinic,
+  type TestClinic,
+  ownRedisPrefix,
+} from '../harness/clinic-factory.js';
 import { WebClient } from '../harness/http.js';
 import { adminQuery, superuserUrl } from '../harness/services.js';
 
@@ -18,7 +24,7 @@ describe('the platform admin watches every tenant', () => {
   let clinic: TestClinic;
 
   beforeAll(async () => {
-    t = await startTestApp({ ADMIN_STATS_TTL_SECONDS: '1' });
+    t = await startTestApp({ ADMIN_STATS_TTL_SECONDS: '1', ...ownRedisPrefix('admin') });
     db = t.app.get(TenantDb);
     clinic = await createClinic({ name: 'Aardvark Admin Test Clinic' });
   });

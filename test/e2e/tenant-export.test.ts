@@ -13,6 +13,7 @@ import {
   createUser,
   type TestClinic,
   testSql,
+  ownRedisPrefix,
 } from '../harness/clinic-factory.js';
 import { WebClient } from '../harness/http.js';
 
@@ -26,7 +27,7 @@ describe("a manager downloads all of the clinic's data", () => {
   const objects = new Map<string, string>();
 
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp(ownRedisPrefix('export'));
     clinic = await createClinic();
     manager = await createUser({ memberships: [{ tenantId: clinic.id, role: 'manager' }] });
     // More clients than one export batch, with the characters CSV must quote.

@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestApp, type TestApp } from '../harness/app.js';
-import { createClinic, createUser, type TestClinic, uniq } from '../harness/clinic-factory.js';
+import {
+  createClinic,
+  createUser,
+  ownRedisPrefix,
+  type TestClinic,
+} from '../harness/clinic-factory.js';
 import { WebClient } from '../harness/http.js';
 
 describe('per-tenant request limits', () => {
@@ -14,7 +19,7 @@ describe('per-tenant request limits', () => {
     t = await startTestApp({
       TENANT_REQUESTS_PER_MINUTE: 'basic=10,standard=40,enterprise=1000',
       ADMIN_STATS_TTL_SECONDS: '1',
-      REDIS_PREFIX: `${process.env.REDIS_PREFIX}throttle-${uniq()}:`,
+      ...ownRedisPrefix('throttle'),
     });
     busy = await createClinic({ plan: 'basic' });
     quiet = await createClinic({ plan: 'standard' });
