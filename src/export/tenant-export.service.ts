@@ -82,19 +82,18 @@ export class TenantExportService {
     const jsonName = `data/${source.name}.jsonl`;
     const csvName = `data/${source.name}.csv`;
     let rows = 0;
-    const lines = async function* () {
-      for await (const row of source.rows(ctx)) {
-        rows += 1;
-        yield JSON.stringify(row, (_k, v: unknown) => plain(v)) + '\n';
-      }
-    };
-    await appendAndWait(archive, Readable.from(lines()), jsonName);
-    const csv = async function* () {
-      yield source.columns.join(',') + '\r\n';
-      for await (const row of source.rows(ctx))
-        yield source.columns.map((c) => csvValue(row[c])).join(',') + '\r\n';
-    };
-    await appendAndWait(archive, Readable.from(csv()), csvName);
+    const jsonLines = chunked(source.rows(ctx), (row) => {
+      rows += 1;
+      return JSON.stringify(row, (_k, v: unknown) => plain(v)) + '\n';
+    });
+    await appendAndWait(archive, Readable.from(jsonLines), jsonName);
+    const header = source.columns.join(',') + '\r\n';
+    const csvLines = chunked(
+      source.rows(ctx),
+      (row) => source.columns.map((c) => csvValue(row[c])).join(',') + '\r\n',
+      header,
+    );
+    await appendAndWait(archive, Readable.from(csvLines), csvName);
     return { rows, files: [jsonName, csvName] };
   }
 
@@ -115,6 +114,28 @@ export class TenantExportService {
       manifest.attachments.files.push(name);
     }
   }
+}
+
+const CHUNK_CHARS = 64 * 1024;
+
+/**
+ * Formats rows into ~64 KB strings: one write per row would cost the zip stream and
+ * zlib a call each (hundreds of thousands for a large clinic).
+ */
+async function* chunked(
+  rows: AsyncIterable<Record<string, unknown>>,
+  format: (row: Record<string, unknown>) => string,
+  first = '',
+): AsyncIterable<string> {
+  let buffer = first;
+  for await (const row of rows) {
+    buffer += format(row);
+    if (buffer.length >= CHUNK_CHARS) {
+      yield buffer;
+      buffer = '';
+    }
+  }
+  if (buffer) yield buffer;
 }
 
 /** Appends one entry and waits until archiver has consumed it, so sources are read one at a time. */
