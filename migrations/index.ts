@@ -1,7 +1,7 @@
 import { Foundation1732400000000 } from './1732400000000-foundation.js';
 import { AuditLog1732500000000 } from './1732500000000-audit-log.js';
 import { Scheduling1732510000000 } from './1732510000000-scheduling.js';
-import { CompanyRollups1732540000000 } from './1732540000000-company-rollups.js';
+import { TenantPlans1732540000000 } from './1732540000000-tenant-plans.js';
 import { TenantStats1732541000000 } from './1732541000000-tenant-stats.js';
 import { AuditRetention1732542000000 } from './1732542000000-audit-retention.js';
 
@@ -10,7 +10,7 @@ export const MIGRATIONS = [
   Foundation1732400000000,
   AuditLog1732500000000,
   Scheduling1732510000000,
-  CompanyRollups1732540000000,
+  TenantPlans1732540000000,
   TenantStats1732541000000,
   AuditRetention1732542000000,
 ];

@@ -5,19 +5,12 @@
  */
 export const TENANT_PREDICATE = `tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid`;
 
-/**
- * Reads also see the tenants of a company roll-up (`set_tenants(uuid[])` fills
- * `app.tenant_ids`; TenantDb.runForCompany, read-only). Still a plain expression; writes
- * keep the single-tenant check.
- */
-export const TENANT_READ_PREDICATE = `${TENANT_PREDICATE} or tenant_id = any (string_to_array(nullif(current_setting('app.tenant_ids', true), ''), ',')::uuid[])`;
-
 export function enableTenantRls(table: string): string {
   return `
     alter table ${table} enable row level security;
     alter table ${table} force row level security;
     create policy tenant_isolation on ${table}
-      using (${TENANT_READ_PREDICATE}) with check (${TENANT_PREDICATE});`;
+      using (${TENANT_PREDICATE}) with check (${TENANT_PREDICATE});`;
 }
 
 export function disableTenantRls(table: string): string {

@@ -37,10 +37,12 @@ export class CompanyRollupService {
 
   async clinics(tenantIds: string[]): Promise<ClinicRollup[]> {
     if (!tenantIds.length) return [];
-    const rows: Omit<ClinicRollup, 'noShowRate' | 'utilisation'>[] = await this.db.runForCompany(
+    const parts: Omit<ClinicRollup, 'noShowRate' | 'utilisation'>[][] = await this.db.runForCompany(
       tenantIds,
-      ({ manager, tenantIds: ids }) => manager.query(CLINIC_ROLLUP, [ids]),
+      ({ eachTenant }) =>
+        eachTenant(({ manager, tenantId }) => manager.query(CLINIC_ROLLUP, [tenantId])),
     );
+    const rows = parts.flat().sort((a, b) => a.name.localeCompare(b.name));
     return rows.map((r) => ({
       ...r,
       noShowRate: ratio(r.noShows, r.pastAppointments),
@@ -67,18 +69,21 @@ export class CompanyRollupService {
 
   /** One clinic's week by day and by practitioner. */
   async clinicWeek(tenantId: string) {
-    return this.db.runForCompany([tenantId], async ({ manager, tenantIds }) => ({
-      days: (await manager.query(CLINIC_WEEK_DAYS, [tenantIds])) as {
-        day: string;
-        booked: number;
-        noShows: number;
-      }[],
-      staff: (await manager.query(CLINIC_STAFF_WEEK, [tenantIds])) as {
-        name: string;
-        kind: string;
-        booked: number;
-        bookedMinutes: number;
-      }[],
-    }));
+    const [week] = await this.db.runForCompany([tenantId], ({ eachTenant }) =>
+      eachTenant(async ({ manager }) => ({
+        days: (await manager.query(CLINIC_WEEK_DAYS, [tenantId])) as {
+          day: string;
+          booked: number;
+          noShows: number;
+        }[],
+        staff: (await manager.query(CLINIC_STAFF_WEEK, [tenantId])) as {
+          name: string;
+          kind: string;
+          booked: number;
+          bookedMinutes: number;
+        }[],
+      })),
+    );
+    return week;
   }
 }

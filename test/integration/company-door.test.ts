@@ -33,39 +33,38 @@ describe('the company door and the tenant counters', () => {
   });
   afterAll(() => ds.destroy());
 
-  it("shows a company roll-up its own clinics' rows and nothing of another company's, even without a filter", async () => {
-    const rows: { tenant_id: string }[] = await db.runForCompany(
+  it("shows each part of a company roll-up its own clinic's rows only, even without a filter", async () => {
+    const parts: { tenant_id: string }[][] = await db.runForCompany(
       [north.id, south.id],
-      ({ manager }) => manager.query('select distinct tenant_id from clients'),
+      ({ eachTenant }) =>
+        eachTenant(({ manager }) => manager.query('select distinct tenant_id from clients')),
     );
-    expect(new Set(rows.map((r) => r.tenant_id))).toEqual(new Set([north.id, south.id]));
-    const none: unknown[] = await db.runForCompany([north.id], ({ manager }) =>
-      manager.query('select id from clients where tenant_id = $1', [rival.id]),
+    expect(parts).toEqual([[{ tenant_id: north.id }], [{ tenant_id: south.id }]]);
+    const none: unknown[][] = await db.runForCompany([north.id], ({ eachTenant }) =>
+      eachTenant(({ manager }) =>
+        manager.query('select id from clients where tenant_id = $1', [rival.id]),
+      ),
     );
-    expect(none).toEqual([]);
+    expect(none).toEqual([[]]);
   });
 
   it('keeps a company roll-up read only', async () => {
     await expect(
-      db.runForCompany([north.id], ({ manager }) =>
-        manager.query(
-          `insert into clients (tenant_id, first_name, last_name) values ($1, 'Eve', 'Writer')`,
-          [north.id],
+      db.runForCompany([north.id], ({ eachTenant }) =>
+        eachTenant(({ manager, tenantId }) =>
+          manager.query(
+            `insert into clients (tenant_id, first_name, last_name) values ($1, 'Eve', 'Writer')`,
+            [tenantId],
+          ),
         ),
       ),
     ).rejects.toMatchObject({ code: '25006' });
   });
 
-  it('forgets the list when the same transaction switches to one tenant, and after commit', async () => {
-    const seen = await ds.transaction(async (manager) => {
-      await manager.query('select set_tenants($1::uuid[])', [[north.id, south.id]]);
-      return db.runFor(
-        north.id,
-        ({ manager: m }) => m.query('select distinct tenant_id from clients'),
-        manager,
-      );
-    });
-    expect(seen).toEqual([{ tenant_id: north.id }]);
+  it('leaves no tenant set after the roll-up commits', async () => {
+    await db.runForCompany([north.id, south.id], ({ eachTenant }) =>
+      eachTenant(async () => undefined),
+    );
     const [{ n }] = await ds.query('select count(*)::int as n from clients');
     expect(n).toBe(0);
   });
