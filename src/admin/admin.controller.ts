@@ -7,7 +7,7 @@ import { RequestContexts } from '../tenant/request-context.js';
 import { PlatformStatsService } from './platform-stats.service.js';
 import { barChartSvg } from './svg-chart.js';
 import { TIER_THRESHOLDS } from './tenant-tier.js';
-import { pageOf, parseTableQuery, SORTABLE, tenantsCsv } from './tenant-table.js';
+import { parseTableQuery, SORTABLE, tenantsCsv } from './tenant-table.js';
 
 const CHART_DAYS = 30;
 
@@ -51,12 +51,11 @@ export class AdminController {
   ) {
     requirePlatformAdmin();
     const table = parseTableQuery(query);
-    const { rows: found, all } = await this.stats.table(table);
+    const { all, ...page } = await this.stats.table(table, table.page);
     const [totals, perDay] = await Promise.all([
       this.stats.totals(all),
       this.stats.appointmentsPerDay(CHART_DAYS),
     ]);
-    const page = pageOf(found, table.page);
     const link = (over: Record<string, string | number>) =>
       `/admin?${new URLSearchParams({ q: table.q, sort: table.sort, dir: table.dir, page: String(page.page), ...Object.fromEntries(Object.entries(over).map(([k, v]) => [k, String(v)])) })}`;
     return {

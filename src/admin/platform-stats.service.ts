@@ -6,7 +6,7 @@ import { CacheService } from '../cache/cache.service.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { RUNTIME_DATA_SOURCE } from '../database/tenant-db.js';
 import { TenantThrottle } from '../throttle/tenant-throttle.js';
-import { filterAndSort, search, type TableQuery } from './tenant-table.js';
+import { filterAndSort, pageOf, search, type TableQuery } from './tenant-table.js';
 import { type Tier, tierOf } from './tenant-tier.js';
 
 export interface TenantStatsRow {
@@ -80,29 +80,45 @@ export class PlatformStatsService implements OnApplicationBootstrap {
   }
 
   /**
-   * The table's rows for a search and sort. Sorting 10,000 rows on every request costs
-   * more than the rest of the page, so each order is sorted once per cached snapshot;
-   * only the throttled counts (live from Redis) are added per request.
+   * The table's rows for a search and sort (one page of them with `page`). Sorting
+   * 10,000 rows on every request costs more than the rest of the page, so each order is
+   * sorted once per cached snapshot; the throttled counts (live from Redis) are added to
+   * the rows returned only.
    */
-  async table(query: TableQuery): Promise<{ rows: TenantStatsRow[]; all: TenantStatsRow[] }> {
+  async table(
+    query: TableQuery,
+    page?: number,
+  ): Promise<{
+    rows: TenantStatsRow[];
+    total: number;
+    page: number;
+    pages: number;
+    all: BaseRow[];
+  }> {
     const [base, refusals] = await Promise.all([this.tenantRows(), this.throttle.refusals()]);
     const withRefusals = (r: BaseRow): TenantStatsRow => ({
       ...r,
       throttledToday: refusals.get(r.id) ?? 0,
     });
+    let found: (BaseRow | TenantStatsRow)[];
     if (query.sort === 'throttledToday') {
-      const all = base.map(withRefusals);
-      return { rows: filterAndSort(all, query), all };
+      found = filterAndSort(base.map(withRefusals), query);
+    } else {
+      const key = `${query.sort}:${query.dir}`;
+      let sorted = this.memo?.sorted.get(key);
+      if (!sorted) {
+        sorted = filterAndSort(base as TenantStatsRow[], { ...query, q: '' }) as BaseRow[];
+        this.memo?.sorted.set(key, sorted);
+      }
+      found = search(sorted, query.q);
     }
-    const key = `${query.sort}:${query.dir}`;
-    let sorted = this.memo?.sorted.get(key);
-    if (!sorted) {
-      sorted = filterAndSort(base as TenantStatsRow[], { ...query, q: '' }) as BaseRow[];
-      this.memo?.sorted.set(key, sorted);
-    }
+    const slice = page === undefined ? { rows: found, page: 1, pages: 1 } : pageOf(found, page);
     return {
-      rows: search(sorted, query.q).map(withRefusals),
-      all: base as TenantStatsRow[],
+      rows: slice.rows.map(withRefusals),
+      total: found.length,
+      page: slice.page,
+      pages: slice.pages,
+      all: base,
     };
   }
 
