@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs once, when the postgres volume is empty (/docker-entrypoint-initdb.d); the same as
-# bootstrapDatabase() in src/database/roles.ts. Neither role is superuser or BYPASSRLS:
+# bootstrapDatabase() in src/database/roles.ts. Neither login role of the app is superuser or BYPASSRLS:
 # superusers bypass row level security even on FORCEd tables.
 # May be sourced by the entrypoint rather than executed, so: no `exit`, no `set -u`.
 set -e
@@ -9,6 +9,13 @@ psql -v ON_ERROR_STOP=1 --no-psqlrc --username "$POSTGRES_USER" --dbname postgre
   -v app_password="${VETLANE_APP_PASSWORD:?}" <<'SQL'
 create role vetlane_owner login nosuperuser nobypassrls nocreaterole password :'owner_password';
 create role vetlane_app login nosuperuser nobypassrls nocreaterole password :'app_password';
+-- Owns the counters' SECURITY DEFINER functions (numbers only, across tenants); no login.
+create role vetlane_stats nologin nosuperuser bypassrls nocreaterole;
+grant vetlane_stats to vetlane_owner;
+grant pg_read_all_stats to vetlane_stats;
+-- Bulk loads only (RLS blocks COPY); no password, so it cannot log in until you set one.
+create role vetlane_maintenance login nosuperuser bypassrls nocreaterole;
+grant vetlane_owner to vetlane_maintenance;
 -- A runaway query must not hold a pooled server connection for ever.
 alter role vetlane_app set statement_timeout = '15s';
 alter role vetlane_app set idle_in_transaction_session_timeout = '30s';

@@ -4,6 +4,9 @@ import { Scheduling1732510000000 } from './1732510000000-scheduling.js';
 import { ClientSearchApiTokens1732520000000 } from './1732520000000-client-search-api-tokens.js';
 import { MedicalRecords1732530000000 } from './1732530000000-medical-records.js';
 import { VetAcrossClinics1732560000000 } from './1732560000000-vet-across-clinics.js';
+import { TenantPlans1732540000000 } from './1732540000000-tenant-plans.js';
+import { TenantStats1732541000000 } from './1732541000000-tenant-stats.js';
+import { AuditRetention1732542000000 } from './1732542000000-audit-retention.js';
 
 /** Every migration, in order. The schema's only source of truth (never `synchronize`). */
 export const MIGRATIONS = [
@@ -12,5 +15,8 @@ export const MIGRATIONS = [
   Scheduling1732510000000,
   ClientSearchApiTokens1732520000000,
   MedicalRecords1732530000000,
+  TenantPlans1732540000000,
+  TenantStats1732541000000,
+  AuditRetention1732542000000,
   VetAcrossClinics1732560000000,
 ];

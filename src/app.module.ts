@@ -18,6 +18,8 @@ import { RecordModule } from './record/record.module.js';
 import { StaffModule } from './staff/staff.module.js';
 import type { RequestContext } from './tenant/request-context.js';
 import { TenantModule } from './tenant/tenant.module.js';
+import { ThrottleModule } from './throttle/throttle.module.js';
+import { ExportModule } from './export/export.module.js';
 
 @Module({})
 export class AppModule {
@@ -49,6 +51,7 @@ export class AppModule {
         }),
         TerminusModule,
         AuditModule,
+        ThrottleModule,
         TenantModule,
         StaffModule,
         ClinicModule,
@@ -59,6 +62,7 @@ export class AppModule {
         AppointmentModule,
         RecordModule,
         AdminModule,
+        ExportModule,
       ],
       controllers: [HealthController],
     };

@@ -1,25 +1,127 @@
-import { Controller, Get, Inject, Render } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Controller, Get, Param, Query, Render, Res } from '@nestjs/common';
+import { Translator, type Locale } from '../i18n/i18n.js';
+import type { Response } from 'express';
 import { NotFoundError } from '../common/app-error.js';
-import { RUNTIME_DATA_SOURCE } from '../database/tenant-db.js';
 import { LoginRequired } from '../staff/auth.errors.js';
 import { RequestContexts } from '../tenant/request-context.js';
+import { PlatformStatsService } from './platform-stats.service.js';
+import { barChartSvg } from './svg-chart.js';
+import { TIER_THRESHOLDS } from './tenant-tier.js';
+import { parseTableQuery, SORTABLE, tenantsCsv } from './tenant-table.js';
 
-/** Platform admin: the tenant directory. Never clinical content. */
+const CHART_DAYS = 30;
+
+function requirePlatformAdmin() {
+  const user = RequestContexts.current()?.user;
+  if (!user) throw new LoginRequired();
+  if (!user.isPlatformAdmin) throw new NotFoundError('page');
+}
+
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
+}
+
+/** Platform admin: per-tenant numbers, totals, charts. Counts only, never clinical content. */
 @Controller('admin')
 export class AdminController {
-  constructor(@Inject(RUNTIME_DATA_SOURCE) private readonly db: DataSource) {}
+  constructor(
+    private readonly stats: PlatformStatsService,
+    private readonly translator: Translator,
+  ) {}
+
+  private chartTitle(res: Response, name?: string): string {
+    const locale = (res.locals.locale ?? 'en') as Locale;
+    return name
+      ? this.translator.t(locale, 'platform.chartTenant', { days: CHART_DAYS, name })
+      : this.translator.t(locale, 'platform.chartAll', { days: CHART_DAYS });
+  }
 
   @Get()
   @Render('admin/tenants')
-  async tenants() {
-    const user = RequestContexts.current()?.user;
-    if (!user) throw new LoginRequired();
-    if (!user.isPlatformAdmin) throw new NotFoundError('page');
-    const tenants = await this.db.query(
-      `select t.slug, t.name, t.time_zone as "timeZone", t.locale, t.status, t.created_at as "createdAt", c.name as company
-         from tenants t left join companies c on c.id = t.company_id order by t.name limit 500`,
-    );
-    return { title: 'Vetlane admin', tenants };
+  async tenants(
+    @Query() query: Record<string, unknown>,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    requirePlatformAdmin();
+    const table = parseTableQuery(query);
+    const { all, ...page } = await this.stats.table(table, table.page);
+    const [totals, perDay] = await Promise.all([
+      this.stats.totals(all),
+      this.stats.appointmentsPerDay(CHART_DAYS),
+    ]);
+    const link = (over: Record<string, string | number>) =>
+      `/admin?${new URLSearchParams({ q: table.q, sort: table.sort, dir: table.dir, page: String(page.page), ...Object.fromEntries(Object.entries(over).map(([k, v]) => [k, String(v)])) })}`;
+    return {
+      title: 'Vetlane admin',
+      totals: {
+        ...totals,
+        databaseSize: formatBytes(totals.databaseBytes),
+      },
+      table,
+      page: {
+        ...page,
+        rows: page.rows.map((r) => ({
+          ...r,
+          dbSize: formatBytes(r.dbBytes),
+          objectSize: formatBytes(r.objectBytes),
+        })),
+        previous: page.page > 1 ? link({ page: page.page - 1 }) : null,
+        next: page.page < page.pages ? link({ page: page.page + 1 }) : null,
+      },
+      columns: SORTABLE.map((key) => ({
+        key,
+        active: key === table.sort,
+        dir: key === table.sort ? table.dir : null,
+        href: link({
+          sort: key,
+          dir: key === table.sort && table.dir === 'desc' ? 'asc' : 'desc',
+          page: 1,
+        }),
+      })),
+      csvHref: `/admin/tenants.csv?${new URLSearchParams({ q: table.q, sort: table.sort, dir: table.dir })}`,
+      thresholds: TIER_THRESHOLDS,
+      chart: barChartSvg({
+        title: this.chartTitle(res),
+        points: perDay.map((d) => ({ label: d.day, value: d.appointments })),
+      }),
+    };
+  }
+
+  @Get('tenants.csv')
+  async csv(@Query() query: Record<string, unknown>, @Res() res: Response) {
+    requirePlatformAdmin();
+    const { rows } = await this.stats.table(parseTableQuery(query));
+    res
+      .type('text/csv; charset=utf-8')
+      .setHeader('Content-Disposition', 'attachment; filename="vetlane-tenants.csv"')
+      .send(tenantsCsv(rows));
+  }
+
+  @Get('tenants/:slug')
+  @Render('admin/tenant')
+  async tenant(@Param('slug') slug: string, @Res({ passthrough: true }) res: Response) {
+    requirePlatformAdmin();
+    const tenant = (await this.stats.tenants()).find((t) => t.slug === slug);
+    if (!tenant) throw new NotFoundError('tenant');
+    const perDay = await this.stats.appointmentsPerDay(CHART_DAYS, tenant.id);
+    return {
+      title: tenant.name,
+      tenant: {
+        ...tenant,
+        dbSize: formatBytes(tenant.dbBytes),
+        objectSize: formatBytes(tenant.objectBytes),
+      },
+      chart: barChartSvg({
+        title: this.chartTitle(res, tenant.name),
+        points: perDay.map((d) => ({ label: d.day, value: d.appointments })),
+      }),
+    };
   }
 }

@@ -1,6 +1,8 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { RequestContexts } from '../tenant/request-context.js';
+import { TenantThrottle } from '../throttle/tenant-throttle.js';
+import { TenantThrottled } from '../throttle/throttle.errors.js';
 import { ApiTokenInvalid } from './api.errors.js';
 import { ApiTokenService } from './api-token.service.js';
 
@@ -12,7 +14,10 @@ import { ApiTokenService } from './api-token.service.js';
  */
 @Injectable()
 export class ApiTokenGuard implements CanActivate {
-  constructor(private readonly tokens: ApiTokenService) {}
+  constructor(
+    private readonly tokens: ApiTokenService,
+    private readonly throttle: TenantThrottle,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<Request>();
@@ -24,6 +29,14 @@ export class ApiTokenGuard implements CanActivate {
     if (!tenant) {
       res.setHeader('WWW-Authenticate', 'Bearer');
       throw new ApiTokenInvalid();
+    }
+    // Integrations count against the clinic's requests per minute like its pages do.
+    try {
+      await this.throttle.consume(tenant);
+    } catch (err) {
+      if (err instanceof TenantThrottled)
+        res.setHeader('Retry-After', String(err.retryAfterSeconds));
+      throw err;
     }
     ctx.tenant = tenant;
     return true;

@@ -96,7 +96,7 @@ export class ApiTokenService {
   async resolve(token: string): Promise<TenantRef | null> {
     if (!token.startsWith(PREFIX) || token.length > 100) return null;
     const [row] = await this.directory.query(
-      `select k.id as token_id, t.id, t.slug, t.name, t.time_zone, t.locale, t.company_id
+      `select k.id as token_id, t.id, t.slug, t.name, t.time_zone, t.locale, t.company_id, t.plan
          from api_tokens k join tenants t on t.id = k.tenant_id
         where k.token_hash = $1 and k.revoked_at is null and t.status = 'active'`,
       [hashApiToken(token)],
@@ -113,6 +113,7 @@ export class ApiTokenService {
       name: row.name,
       timeZone: row.time_zone,
       locale: row.locale,
+      plan: row.plan,
       companyId: row.company_id,
       role: 'api',
     };

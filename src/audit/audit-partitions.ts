@@ -6,13 +6,17 @@ import {
 } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { LOG } from '../core.module.js';
 import { RUNTIME_DATA_SOURCE } from '../database/tenant-db.js';
 
 const DAY_MS = 24 * 3600 * 1000;
 const MONTHS_AHEAD = 3;
 
-/** Keeps audit partitions created months ahead: at start and once a day. */
+/**
+ * Keeps audit partitions created months ahead and drops those past the retention
+ * (AUDIT_RETENTION_MONTHS): at start and once a day.
+ */
 @Injectable()
 export class AuditPartitions implements OnApplicationBootstrap, OnApplicationShutdown {
   private timer?: NodeJS.Timeout;
@@ -20,7 +24,22 @@ export class AuditPartitions implements OnApplicationBootstrap, OnApplicationShu
   constructor(
     @Inject(RUNTIME_DATA_SOURCE) private readonly db: DataSource,
     @Inject(LOG) private readonly log: Logger,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /** Drops whole monthly partitions that ended more than the retention ago; returns how many. */
+  async dropExpired(keepMonths = this.config.audit.retentionMonths): Promise<number> {
+    const [row] = await this.db.query('select drop_expired_audit_partitions($1) as dropped', [
+      keepMonths,
+    ]);
+    return row.dropped;
+  }
+
+  private async maintain(): Promise<void> {
+    const created = await this.ensure();
+    const dropped = await this.dropExpired();
+    if (created || dropped) this.log.info({ created, dropped }, 'audit partitions maintained');
+  }
 
   async ensure(): Promise<number> {
     const [row] = await this.db.query('select ensure_audit_partitions($1) as created', [
@@ -30,10 +49,11 @@ export class AuditPartitions implements OnApplicationBootstrap, OnApplicationShu
   }
 
   async onApplicationBootstrap() {
-    const created = await this.ensure();
-    if (created) this.log.info({ created }, 'audit partitions created');
+    await this.maintain();
     this.timer = setInterval(() => {
-      this.ensure().catch((err) => this.log.error({ err }, 'could not create audit partitions'));
+      this.maintain().catch((err) =>
+        this.log.error({ err }, 'could not maintain audit partitions'),
+      );
     }, DAY_MS);
     this.timer.unref();
   }

@@ -33,6 +33,12 @@ export class CacheService {
     else this.memory.set(key, { value: raw, expiresAt: Date.now() + ttlSeconds * 1000 });
   }
 
+  /** Stores text that already is JSON (a large value built without JSON.stringify). */
+  async setRaw(key: string, json: string, ttlSeconds: number): Promise<void> {
+    if (this.redis) await this.redis.set(key, json, 'EX', ttlSeconds);
+    else this.memory.set(key, { value: json, expiresAt: Date.now() + ttlSeconds * 1000 });
+  }
+
   async delete(key: string): Promise<void> {
     if (this.redis) await this.redis.del(key);
     else this.memory.delete(key);

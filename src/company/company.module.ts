@@ -1,9 +1,14 @@
 import { Module } from '@nestjs/common';
+import { StaffModule } from '../staff/staff.module.js';
+import { CompanyRollupService } from './company-rollup.service.js';
+import { CompanyStaffService } from './company-staff.service.js';
 import { CompanyController } from './company.controller.js';
 import { CompanyService } from './company.service.js';
 
+/** Enterprise companies: roll-up dashboards across their clinics and staff who work in several. */
 @Module({
-  providers: [CompanyService],
+  imports: [StaffModule],
+  providers: [CompanyService, CompanyRollupService, CompanyStaffService],
   controllers: [CompanyController],
   exports: [CompanyService],
 })

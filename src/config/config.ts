@@ -50,7 +50,28 @@ const envSchema = z.object({
   ORPHAN_SWEEP_INTERVAL_MINUTES: z.coerce.number().min(0).max(1440).default(15),
   FILE_LINK_TTL_SECONDS: z.coerce.number().int().min(5).max(3600).default(300),
   FILE_LINK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  TENANT_REQUESTS_PER_MINUTE: z
+    .string()
+    .regex(
+      /^\s*[a-z]+=\d+(\s*,\s*[a-z]+=\d+)*\s*$/,
+      'use plan=limit pairs, e.g. basic=300,standard=600',
+    )
+    .default('basic=300,standard=600,enterprise=1500'),
+  AUDIT_RETENTION_MONTHS: z.coerce.number().int().min(1).max(240).default(24),
+  ADMIN_STATS_TTL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
 });
+
+/** Requests per tenant per minute, by plan; a plan without its own limit gets `standard`'s. */
+export type TenantPlanLimits = Record<string, number>;
+
+function parsePlanLimits(raw: string): TenantPlanLimits {
+  return Object.fromEntries(
+    raw.split(',').map((pair) => {
+      const [plan, limit] = pair.trim().split('=');
+      return [plan, Number(limit)];
+    }),
+  );
+}
 
 export type DatabaseConfig =
   | { mode: 'embedded'; dir: string; port: number }
@@ -85,6 +106,9 @@ export interface AppConfig {
   seedDemo: boolean;
   loginThrottle: { maxFailuresPerAccount: number; maxFailuresPerIp: number; blockMinutes: number };
   attachments: AttachmentConfig;
+  tenantThrottle: { perMinute: TenantPlanLimits };
+  audit: { retentionMonths: number };
+  admin: { statsTtlSeconds: number };
 }
 
 export interface AttachmentConfig {
@@ -152,6 +176,8 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     storage = { mode: 'embedded', dir: resolve(dataDir, 's3'), bucket: e.S3_BUCKET ?? 'vetlane' };
   }
 
+  if (!('standard' in parsePlanLimits(e.TENANT_REQUESTS_PER_MINUTE)))
+    problems.push('TENANT_REQUESTS_PER_MINUTE: needs a limit for the standard plan');
   if (e.NODE_ENV === 'production' && !e.SESSION_SECRET)
     problems.push('SESSION_SECRET: required in production');
   if (problems.length) throw new ConfigError(problems);
@@ -188,6 +214,9 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       linkTtlSeconds: e.FILE_LINK_TTL_SECONDS,
       linkSecret: e.FILE_LINK_SECRET,
     },
+    tenantThrottle: { perMinute: parsePlanLimits(e.TENANT_REQUESTS_PER_MINUTE) },
+    audit: { retentionMonths: e.AUDIT_RETENTION_MONTHS },
+    admin: { statsTtlSeconds: e.ADMIN_STATS_TTL_SECONDS },
   };
 }
 

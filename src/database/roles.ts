@@ -4,6 +4,14 @@ import pg from 'pg';
 export const RUNTIME_ROLE = 'vetlane_app';
 /** The role that owns the schema and runs migrations over a direct connection. */
 export const OWNER_ROLE = 'vetlane_owner';
+/**
+ * Owns the SECURITY DEFINER functions that keep and read per-tenant counters across all
+ * tenants (numbers only). NOLOGIN and BYPASSRLS; the owner is a member so migrations can
+ * hand functions to it.
+ */
+export const STATS_ROLE = 'vetlane_stats';
+/** Bulk loads (the scale generator): the owner's privileges plus BYPASSRLS, since RLS blocks COPY. */
+export const MAINTENANCE_ROLE = 'vetlane_maintenance';
 
 export interface BootstrapOptions {
   /** A superuser connection to the cluster (its `postgres` database). */
@@ -12,11 +20,16 @@ export interface BootstrapOptions {
   /** Passwords; omitted where the cluster trusts local connections (the test harness). */
   ownerPassword?: string;
   runtimePassword?: string;
+  maintenancePassword?: string;
 }
 
-async function ensureRole(client: pg.Client, role: string, password: string | undefined) {
+async function ensureRole(
+  client: pg.Client,
+  role: string,
+  password: string | undefined,
+  attrs = 'login nosuperuser nobypassrls nocreaterole',
+) {
   const exists = await client.query('select 1 from pg_roles where rolname = $1', [role]);
-  const attrs = 'login nosuperuser nobypassrls nocreaterole';
   const pw = password === undefined ? '' : ` password ${client.escapeLiteral(password)}`;
   if (exists.rowCount === 0) {
     try {
@@ -39,6 +52,17 @@ export async function bootstrapDatabase(opts: BootstrapOptions): Promise<void> {
   try {
     await ensureRole(client, OWNER_ROLE, opts.ownerPassword);
     await ensureRole(client, RUNTIME_ROLE, opts.runtimePassword);
+    await ensureRole(client, STATS_ROLE, undefined, 'nologin nosuperuser bypassrls nocreaterole');
+    await ensureRole(
+      client,
+      MAINTENANCE_ROLE,
+      opts.maintenancePassword,
+      'login nosuperuser bypassrls nocreaterole',
+    );
+    await client.query(`grant ${STATS_ROLE} to ${OWNER_ROLE}`);
+    await client.query(`grant ${OWNER_ROLE} to ${MAINTENANCE_ROLE}`);
+    // Counting active connections needs to see other roles' sessions.
+    await client.query(`grant pg_read_all_stats to ${STATS_ROLE}`);
     // A runaway query must not hold a pooled server connection for ever.
     await client.query(`alter role ${RUNTIME_ROLE} set statement_timeout = '15s'`);
     await client.query(

@@ -4,6 +4,13 @@ import { currentTenant } from '../tenant/request-context.js';
 
 export const RUNTIME_DATA_SOURCE = Symbol('RUNTIME_DATA_SOURCE');
 
+/** A unit of company work: read only, over the listed tenants of one company. */
+export interface CompanyTx {
+  readonly tenantIds: readonly string[];
+  /** Runs `work` for each tenant in turn, with that tenant set (set_tenant), in list order. */
+  eachTenant<R>(work: (tx: TenantTx) => Promise<R>): Promise<R[]>;
+}
+
 /** A unit of tenant work: the transaction's manager and the tenant it is scoped to. */
 export interface TenantTx {
   readonly tenantId: string;
@@ -43,8 +50,7 @@ export class TenantDb {
     work: (tx: TenantTx) => Promise<T>,
     within?: EntityManager,
   ): Promise<T> {
-    if (typeof tenantId !== 'string' || !UUID.test(tenantId))
-      throw new InvalidTenantIdError(tenantId);
+    assertTenantId(tenantId);
     const scoped = async (manager: EntityManager) => {
       await manager.query('select set_tenant($1)', [tenantId]);
       return work({ tenantId, manager: oneQueryAtATime(manager) });
@@ -56,6 +62,33 @@ export class TenantDb {
     }
     return this.dataSource.transaction(scoped);
   }
+
+  /**
+   * Company roll-ups: one READ ONLY transaction in which each of the company's tenants is
+   * set in turn (`select set_tenant($1)`, SET LOCAL) before its part of the work, so the
+   * tenant policies stay the single-tenant expression the planner folds away. The caller
+   * passes the ids of one company's tenants, read from the directory after its access check.
+   */
+  async runForCompany<T>(
+    tenantIds: readonly string[],
+    work: (tx: CompanyTx) => Promise<T>,
+  ): Promise<T> {
+    tenantIds.forEach(assertTenantId);
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query('set transaction read only');
+      const eachTenant = async <R>(part: (tx: TenantTx) => Promise<R>): Promise<R[]> => {
+        const results: R[] = [];
+        for (const tenantId of tenantIds) results.push(await this.runFor(tenantId, part, manager));
+        return results;
+      };
+      return work({ tenantIds, eachTenant });
+    });
+  }
+}
+
+function assertTenantId(tenantId: unknown): asserts tenantId is string {
+  if (typeof tenantId !== 'string' || !UUID.test(tenantId))
+    throw new InvalidTenantIdError(tenantId);
 }
 
 /**

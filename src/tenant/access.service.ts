@@ -21,6 +21,7 @@ interface ClinicAccessRow {
   time_zone: string;
   locale: 'en' | 'es';
   company_id: string | null;
+  plan: string;
   membership_role: MembershipRole | null;
   is_company_admin: boolean;
 }
@@ -36,7 +37,7 @@ export class AccessService {
   /** The clinic and the user's role in it, or null when it is unknown or forbidden (same 404). */
   async resolveClinic(slug: string, user: SessionUser): Promise<TenantRef | null> {
     const rows: ClinicAccessRow[] = await this.db.query(
-      `select t.id, t.slug, t.name, t.time_zone, t.locale, t.company_id,
+      `select t.id, t.slug, t.name, t.time_zone, t.locale, t.company_id, t.plan,
               m.role as membership_role,
               exists (select 1 from company_admins ca
                       where ca.company_id = t.company_id and ca.user_id = $2) as is_company_admin
@@ -58,6 +59,7 @@ export class AccessService {
       timeZone: row.time_zone,
       locale: row.locale,
       companyId: row.company_id,
+      plan: row.plan,
       role,
     };
   }

@@ -4,6 +4,8 @@ import type { Request, Response } from 'express';
 import { NotFoundError } from '../common/app-error.js';
 import { chooseLocale } from '../i18n/i18n.js';
 import { LoginRequired } from '../staff/auth.errors.js';
+import { TenantThrottle } from '../throttle/tenant-throttle.js';
+import { TenantThrottled } from '../throttle/throttle.errors.js';
 import { AccessService } from './access.service.js';
 import { type ClinicRole, RequestContexts } from './request-context.js';
 
@@ -29,6 +31,7 @@ export class ClinicAccessGuard implements CanActivate {
   constructor(
     private readonly access: AccessService,
     private readonly reflector: Reflector,
+    private readonly throttle: TenantThrottle,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -44,6 +47,13 @@ export class ClinicAccessGuard implements CanActivate {
       context.getClass(),
     ]);
     if (allowed && !allowed.includes(tenant.role)) throw new NotFoundError('page');
+    try {
+      await this.throttle.consume(tenant);
+    } catch (err) {
+      if (err instanceof TenantThrottled)
+        res.setHeader('Retry-After', String(err.retryAfterSeconds));
+      throw err;
+    }
     ctx.tenant = tenant;
     res.locals.clinic = {
       slug: tenant.slug,

@@ -19,6 +19,8 @@ export interface TenantRef {
   timeZone: string;
   locale: 'en' | 'es';
   companyId: string | null;
+  /** Chooses the request limit (src/throttle). */
+  plan: string;
   role: ClinicRole;
 }
 

@@ -1,0 +1,74 @@
+import { Controller, Get, Query, Render, UseGuards } from '@nestjs/common';
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import { TenantDb } from '../database/tenant-db.js';
+import { ClinicAccessGuard, ClinicRoles } from '../tenant/clinic-access.guard.js';
+import { currentTenant } from '../tenant/request-context.js';
+import { AuditService } from './audit.service.js';
+
+const PAGE_SIZE = 50;
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const AuditQuery = z.object({
+  entity: z.string().max(50).optional().catch(undefined),
+  action: z.string().max(80).optional().catch(undefined),
+  from: day.optional().catch(undefined),
+  to: day.optional().catch(undefined),
+  page: z.coerce.number().int().min(1).max(10_000).catch(1).default(1),
+});
+
+/** A clinic-local date as the instant its day starts (the clinic's midnight). */
+function localMidnight(date: string | undefined, zone: string, plusDays = 0): Date | undefined {
+  if (!date) return undefined;
+  const dt = DateTime.fromISO(date, { zone }).plus({ days: plusDays });
+  return dt.isValid ? dt.toJSDate() : undefined;
+}
+
+/** The clinic's audit log for its managers (and its company's admins): who changed what, when. */
+@Controller('c/:clinicSlug/audit')
+@UseGuards(ClinicAccessGuard)
+@ClinicRoles('manager', 'company_admin')
+export class AuditController {
+  constructor(
+    private readonly db: TenantDb,
+    private readonly audit: AuditService,
+  ) {}
+
+  @Get()
+  @Render('audit/log')
+  async log(@Query() query: Record<string, unknown>) {
+    const filter = AuditQuery.parse(query);
+    const zone = currentTenant().timeZone;
+    const { events, facets } = await this.db.run(async (tx) => ({
+      events: await this.audit.search(tx, {
+        entity: filter.entity || undefined,
+        action: filter.action || undefined,
+        from: localMidnight(filter.from, zone),
+        to: localMidnight(filter.to, zone, 1),
+        limit: PAGE_SIZE + 1,
+        offset: (filter.page - 1) * PAGE_SIZE,
+      }),
+      facets: await this.audit.facets(tx),
+    }));
+    const params = (page: number) =>
+      `?${new URLSearchParams({
+        entity: filter.entity ?? '',
+        action: filter.action ?? '',
+        from: filter.from ?? '',
+        to: filter.to ?? '',
+        page: String(page),
+      })}`;
+    return {
+      title: 'Audit log',
+      filter,
+      facets,
+      events: events.slice(0, PAGE_SIZE).map((e) => ({
+        ...e,
+        before: e.before ? JSON.stringify(e.before, null, 1) : null,
+        after: e.after ? JSON.stringify(e.after, null, 1) : null,
+      })),
+      previous: filter.page > 1 ? params(filter.page - 1) : null,
+      next: events.length > PAGE_SIZE ? params(filter.page + 1) : null,
+      page: filter.page,
+    };
+  }
+}

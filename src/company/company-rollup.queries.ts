@@ -1,0 +1,69 @@
+/**
+ * Roll-up SQL for one clinic ($1), run for each of a company's clinics inside
+ * TenantDb.runForCompany with that clinic set; every table filters `tenant_id = $1`
+ * itself. Day and week boundaries are the clinic's local midnight / Monday.
+ */
+export const CLINIC_BOUNDS = `
+  with local_now as (
+    select t.id, t.slug, t.name, t.time_zone as tz,
+           date_trunc('day', now() at time zone t.time_zone) as today,
+           date_trunc('week', now() at time zone t.time_zone) as week
+      from tenants t where t.id = $1
+  ), bounds as (
+    select id, slug, name, tz,
+           today at time zone tz as day_start, (today + interval '1 day') at time zone tz as day_end,
+           week at time zone tz as week_start, (week + interval '7 days') at time zone tz as week_end
+      from local_now
+  )`;
+
+/** One row per clinic: the numbers on the company dashboard. */
+export const CLINIC_ROLLUP = `${CLINIC_BOUNDS}
+  select b.id as "tenantId", b.slug, b.name, b.tz as "timeZone",
+    (select count(*)::int from appointments a
+      where a.tenant_id = $1 and a.starts_at >= b.day_start and a.starts_at < b.day_end
+        and a.status <> 'cancelled') as today,
+    (select count(*)::int from appointments a
+      where a.tenant_id = $1 and a.starts_at >= b.week_start and a.starts_at < b.week_end
+        and a.status <> 'cancelled') as week,
+    (select count(*) filter (where a.status = 'no_show')::int from appointments a
+      where a.tenant_id = $1 and a.starts_at >= now() - interval '30 days' and a.starts_at < now()
+        and a.status <> 'cancelled') as "noShows",
+    (select count(*)::int from appointments a
+      where a.tenant_id = $1 and a.starts_at >= now() - interval '30 days' and a.starts_at < now()
+        and a.status <> 'cancelled') as "pastAppointments",
+    (select coalesce(sum(extract(epoch from a.ends_at - a.starts_at) / 60), 0)::int
+       from appointments a join staff s on s.tenant_id = a.tenant_id and s.id = a.staff_id
+      where a.tenant_id = $1 and s.takes_appointments
+        and a.starts_at >= b.week_start and a.starts_at < b.week_end
+        and a.status not in ('cancelled', 'no_show')) as "bookedMinutes",
+    ((select count(*) from staff s where s.tenant_id = $1 and s.active and s.takes_appointments)
+      * (select coalesce(sum(extract(epoch from o.closes - o.opens) / 60), 0)
+           from opening_hours o where o.tenant_id = $1))::int as "availableMinutes",
+    (select count(*)::int from clients c
+      where c.tenant_id = $1 and c.created_at >= now() - interval '30 days') as "newClients"
+  from bounds b order by b.name`;
+
+/** Appointments per local day of this week, for one clinic's drill-down. */
+export const CLINIC_WEEK_DAYS = `${CLINIC_BOUNDS}
+  select to_char(g.day, 'YYYY-MM-DD') as day,
+         count(a.id) filter (where a.status <> 'cancelled')::int as booked,
+         count(a.id) filter (where a.status = 'no_show')::int as "noShows"
+    from bounds b
+    cross join generate_series(0, 6) as d(n)
+    cross join lateral (select (b.week_start at time zone b.tz + make_interval(days => d.n))::date as day) g
+    left join appointments a on a.tenant_id = $1
+         and a.starts_at >= (g.day::timestamp at time zone b.tz)
+         and a.starts_at < ((g.day + 1)::timestamp at time zone b.tz)
+   group by g.day order by g.day`;
+
+/** Per practitioner this week, for the drill-down. */
+export const CLINIC_STAFF_WEEK = `${CLINIC_BOUNDS}
+  select s.name, s.kind,
+         count(a.id) filter (where a.status not in ('cancelled', 'no_show'))::int as booked,
+         coalesce(sum(extract(epoch from a.ends_at - a.starts_at) / 60)
+           filter (where a.status not in ('cancelled', 'no_show')), 0)::int as "bookedMinutes"
+    from bounds b
+    join staff s on s.tenant_id = $1 and s.active and s.takes_appointments
+    left join appointments a on a.tenant_id = $1 and a.staff_id = s.id
+         and a.starts_at >= b.week_start and a.starts_at < b.week_end
+   group by s.id, s.name, s.kind order by s.name`;

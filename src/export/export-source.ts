@@ -1,0 +1,76 @@
+import type { TenantTx } from '../database/tenant-db.js';
+
+/**
+ * What a tenant export reads: short tenant transactions, one per batch, so a slow
+ * download never holds a transaction open (the runtime role's idle-in-transaction
+ * timeout would end it) and memory holds one batch at a time.
+ */
+export interface ExportContext {
+  readonly tenantId: string;
+  run<T>(work: (tx: TenantTx) => Promise<T>): Promise<T>;
+}
+
+/** An object in storage to put in the archive: its key (must start with the tenant id) and its path there. */
+export interface ExportObject {
+  key: string;
+  name: string;
+}
+
+/**
+ * One module's contribution to the clinic export: rows go to data/<name>.jsonl and
+ * data/<name>.csv (columns in this order), objects to attachments/<name>.
+ */
+export interface ExportSource {
+  readonly name: string;
+  readonly columns: readonly string[];
+  rows(ctx: ExportContext): AsyncIterable<Record<string, unknown>>;
+  objects?(ctx: ExportContext): AsyncIterable<ExportObject>;
+}
+
+/**
+ * Rows of one tenant table in primary-key order, fetched in batches by keyset
+ * (`(key) > (last)`), each batch in its own tenant transaction.
+ */
+export async function* keysetRows(
+  ctx: ExportContext,
+  opts: { table: string; columns: readonly string[]; key: readonly string[]; batch?: number },
+): AsyncIterable<Record<string, unknown>> {
+  const batch = opts.batch ?? 1000;
+  // Keys travel as text: a JS Date would drop the microseconds of a timestamptz key.
+  const keyText = opts.key.map((c, i) => `"${c}"::text as "__key${i}"`).join(', ');
+  const cols = `${opts.columns.map((c) => `"${c}"`).join(', ')}, ${keyText}`;
+  const key = opts.key.map((c) => `"${c}"`).join(', ');
+  const after = opts.key.map((_, i) => `$${i + 3}`).join(', ');
+  let last: unknown[] | null = null;
+  for (;;) {
+    const params: unknown[] = [ctx.tenantId, batch, ...(last ?? [])];
+    const sql =
+      `select ${cols} from ${opts.table} where tenant_id = $1` +
+      (last ? ` and (${key}) > (${after})` : '') +
+      ` order by ${key} limit $2`;
+    const rows: Record<string, unknown>[] = await ctx.run((tx) => tx.manager.query(sql, params));
+    for (const row of rows) {
+      const clean = { ...row };
+      opts.key.forEach((_, i) => delete clean[`__key${i}`]);
+      yield clean;
+    }
+    if (rows.length < batch) return;
+    const tail = rows[rows.length - 1];
+    last = opts.key.map((_, i) => tail[`__key${i}`]);
+  }
+}
+
+/** A table source: every listed column, in primary-key order. */
+export function tableSource(opts: {
+  name: string;
+  table?: string;
+  columns: readonly string[];
+  key?: readonly string[];
+}): ExportSource {
+  const key = opts.key ?? ['id'];
+  return {
+    name: opts.name,
+    columns: opts.columns,
+    rows: (ctx) => keysetRows(ctx, { table: opts.table ?? opts.name, columns: opts.columns, key }),
+  };
+}

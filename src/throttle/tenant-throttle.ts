@@ -1,0 +1,96 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+  type RateLimiterAbstract,
+} from 'rate-limiter-flexible';
+import { CacheService } from '../cache/cache.service.js';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { TenantThrottled } from './throttle.errors.js';
+
+const WINDOW_SECONDS = 60;
+const COUNT_DAYS_KEPT = 8;
+
+/**
+ * Requests per tenant per minute, counted in Redis so every app process shares one budget
+ * (rate-limiter-flexible; one atomic Redis call per request, keyed by tenant, so a tenant
+ * at its limit costs the others nothing). The limit comes from the tenant's plan. Refused
+ * requests are counted per tenant and UTC day for the platform admin.
+ */
+@Injectable()
+export class TenantThrottle {
+  private readonly limiters = new Map<string, RateLimiterAbstract>();
+  private readonly memoryCounts = new Map<string, Map<string, number>>();
+
+  constructor(
+    private readonly cache: CacheService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  limitFor(plan: string): number {
+    const limits = this.config.tenantThrottle.perMinute;
+    return limits[plan] ?? limits.standard;
+  }
+
+  /** Counts one request of the tenant; throws TenantThrottled when it is over its plan's limit. */
+  async consume(tenant: { id: string; plan: string }): Promise<void> {
+    try {
+      await this.limiter(tenant.plan).consume(tenant.id);
+    } catch (res) {
+      if (!(res instanceof RateLimiterRes)) throw res;
+      await this.countRefusal(tenant.id);
+      throw new TenantThrottled(Math.max(1, Math.ceil(res.msBeforeNext / 1000)));
+    }
+  }
+
+  /** Refused requests per tenant id on a UTC day (default today). */
+  async refusals(day = utcDay(new Date())): Promise<Map<string, number>> {
+    const redis = this.cache.redis;
+    if (!redis) return new Map(this.memoryCounts.get(day) ?? []);
+    const raw = await redis.hgetall(this.cache.key('throttled', day));
+    return new Map(Object.entries(raw).map(([k, v]) => [k, Number(v)]));
+  }
+
+  private async countRefusal(tenantId: string): Promise<void> {
+    const day = utcDay(new Date());
+    const redis = this.cache.redis;
+    if (!redis) {
+      const counts = this.memoryCounts.get(day) ?? new Map<string, number>();
+      counts.set(tenantId, (counts.get(tenantId) ?? 0) + 1);
+      this.memoryCounts.set(day, counts);
+      return;
+    }
+    const key = this.cache.key('throttled', day);
+    await redis
+      .multi()
+      .hincrby(key, tenantId, 1)
+      .expire(key, COUNT_DAYS_KEPT * 86400)
+      .exec();
+  }
+
+  private limiter(plan: string): RateLimiterAbstract {
+    const points = this.limitFor(plan);
+    const name = `${plan}:${points}`;
+    let limiter = this.limiters.get(name);
+    if (!limiter) {
+      const memory = new RateLimiterMemory({ points, duration: WINDOW_SECONDS });
+      limiter = this.cache.redis
+        ? new RateLimiterRedis({
+            storeClient: this.cache.redis,
+            keyPrefix: this.cache.key('tenant-rate', plan),
+            points,
+            duration: WINDOW_SECONDS,
+            // When Redis is briefly away each process limits on its own rather than failing requests.
+            insuranceLimiter: memory,
+          })
+        : memory;
+      this.limiters.set(name, limiter);
+    }
+    return limiter;
+  }
+}
+
+export function utcDay(d: Date): string {
+  return d.toISOString().slice(0, 10);
+}

@@ -1,0 +1,174 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { TenantDb } from '../../src/database/tenant-db.js';
+import { startTestApp, type TestApp } from '../harness/app.js';
+import {
+  book,
+  createClinic,
+  createCompany,
+  createUser,
+  type TestClinic,
+  ownRedisPrefix,
+} from '../harness/enterprise-factory.js';
+import { WebClient } from '../harness/http.js';
+
+/** The number in a table cell `<td data-col="col">` of the row of one clinic. */
+function cell(html: string, clinicSlug: string, col: string): string {
+  const row = html.split(`data-clinic="${clinicSlug}"`)[1] ?? '';
+  return (new RegExp(`data-col="${col}">([^<]*)`).exec(row)?.[1] ?? '').trim();
+}
+
+describe('a company admin runs several clinics', () => {
+  let t: TestApp;
+  let db: TenantDb;
+  let company: { id: string; slug: string };
+  let madrid: TestClinic;
+  let mexico: TestClinic;
+  let admin: { email: string };
+
+  beforeAll(async () => {
+    t = await startTestApp(ownRedisPrefix('company'));
+    db = t.app.get(TenantDb);
+    company = await createCompany();
+    madrid = await createClinic({
+      companyId: company.id,
+      timeZone: 'Europe/Madrid',
+      name: 'Zeta Madrid',
+    });
+    mexico = await createClinic({
+      companyId: company.id,
+      timeZone: 'America/Mexico_City',
+      name: 'Zeta Monterrey',
+    });
+    admin = await createUser({ adminOf: [company.id] });
+    // Madrid: two appointments in an hour from now (one per vet slot), a no-show three days ago.
+    const soon = new Date(Math.ceil(Date.now() / 3_600_000) * 3_600_000);
+    await book(db, madrid, { startsAt: soon, minutes: 60 });
+    await book(db, madrid, {
+      startsAt: new Date(soon.getTime() + 3_600_000),
+      minutes: 30,
+      status: 'cancelled',
+    });
+    await book(db, madrid, { startsAt: new Date(Date.now() - 3 * 86_400_000), status: 'no_show' });
+    await book(db, madrid, {
+      startsAt: new Date(Date.now() - 3 * 86_400_000 + 3_600_000),
+      status: 'completed',
+    });
+  });
+  afterAll(() => t.close());
+
+  it("shows today's appointments, the no-show rate and new clients per clinic and for the company", async () => {
+    const web = new WebClient(t.url);
+    await web.signIn(admin.email);
+    const page = await web.get(`/companies/${company.slug}`);
+    expect(page.status).toBe(200);
+    expect(cell(page.text, madrid.slug, 'newClients')).toBe('1');
+    expect(cell(page.text, mexico.slug, 'today')).toBe('0');
+    expect(cell(page.text, mexico.slug, 'noShowRate')).toBe('—');
+    expect(cell(page.text, madrid.slug, 'noShowRate')).toMatch(/^50 %$/);
+    // The appointment in the next hour is today in Madrid unless Madrid's midnight comes first.
+    const madridHour = Number(
+      new Intl.DateTimeFormat('en', {
+        hour: 'numeric',
+        hourCycle: 'h23',
+        timeZone: 'Europe/Madrid',
+      }).format(new Date(Math.ceil(Date.now() / 3_600_000) * 3_600_000)),
+    );
+    if (madridHour !== 0) expect(cell(page.text, madrid.slug, 'today')).toBe('1');
+    expect(page.text).toContain('data-total="newClients">2<');
+  });
+
+  it('drills down into one clinic and switches to another with the clinic switcher', async () => {
+    const web = new WebClient(t.url);
+    await web.signIn(admin.email);
+    const drill = await web.get(`/companies/${company.slug}/clinics/${madrid.slug}`);
+    expect(drill.status).toBe(200);
+    expect(drill.text).toContain('Dr. Test Vet');
+    expect(drill.text).toContain(`href="/c/${madrid.slug}"`);
+    const switched = await web.get(`/companies/${company.slug}/clinics?clinic=${mexico.slug}`);
+    expect(switched.location).toBe(`/companies/${company.slug}/clinics/${mexico.slug}`);
+  });
+
+  it("gives another company's admin and a clinic manager the same 404 as a company that does not exist", async () => {
+    const other = new WebClient(t.url);
+    await other.signIn('admin@deluxe-pet-care.vetlane.test');
+    const missing = await other.get('/companies/no-such-company');
+    expect(missing.status).toBe(404);
+    for (const path of [
+      `/companies/${company.slug}`,
+      `/companies/${company.slug}/clinics/${madrid.slug}`,
+      `/companies/${company.slug}/staff`,
+      `/c/${madrid.slug}`,
+    ])
+      expect({ path, status: (await other.get(path)).status }).toEqual({ path, status: 404 });
+    // A clinic of one's own company is not reachable through another company's URL either.
+    const own = new WebClient(t.url);
+    await own.signIn(admin.email);
+    expect(
+      (await own.get(`/companies/grupo-vetsalud/clinics/hospital-veterinario-norte`)).status,
+    ).toBe(404);
+
+    const manager = await createUser({ memberships: [{ tenantId: madrid.id, role: 'manager' }] });
+    const web = new WebClient(t.url);
+    await web.signIn(manager.email);
+    expect((await web.get(`/c/${madrid.slug}`)).status).toBe(200);
+    expect((await web.get(`/companies/${company.slug}`)).status).toBe(404);
+  });
+
+  it('gives one person a role in two clinics, who then works in both, and takes one away', async () => {
+    const web = new WebClient(t.url);
+    await web.signIn(admin.email);
+    await web.get(`/companies/${company.slug}/staff`);
+    const email = `roving.vet.${Date.now()}@test.vetlane.test`;
+    const first = await web.post(`/companies/${company.slug}/staff`, {
+      email,
+      name: 'Roving Vet',
+      clinic: madrid.slug,
+      role: 'vet',
+      password: 'a-long-first-password',
+    });
+    expect(first.status).toBe(303);
+    await web.get(`/companies/${company.slug}/staff`);
+    const second = await web.post(`/companies/${company.slug}/staff`, {
+      email,
+      clinic: mexico.slug,
+      role: 'manager',
+    });
+    expect(second.status).toBe(303);
+
+    const person = new WebClient(t.url);
+    await person.signIn(email, 'a-long-first-password');
+    expect((await person.get(`/c/${madrid.slug}`)).status).toBe(200);
+    expect((await person.get(`/c/${mexico.slug}/audit`)).status).toBe(200);
+    expect((await person.get(`/c/${madrid.slug}/audit`)).status).toBe(404);
+
+    const staffPage = await web.get(`/companies/${company.slug}/staff`);
+    const userId = new RegExp(`/staff/([0-9a-f-]{36})/clinics/${madrid.slug}/remove`).exec(
+      staffPage.text,
+    )?.[1];
+    expect(userId).toBeDefined();
+    const removed = await web.post(
+      `/companies/${company.slug}/staff/${userId}/clinics/${madrid.slug}/remove`,
+      {},
+    );
+    expect(removed.status).toBe(303);
+    expect((await person.get(`/c/${madrid.slug}`)).status).toBe(404);
+    expect((await person.get(`/c/${mexico.slug}`)).status).toBe(200);
+  });
+
+  it('keeps what was typed and says what is missing when a new person has no password', async () => {
+    const web = new WebClient(t.url);
+    await web.signIn(admin.email);
+    await web.get(`/companies/${company.slug}/staff`);
+    const res = await web.post(`/companies/${company.slug}/staff`, {
+      email: `new.${Date.now()}@test.vetlane.test`,
+      name: 'Half Filled',
+      clinic: madrid.slug,
+      role: 'nurse',
+      password: 'short',
+    });
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('value="Half Filled"');
+    expect(res.text).toContain('at least 12 characters');
+    expect(res.text).not.toContain('value="short"');
+  });
+});

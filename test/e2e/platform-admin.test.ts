@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { TenantDb } from '../../src/database/tenant-db.js';
+import { startTestApp, type TestApp } from '../harness/app.js';
+import {
+  addClient,
+  book,
+  createClinic,
+  type TestClinic,
+  ownRedisPrefix,
+} from '../harness/enterprise-factory.js';
+import { WebClient } from '../harness/http.js';
+import { adminQuery, superuserUrl } from '../harness/services.js';
+
+function rowOf(html: string, slug: string): string {
+  return html.split(`data-tenant="${slug}"`)[1]?.split('</tr>')[0] ?? '';
+}
+function col(row: string, name: string): string {
+  return (new RegExp(`data-col="${name}">(?:<span[^>]*>)?([^<]*)`).exec(row)?.[1] ?? '').trim();
+}
+
+describe('the platform admin watches every tenant', () => {
+  let t: TestApp;
+  let db: TenantDb;
+  let clinic: TestClinic;
+
+  beforeAll(async () => {
+    t = await startTestApp({ ADMIN_STATS_TTL_SECONDS: '1', ...ownRedisPrefix('admin') });
+    db = t.app.get(TenantDb);
+    clinic = await createClinic({ name: 'Aardvark Admin Test Clinic' });
+  });
+  afterAll(() => t.close());
+
+  it("shows each demo clinic's clients, pets, staff and appointments as the database counts them", async () => {
+    const web = new WebClient(t.url);
+    await web.signIn('admin@vetlane.test');
+    const { rows } = await adminQuery(
+      superuserUrl(),
+      `select t.slug,
+              (select count(*)::text from clients c where c.tenant_id = t.id) as clients,
+              (select count(*)::text from pets p where p.tenant_id = t.id) as pets,
+              (select count(*)::text from staff s where s.tenant_id = t.id) as staff,
+              (select count(*)::text from appointments a where a.tenant_id = t.id) as appointments
+         from tenants t where t.slug in ('hospital-veterinario-norte', 'vetgroom-central')`,
+    );
+    const page = await web.get('/admin?q=vet&sort=name&dir=asc');
+    expect(page.status).toBe(200);
+    for (const r of rows) {
+      const row = rowOf(page.text, r.slug);
+      expect({
+        slug: r.slug,
+        clients: col(row, 'clients'),
+        pets: col(row, 'pets'),
+        staff: col(row, 'staff'),
+        appointments: col(row, 'appointments'),
+      }).toEqual(r);
+    }
+    expect(page.text).toMatch(/data-total="tenants">\d/);
+    expect(page.text).toMatch(/data-total="connections">\d+\/\d+/);
+    expect(page.text).toContain('<svg');
+  });
+
+  it('counts a new client and appointment after the short cache expires, and shows no clinical content', async () => {
+    const web = new WebClient(t.url);
+    await web.signIn('admin@vetlane.test');
+    await web.get('/admin?q=aardvark');
+    await addClient(db, clinic, 'Confidentialname');
+    await book(db, clinic, { startsAt: new Date(Date.now() - 86_400_000), status: 'completed' });
+    // Past the 1 s TTL the stale numbers are served once while they refresh in the background.
+    await new Promise((r) => setTimeout(r, 1100));
+    let page = await web.get('/admin?q=aardvark');
+    let shown: string[] = [];
+    for (let tries = 0; tries < 30; tries++) {
+      const row = rowOf(page.text, clinic.slug);
+      shown = [col(row, 'clients'), col(row, 'appointments'), col(row, 'appointments7d')];
+      if (shown[0] === '2') break;
+      await new Promise((r) => setTimeout(r, 100));
+      page = await web.get('/admin?q=aardvark');
+    }
+    expect(shown).toEqual(['2', '1', '1']);
+    const detail = await web.get(`/admin/tenants/${clinic.slug}`);
+    expect(detail.status).toBe(200);
+    for (const html of [page.text, detail.text]) {
+      expect(html).not.toContain('Confidentialname');
+      expect(html).not.toContain('Secretclient');
+      expect(html).not.toContain('Luna');
+    }
+  });
+
+  it('searches, sorts, pages and exports the table as CSV', async () => {
+    const web = new WebClient(t.url);
+    await web.signIn('admin@vetlane.test');
+    const byName = await web.get('/admin?sort=name&dir=asc');
+    const names = [
+      ...byName.text.matchAll(/<th scope="row"><a href="\/admin\/tenants\/[^"]+">([^<]+)</g),
+    ].map((m) => m[1]);
+    expect(names.length).toBeGreaterThan(3);
+    expect(names).toEqual(
+      [...names].sort((a, b) => a.toLocaleLowerCase().localeCompare(b.toLocaleLowerCase())),
+    );
+    const search = await web.get('/admin?q=grupo');
+    expect(search.text).toContain('data-tenant="hospital-veterinario-norte"');
+    expect(search.text).not.toContain('data-tenant="pet-spa-deluxe"');
+    const csv = await web.get('/admin/tenants.csv?q=vetgroom&sort=name&dir=asc');
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    const lines = csv.text.trim().split('\r\n');
+    expect(lines[0]).toContain('slug,name,company,plan,clients');
+    expect(
+      lines
+        .slice(1)
+        .map((l) => l.split(',')[0])
+        .sort(),
+    ).toEqual(['vetgroom-central', 'vetgroom1']);
+    const last = await web.get('/admin?page=9999');
+    expect(last.status).toBe(200);
+  });
+
+  it('is a 404 for everyone but the platform admin', async () => {
+    const web = new WebClient(t.url);
+    await web.signIn('admin@grupo-vetsalud.vetlane.test');
+    for (const path of ['/admin', '/admin/tenants.csv', '/admin/tenants/vetgroom1'])
+      expect({ path, status: (await web.get(path)).status }).toEqual({ path, status: 404 });
+  });
+});
