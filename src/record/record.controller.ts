@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Param, Query, Post, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
 import { AppError, ValidationFailed } from '../common/app-error.js';
 import { parseInput } from '../common/validation.js';
@@ -33,8 +33,14 @@ export class RecordController {
   ) {}
 
   @Get('pets/:petId/records')
-  async petRecords(@Param('petId') petId: string, @Res() res: Response) {
-    await this.renderPetRecords(res, petId, 200, {});
+  async petRecords(
+    @Param('petId') petId: string,
+    @Res() res: Response,
+    @Query('appointmentId') appointmentId?: string,
+  ) {
+    // Opened from an appointment: the new record is linked to it.
+    const form = appointmentId ? { recordForm: { values: { appointmentId }, errors: {} } } : {};
+    await this.renderPetRecords(res, petId, 200, form);
   }
 
   @Post('pets/:petId/records')
@@ -118,7 +124,11 @@ export class RecordController {
 
   private async renderPetRecords(res: Response, petId: string, status: number, extra: object) {
     const section = await this.views.petRecordsSection(petId, localeOf(res));
-    res.status(status).render('record/pet-records', { title: section.pet.name, section, ...extra });
+    // The new record may belong to one of the pet's appointments.
+    const appointments = section.canWrite ? await this.records.appointmentsForPet(petId) : [];
+    res
+      .status(status)
+      .render('record/pet-records', { title: section.pet.name, section, appointments, ...extra });
   }
 
   private async renderRecord(res: Response, recordId: string, status: number, extra: object) {

@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { ExportModule } from '../export/export.module.js';
+import { RecordExport } from './record-export.js';
 import { AttachmentController } from './attachment.controller.js';
 import { AttachmentService } from './attachment.service.js';
 import { OrphanSweeper } from './orphan-sweeper.js';
@@ -9,7 +11,15 @@ import { VaccinationService } from './vaccination.service.js';
 
 /** Medical records, vaccinations and attachments (objects in S3 through src/storage). */
 @Module({
-  providers: [RecordService, VaccinationService, AttachmentService, RecordViews, OrphanSweeper],
+  imports: [ExportModule],
+  providers: [
+    RecordExport,
+    RecordService,
+    VaccinationService,
+    AttachmentService,
+    RecordViews,
+    OrphanSweeper,
+  ],
   controllers: [RecordController, AttachmentController],
   exports: [RecordService, VaccinationService, AttachmentService, RecordViews, OrphanSweeper],
 })

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 import sharp from 'sharp';
 import { startTestApp, type TestApp } from '../harness/app.js';
+import { adminQuery, superuserUrl } from '../harness/services.js';
 import { createPet, ownRedisPrefix, pdfBytes, removeCreatedPets } from '../harness/records.js';
 
 const SLUG = 'pet-spa-deluxe';
@@ -46,7 +47,18 @@ describe('a vet in the browser', () => {
   });
 
   it('writes a record for a pet, uploads a photo and a lab PDF, sees the thumbnail and opens the image', async () => {
-    const { petId } = await createPet(SLUG, 'Pepper');
+    const { petId, tenantId, clientId } = await createPet(SLUG, 'Pepper');
+    const {
+      rows: [appointment],
+    } = await adminQuery(
+      superuserUrl(),
+      `insert into appointments (tenant_id, client_id, pet_id, staff_id, type_id, starts_at, ends_at)
+       select $1, $2, $3, s.id, (select id from appointment_types where tenant_id = $1 order by name limit 1),
+              now() - interval '3 years', now() - interval '3 years' + interval '20 minutes'
+         from staff s join users u on u.id = s.user_id where s.tenant_id = $1 and u.email = $4
+       returning id`,
+      [tenantId, clientId, petId, `vet@${SLUG}.vetlane.test`],
+    );
     const context = await browser.newContext({ viewport: { width: 1024, height: 900 } });
     const page = await context.newPage();
     await page.goto(`${t.url}/login`);
@@ -55,7 +67,11 @@ describe('a vet in the browser', () => {
     await page.getByRole('button', { name: /sign in/i }).click();
     await page.waitForURL((url) => !url.pathname.startsWith('/login'));
 
-    await page.goto(`${t.url}/c/${SLUG}/pets/${petId}/records`);
+    // The vet opens the appointment and writes its record from there.
+    await page.goto(`${t.url}/c/${SLUG}/appointments/${appointment.id}`);
+    await page.getByRole('link', { name: 'Write medical record' }).click();
+    await page.waitForURL(new RegExp(`/pets/${petId}/records\\?appointmentId=${appointment.id}`));
+    expect(await page.locator('#rf-appointment').inputValue()).toBe(appointment.id);
     await page.getByLabel('Reason / summary').fill('Bite wound on the neck');
     await page.getByRole('textbox', { name: 'Weight', exact: true }).fill('8.3');
     await page.getByLabel('Temperature (°C)').fill('39.1');
