@@ -186,7 +186,7 @@ export class AppointmentController {
   ) {
     try {
       const moved = await this.appointments.move(id, parseInput(MoveForm, body));
-      res.json({
+      res.status(200).json({
         appointment: {
           id: moved.id,
           version: moved.version,

@@ -233,6 +233,49 @@ describe('the front desk books, moves and cancels', () => {
     expect((await book({ petId, date: '2031-05-07', time: '13:00' })).status).toBe(303);
   });
 
+  it('moves an appointment by drag and drop (JSON) with the same rules as the form', async () => {
+    const id = appointmentId(
+      (await book({ date: '2031-05-13', time: '10:00', petId: clinic.pets[2].id })).location,
+    );
+    await book({ date: '2031-05-13', time: '12:00', staffId: clinic.vets[1].id });
+    const move = (fields: Record<string, string>) =>
+      desk.request(`/c/${clinic.slug}/appointments/${id}/move`, {
+        method: 'POST',
+        body: new URLSearchParams(fields),
+        headers: {
+          accept: 'application/json',
+          'x-csrf-token': desk.csrf ?? '',
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+      });
+    const moved = await move({
+      version: '1',
+      date: '2031-05-13',
+      time: '11:00',
+      staffId: clinic.vets[1].id,
+    });
+    expect(moved.status).toBe(200);
+    expect(JSON.parse(moved.text).appointment).toMatchObject({
+      id,
+      version: 2,
+      staffId: clinic.vets[1].id,
+    });
+    const clash = await move({
+      version: '2',
+      date: '2031-05-13',
+      time: '12:10',
+      staffId: clinic.vets[1].id,
+    });
+    expect(clash.status).toBe(409);
+    expect(JSON.parse(clash.text).error).toMatchObject({
+      code: 'appointment_conflict',
+      clash: { petName: clinic.pets[0].name },
+    });
+    const stale = await move({ version: '1', date: '2031-05-13', time: '13:00' });
+    expect(stale.status).toBe(409);
+    expect(JSON.parse(stale.text).error.code).toBe('stale_appointment');
+  });
+
   it('gives clear form errors for bad input and a 404 for another clinic’s appointment', async () => {
     const bad = await book({ time: '25:99', staffId: 'nobody' });
     expect(bad.status).toBe(400);
