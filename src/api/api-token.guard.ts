@@ -2,7 +2,6 @@ import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/com
 import type { Request, Response } from 'express';
 import { RequestContexts } from '../tenant/request-context.js';
 import { TenantThrottle } from '../throttle/tenant-throttle.js';
-import { TenantThrottled } from '../throttle/throttle.errors.js';
 import { ApiTokenInvalid } from './api.errors.js';
 import { ApiTokenService } from './api-token.service.js';
 
@@ -31,13 +30,7 @@ export class ApiTokenGuard implements CanActivate {
       throw new ApiTokenInvalid();
     }
     // Integrations count against the clinic's requests per minute like its pages do.
-    try {
-      await this.throttle.consume(tenant);
-    } catch (err) {
-      if (err instanceof TenantThrottled)
-        res.setHeader('Retry-After', String(err.retryAfterSeconds));
-      throw err;
-    }
+    await this.throttle.consume(tenant);
     ctx.tenant = tenant;
     return true;
   }

@@ -5,7 +5,6 @@ import { NotFoundError } from '../common/app-error.js';
 import { chooseLocale } from '../i18n/i18n.js';
 import { LoginRequired } from '../staff/auth.errors.js';
 import { TenantThrottle } from '../throttle/tenant-throttle.js';
-import { TenantThrottled } from '../throttle/throttle.errors.js';
 import { AccessService } from './access.service.js';
 import { type ClinicRole, RequestContexts } from './request-context.js';
 
@@ -47,13 +46,7 @@ export class ClinicAccessGuard implements CanActivate {
       context.getClass(),
     ]);
     if (allowed && !allowed.includes(tenant.role)) throw new NotFoundError('page');
-    try {
-      await this.throttle.consume(tenant);
-    } catch (err) {
-      if (err instanceof TenantThrottled)
-        res.setHeader('Retry-After', String(err.retryAfterSeconds));
-      throw err;
-    }
+    await this.throttle.consume(tenant);
     ctx.tenant = tenant;
     res.locals.clinic = {
       slug: tenant.slug,

@@ -70,6 +70,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (body.status >= 500)
       this.log.error({ err: exception, reqId: req.id, path: req.path }, 'unhandled error');
     if (res.headersSent) return;
+    // Throttling errors (sign-in, a tenant's requests) say when to come back, pages and API alike.
+    const retryAfter = (exception as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+    if (exception instanceof AppError && typeof retryAfter === 'number') {
+      res.setHeader('Retry-After', String(Math.max(1, Math.ceil(retryAfter))));
+    }
     // Readiness keeps terminus' body ({ status, info, error, details }) for probes and people alike.
     if (HEALTH_PATHS.has(req.path) && exception instanceof HttpException) {
       res.status(exception.getStatus()).json(exception.getResponse());

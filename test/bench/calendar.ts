@@ -15,6 +15,7 @@ import { startInfrastructure } from '../../src/infrastructure.js';
 import { createLogger } from '../../src/logger.js';
 import { PasswordService } from '../../src/staff/password.service.js';
 import { WebClient } from '../harness/http.js';
+import { percentiles } from './bench-app.js';
 import { throwawayDatabase } from './throwaway-db.js';
 
 const VETS = 14;
@@ -22,11 +23,6 @@ const HISTORY_DAYS = 30;
 const PER_VET_PER_DAY = Number(process.env.BENCH_PER_VET_PER_DAY ?? 40);
 const RUNS = Number(process.env.BENCH_RUNS ?? 200);
 const DAY = '2031-01-15';
-
-function pct(values: number[], p: number) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
 
 function progress(label: string, done: number, total: number) {
   const width = 30;
@@ -151,7 +147,7 @@ async function main() {
       if (i % 20 === 19 || i === RUNS - 1) progress('day view', i + 1, RUNS);
     }
     console.log(
-      `day view (${VETS * PER_VET_PER_DAY} appointments, ${VETS} columns): p50 ${pct(times, 50).toFixed(1)} ms, p95 ${pct(times, 95).toFixed(1)} ms`,
+      `day view (${VETS * PER_VET_PER_DAY} appointments, ${VETS} columns): ${percentiles(times)}`,
     );
 
     await web.get('/c/bench-clinic/appointments/new');
