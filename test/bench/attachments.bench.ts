@@ -8,12 +8,12 @@ import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
 import { processImage } from '../../src/record/image-processing.js';
 import { startTestApp } from '../harness/app.js';
+import { createClinic, createRecord } from '../harness/factories.js';
 import { WebClient } from '../harness/http.js';
-import { createPet, pdfBytes, recordIdFrom, uploadFile } from '../harness/records.js';
+import { pdfBytes, uploadFile } from '../harness/records.js';
 import { setUpServices } from '../harness/services-setup.js';
 
 const MB = 1024 * 1024;
-const SLUG = 'pet-spa-deluxe';
 
 async function noisyJpeg(targetBytes: number): Promise<Buffer> {
   const width = 6000;
@@ -56,15 +56,12 @@ async function main() {
     (globalThis as { __vetlaneTeardown?: (() => Promise<unknown>)[] }).__vetlaneTeardown ?? [];
   const app = await startTestApp({ LOG_LEVEL: 'warn' });
   try {
-    const { petId } = await createPet(SLUG, 'Bench');
+    const clinic = await createClinic();
+    const recordId = await createRecord(clinic, { pet: clinic.pets[0], summary: 'Benchmark' });
     const vet = new WebClient(app.url);
-    await vet.signIn(`vet@${SLUG}.vetlane.test`);
-    await vet.get(`/c/${SLUG}/pets/${petId}/records`);
-    const recordId = recordIdFrom(
-      (await vet.post(`/c/${SLUG}/pets/${petId}/records`, { summary: 'Benchmark' })).location,
-    );
-    await vet.get(`/c/${SLUG}/records/${recordId}`);
-    const path = `/c/${SLUG}/records/${recordId}/attachments`;
+    await vet.signIn(clinic.vet.email);
+    await vet.get(`/c/${clinic.slug}/records/${recordId}`);
+    const path = `/c/${clinic.slug}/records/${recordId}/attachments`;
 
     const pdf = pdfBytes(25 * MB - 400);
     for (let i = 0; i < 3; i++) {

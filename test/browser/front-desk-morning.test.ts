@@ -29,8 +29,8 @@ describe('a front-desk morning in the browser', () => {
     const vet = await vetContext.newPage();
     const desk = await deskContext.newPage();
     await Promise.all([
-      signInPage(vet, t.url, clinic.vetLogin),
-      signInPage(desk, t.url, clinic.frontdesk),
+      signInPage(vet, t.url, clinic.vet.email),
+      signInPage(desk, t.url, clinic.frontdesk.email),
     ]);
 
     await vet.goto(`${t.url}/c/${clinic.slug}/calendar?date=${date}`);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdirSync } from 'node:fs';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../harness/app.js';
-import { createTestClinic, dropTestClinic, type TestClinic } from '../harness/clinic-factory.js';
+import { createClinic, type TestClinic } from '../harness/factories.js';
 
 const ARTIFACTS = 'test/artifacts';
 
@@ -15,7 +15,7 @@ describe('the front desk in a browser', () => {
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     t = await startTestApp();
-    clinic = await createTestClinic({ locale: 'es' });
+    clinic = await createClinic({ locale: 'es' });
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
       args: [
@@ -30,7 +30,7 @@ describe('the front desk in a browser', () => {
     });
     page = await browser.newPage({ viewport: { width: 1024, height: 900 } });
     await page.goto(`${t.url}/login`);
-    await page.fill('#email', clinic.frontDeskEmail);
+    await page.fill('#email', clinic.frontdesk.email);
     await page.fill('#password', 'vetlane-demo');
     await page.click('button[type=submit]');
     await page.waitForURL(/\/c\//);
@@ -38,7 +38,6 @@ describe('the front desk in a browser', () => {
   afterAll(async () => {
     await browser?.close();
     await t.close();
-    await dropTestClinic(clinic);
   });
 
   it('registers a client and a dog that bites with the keyboard, then finds it from the header', async () => {

@@ -5,19 +5,19 @@ import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 import sharp from 'sharp';
 import { startTestApp, type TestApp } from '../harness/app.js';
-import { adminQuery, superuserUrl } from '../harness/services.js';
-import { createPet, ownRedisPrefix, pdfBytes, removeCreatedPets } from '../harness/records.js';
-
-const SLUG = 'pet-spa-deluxe';
+import { book, createClinic, type TestClinic } from '../harness/factories.js';
+import { pdfBytes } from '../harness/records.js';
 const ARTIFACTS = join(process.cwd(), 'test', 'artifacts');
 
 describe('a vet in the browser', () => {
   let t: TestApp;
+  let clinic: TestClinic;
   let browser: Browser;
   const files = mkdtempSync(join(tmpdir(), 'vetlane-upload-'));
 
   beforeAll(async () => {
-    t = await startTestApp({ REDIS_PREFIX: ownRedisPrefix('record-browser') });
+    t = await startTestApp();
+    clinic = await createClinic({ timeZone: 'America/New_York' });
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
       args: [
@@ -40,38 +40,29 @@ describe('a vet in the browser', () => {
     writeFileSync(join(files, 'bloodwork.pdf'), pdfBytes());
   });
   afterAll(async () => {
-    await removeCreatedPets();
     await browser?.close();
     await t.close();
     rmSync(files, { recursive: true, force: true });
   });
 
   it('writes a record for a pet, uploads a photo and a lab PDF, sees the thumbnail and opens the image', async () => {
-    const { petId, tenantId, clientId } = await createPet(SLUG, 'Pepper');
-    const {
-      rows: [appointment],
-    } = await adminQuery(
-      superuserUrl(),
-      `insert into appointments (tenant_id, client_id, pet_id, staff_id, type_id, starts_at, ends_at)
-       select $1, $2, $3, s.id, (select id from appointment_types where tenant_id = $1 order by name limit 1),
-              now() - interval '3 years', now() - interval '3 years' + interval '20 minutes'
-         from staff s join users u on u.id = s.user_id where s.tenant_id = $1 and u.email = $4
-       returning id`,
-      [tenantId, clientId, petId, `vet@${SLUG}.vetlane.test`],
-    );
+    const petId = clinic.pets[0].id;
+    const appointmentId = await book(clinic, {
+      startsAt: new Date(Date.now() - 3 * 365 * 86_400_000),
+    });
     const context = await browser.newContext({ viewport: { width: 1024, height: 900 } });
     const page = await context.newPage();
     await page.goto(`${t.url}/login`);
-    await page.getByLabel('Email').fill(`vet@${SLUG}.vetlane.test`);
+    await page.getByLabel('Email').fill(clinic.vet.email);
     await page.getByLabel('Password').fill('vetlane-demo');
     await page.getByRole('button', { name: /sign in/i }).click();
     await page.waitForURL((url) => !url.pathname.startsWith('/login'));
 
     // The vet opens the appointment and writes its record from there.
-    await page.goto(`${t.url}/c/${SLUG}/appointments/${appointment.id}`);
+    await page.goto(`${t.url}/c/${clinic.slug}/appointments/${appointmentId}`);
     await page.getByRole('link', { name: 'Write medical record' }).click();
-    await page.waitForURL(new RegExp(`/pets/${petId}/records\\?appointmentId=${appointment.id}`));
-    expect(await page.locator('#rf-appointment').inputValue()).toBe(appointment.id);
+    await page.waitForURL(new RegExp(`/pets/${petId}/records\\?appointmentId=${appointmentId}`));
+    expect(await page.locator('#rf-appointment').inputValue()).toBe(appointmentId);
     await page.getByLabel('Reason / summary').fill('Bite wound on the neck');
     await page.getByRole('textbox', { name: 'Weight', exact: true }).fill('8.3');
     await page.getByLabel('Temperature (°C)').fill('39.1');
@@ -98,7 +89,7 @@ describe('a vet in the browser', () => {
     const [imageTab] = await Promise.all([context.waitForEvent('page'), thumbnail.click()]);
     await imageTab.waitForLoadState();
     expect(imageTab.url()).toMatch(
-      new RegExp(`/c/${SLUG}/files/[0-9a-f-]{36}\\?v=view&exp=\\d+&sig=`),
+      new RegExp(`/c/${clinic.slug}/files/[0-9a-f-]{36}\\?v=view&exp=\\d+&sig=`),
     );
     const size = await imageTab.evaluate(() => {
       const img = document.querySelector('img');

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestApp, type TestApp } from '../harness/app.js';
-import { createTestClinic, dropTestClinic, type TestClinic } from '../harness/clinic-factory.js';
+import { createClinic, type TestClinic } from '../harness/factories.js';
 import { WebClient } from '../harness/http.js';
 import { adminQuery, superuserUrl } from '../harness/services.js';
 
@@ -11,14 +11,11 @@ describe('the JSON API with per-clinic tokens', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    clinic = await createTestClinic();
+    clinic = await createClinic();
     manager = new WebClient(t.url);
-    await manager.signIn(clinic.managerEmail);
+    await manager.signIn(clinic.manager.email);
   });
-  afterAll(async () => {
-    await t.close();
-    await dropTestClinic(clinic);
-  });
+  afterAll(() => t.close());
 
   const tokensPage = () => `/c/${clinic.slug}/settings/api-tokens`;
 
@@ -70,7 +67,7 @@ describe('the JSON API with per-clinic tokens', () => {
 
   it('keeps the token page for managers only', async () => {
     const desk = new WebClient(t.url);
-    await desk.signIn(clinic.frontDeskEmail);
+    await desk.signIn(clinic.frontdesk.email);
     expect((await desk.get(tokensPage())).status).toBe(404);
     await manager.get(tokensPage());
     const blank = await manager.post(tokensPage(), { name: ' ' });

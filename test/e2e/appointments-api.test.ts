@@ -12,7 +12,7 @@ describe('the appointments API', () => {
     t = await startTestApp();
     clinic = await createClinic({ timeZone: 'America/New_York' });
     const manager = new WebClient(t.url);
-    await manager.signIn(clinic.manager);
+    await manager.signIn(clinic.manager.email);
     await manager.get(`/c/${clinic.slug}/settings/api-tokens`);
     await manager.post(`/c/${clinic.slug}/settings/api-tokens`, { name: 'Reminders' });
     token = /data-testid="new-token">([^<]+)</.exec(
@@ -149,7 +149,7 @@ describe('the appointments API', () => {
   it("gives 404 for another clinic's appointment", async () => {
     const other = await createClinic({ timeZone: 'America/New_York' });
     const desk = new WebClient(t.url);
-    await desk.signIn(other.frontdesk);
+    await desk.signIn(other.frontdesk.email);
     await desk.get(`/c/${other.slug}/appointments/new`);
     const res = await desk.post(`/c/${other.slug}/appointments`, {
       petId: other.pets[0].id,

@@ -6,19 +6,12 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { OrphanSweeper } from '../../src/record/orphan-sweeper.js';
 import { startEmbeddedS3 } from '../../src/storage/embedded-s3.js';
-import { startTestApp, type TestApp } from '../harness/app.js';
+import { ownRedisPrefix, startTestApp, type TestApp } from '../harness/app.js';
+import { createClinic, createRecord, type TestClinic } from '../harness/factories.js';
 import { WebClient } from '../harness/http.js';
-import {
-  createPet,
-  ownRedisPrefix,
-  removeCreatedPets,
-  pdfBytes,
-  recordIdFrom,
-  uploadFile,
-} from '../harness/records.js';
+import { pdfBytes, uploadFile } from '../harness/records.js';
 import { adminQuery, freePort, superuserUrl } from '../harness/services.js';
 
-const SLUG = 'vetgroom-central';
 const BUCKET = 'records-consistency';
 
 /**
@@ -30,9 +23,9 @@ describe('attachments stay consistent with their objects', () => {
   let port: number;
   let s3: Awaited<ReturnType<typeof startEmbeddedS3>> | null;
   let t: TestApp;
+  let clinic: TestClinic;
   let vet: WebClient;
   let recordId: string;
-  let tenantId: string;
 
   const startS3 = async () => {
     s3 = await startEmbeddedS3({ dir, bucket: BUCKET, port });
@@ -43,7 +36,7 @@ describe('attachments stay consistent with their objects', () => {
   };
   const objectKeys = async () => {
     const keys: string[] = [];
-    for await (const o of t.infra.storage.list(`${tenantId}/attachments/`)) keys.push(o.key);
+    for await (const o of t.infra.storage.list(`${clinic.id}/attachments/`)) keys.push(o.key);
     return keys.sort();
   };
   const rowCount = async () =>
@@ -59,32 +52,29 @@ describe('attachments stay consistent with their objects', () => {
     port = await freePort();
     await startS3();
     t = await startTestApp({
-      REDIS_PREFIX: ownRedisPrefix('attachment-consistency'),
+      ...ownRedisPrefix('attachment-consistency'),
       S3_ENDPOINT: `http://127.0.0.1:${port}`,
       S3_BUCKET: BUCKET,
       S3_ACCESS_KEY_ID: 'S3RVER',
       S3_SECRET_ACCESS_KEY: 'S3RVER',
       ORPHAN_SWEEP_INTERVAL_MINUTES: '0',
     });
-    let petId: string;
-    ({ petId, tenantId } = await createPet(SLUG, 'Milo'));
+    clinic = await createClinic();
+    recordId = await createRecord(clinic, {
+      pet: clinic.pets[0],
+      summary: 'Ear infection follow-up',
+    });
     vet = new WebClient(t.url);
-    await vet.signIn(`vet@${SLUG}.vetlane.test`);
-    await vet.get(`/c/${SLUG}/pets/${petId}/records`);
-    recordId = recordIdFrom(
-      (await vet.post(`/c/${SLUG}/pets/${petId}/records`, { summary: 'Ear infection follow-up' }))
-        .location,
-    );
-    await vet.get(`/c/${SLUG}/records/${recordId}`);
+    await vet.signIn(clinic.vet.email);
+    await vet.get(`/c/${clinic.slug}/records/${recordId}`);
   });
   afterAll(async () => {
-    await removeCreatedPets();
     await t.close();
     await stopS3();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const uploadPath = () => `/c/${SLUG}/records/${recordId}/attachments`;
+  const uploadPath = () => `/c/${clinic.slug}/records/${recordId}/attachments`;
   const photo = () =>
     sharp({ create: { width: 400, height: 300, channels: 3, background: '#884422' } })
       .jpeg()
@@ -144,7 +134,7 @@ describe('attachments stay consistent with their objects', () => {
 
   it('sweeps objects without a row once they are old enough, and never touches attached files', async () => {
     const attached = await objectKeys();
-    const orphan = `${tenantId}/attachments/${randomUUID()}`;
+    const orphan = `${clinic.id}/attachments/${randomUUID()}`;
     await t.infra.storage.put(orphan, Buffer.from('left by a crash'), 'application/pdf');
     const sweeper = t.app.get(OrphanSweeper);
 
@@ -165,9 +155,9 @@ describe('attachments stay consistent with their objects', () => {
     });
     const { id } = up.json.attachment;
     const withFile = await objectKeys();
-    await vet.get(`/c/${SLUG}/records/${recordId}`);
+    await vet.get(`/c/${clinic.slug}/records/${recordId}`);
     await stopS3();
-    expect((await vet.post(`/c/${SLUG}/attachments/${id}/delete`, {})).status).toBe(303);
+    expect((await vet.post(`/c/${clinic.slug}/attachments/${id}/delete`, {})).status).toBe(303);
     expect(
       (await adminQuery(superuserUrl(), 'select 1 from attachments where id = $1', [id])).rowCount,
     ).toBe(0);
@@ -176,7 +166,7 @@ describe('attachments stay consistent with their objects', () => {
     const swept = await t.app
       .get(OrphanSweeper)
       .sweep({ olderThanMinutes: 0, now: new Date(Date.now() + 1000) });
-    expect(swept.deleted).toEqual([`${tenantId}/attachments/${id}`]);
+    expect(swept.deleted).toEqual([`${clinic.id}/attachments/${id}`]);
   });
 
   it('answers a clear 503 when a file is opened while the store is down', async () => {
@@ -185,7 +175,8 @@ describe('attachments stay consistent with their objects', () => {
       type: 'application/pdf',
       data: pdfBytes(),
     });
-    const link = (await vet.get(`/c/${SLUG}/attachments/${up.json.attachment.id}/open`)).location!;
+    const link = (await vet.get(`/c/${clinic.slug}/attachments/${up.json.attachment.id}/open`))
+      .location!;
     await stopS3();
     try {
       const res = await vet.get(link, { accept: 'application/json' });

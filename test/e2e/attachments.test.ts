@@ -2,19 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { crc32 } from 'node:zlib';
 import sharp from 'sharp';
 import { StoredObjectMissing } from '../../src/storage/storage.errors.js';
-import { startTestApp, type TestApp } from '../harness/app.js';
+import { ownRedisPrefix, startTestApp, type TestApp } from '../harness/app.js';
+import { createClinic, createRecord, type TestClinic } from '../harness/factories.js';
 import { WebClient } from '../harness/http.js';
-import {
-  createPet,
-  ownRedisPrefix,
-  removeCreatedPets,
-  pdfBytes,
-  recordIdFrom,
-  uploadFile,
-} from '../harness/records.js';
+import { pdfBytes, uploadFile } from '../harness/records.js';
 import { adminQuery, superuserUrl } from '../harness/services.js';
-
-const SLUG = 'clinica-veterinaria-centro';
 
 async function phonePhotoWithGps(): Promise<Buffer> {
   return sharp({ create: { width: 1200, height: 900, channels: 3, background: '#c0623b' } })
@@ -55,32 +47,28 @@ function pngBombHeader(): Buffer {
 
 describe('photos and lab PDFs on medical records', () => {
   let t: TestApp;
+  let clinic: TestClinic;
   let vet: WebClient;
   let recordId: string;
-  let petId: string;
 
   beforeAll(async () => {
     t = await startTestApp({
-      REDIS_PREFIX: ownRedisPrefix('attachments'),
+      ...ownRedisPrefix('attachments'),
       ATTACHMENT_MAX_BYTES: String(2 * 1024 * 1024),
       FILE_LINK_TTL_SECONDS: '5',
     });
-    ({ petId } = await createPet(SLUG, 'Coco'));
-    vet = new WebClient(t.url);
-    await vet.signIn(`vet@${SLUG}.vetlane.test`);
-    await vet.get(`/c/${SLUG}/pets/${petId}/records`);
-    const res = await vet.post(`/c/${SLUG}/pets/${petId}/records`, {
+    clinic = await createClinic();
+    recordId = await createRecord(clinic, {
+      pet: clinic.pets[0],
       summary: 'Skin lesion on the flank',
     });
-    recordId = recordIdFrom(res.location);
-    await vet.get(`/c/${SLUG}/records/${recordId}`);
+    vet = new WebClient(t.url);
+    await vet.signIn(clinic.vet.email);
+    await vet.get(`/c/${clinic.slug}/records/${recordId}`);
   });
-  afterAll(async () => {
-    await removeCreatedPets();
-    await t.close();
-  });
+  afterAll(() => t.close());
 
-  const uploadPath = () => `/c/${SLUG}/records/${recordId}/attachments`;
+  const uploadPath = () => `/c/${clinic.slug}/records/${recordId}/attachments`;
   const objectKeys = async (id: string) =>
     (
       await adminQuery(
@@ -111,9 +99,9 @@ describe('photos and lab PDFs on medical records', () => {
     expect(meta.exif).toBeUndefined(); // …and gone from what is stored
     expect(meta.width).toBe(1200);
 
-    const page = await vet.get(`/c/${SLUG}/records/${recordId}`);
+    const page = await vet.get(`/c/${clinic.slug}/records/${recordId}`);
     expect(page.text).toContain(`/attachments/${id}/thumbnail`);
-    const thumb = await vet.request(`/c/${SLUG}/attachments/${id}/thumbnail`, {
+    const thumb = await vet.request(`/c/${clinic.slug}/attachments/${id}/thumbnail`, {
       headers: { accept: 'image/*' },
     });
     expect(thumb.status).toBe(200);
@@ -219,10 +207,10 @@ describe('photos and lab PDFs on medical records', () => {
         .toBuffer(),
     });
     const { id } = up.json.attachment;
-    const open = await vet.get(`/c/${SLUG}/attachments/${id}/open`);
+    const open = await vet.get(`/c/${clinic.slug}/attachments/${id}/open`);
     expect(open.status).toBe(303);
     const link = open.location!;
-    expect(link).toMatch(new RegExp(`^/c/${SLUG}/files/${id}\\?v=view&exp=\\d+&sig=`));
+    expect(link).toMatch(new RegExp(`^/c/${clinic.slug}/files/${id}\\?v=view&exp=\\d+&sig=`));
     const file = await vet.request(link, { headers: { accept: 'image/*' } });
     expect(file.status).toBe(200);
     expect(file.headers.get('content-type')).toBe('image/png');
@@ -234,12 +222,12 @@ describe('photos and lab PDFs on medical records', () => {
     expect(rows.map((r) => r.action)).toEqual(['attachment.uploaded', 'attachment.viewed']);
 
     const manager = new WebClient(t.url);
-    await manager.signIn(`manager@${SLUG}.vetlane.test`);
+    await manager.signIn(clinic.manager.email);
     expect((await manager.get(link)).status).toBe(404); // the link was made for the vet
     const desk = new WebClient(t.url);
-    await desk.signIn(`frontdesk@${SLUG}.vetlane.test`);
-    expect((await desk.get(`/c/${SLUG}/attachments/${id}/open`)).status).toBe(404);
-    expect((await desk.get(`/c/${SLUG}/attachments/${id}/thumbnail`)).status).toBe(404);
+    await desk.signIn(clinic.frontdesk.email);
+    expect((await desk.get(`/c/${clinic.slug}/attachments/${id}/open`)).status).toBe(404);
+    expect((await desk.get(`/c/${clinic.slug}/attachments/${id}/thumbnail`)).status).toBe(404);
     expect((await desk.get(link)).status).toBe(404);
     const tampered = link.replace(/exp=(\d+)/, (_, e) => `exp=${Number(e) + 3600}`);
     expect((await vet.get(tampered)).status).toBe(404);
@@ -256,13 +244,13 @@ describe('photos and lab PDFs on medical records', () => {
       data: pdfBytes(),
     });
     const { id } = up.json.attachment;
-    const link = (await vet.get(`/c/${SLUG}/attachments/${id}/open?download=1`)).location!;
+    const link = (await vet.get(`/c/${clinic.slug}/attachments/${id}/open?download=1`)).location!;
     const other = new WebClient(t.url);
     await other.signIn('vet@hospital-veterinario-norte.vetlane.test');
     for (const path of [
       `/c/hospital-veterinario-norte/attachments/${id}/open`,
       `/c/hospital-veterinario-norte/attachments/${id}/thumbnail`,
-      link.replace(SLUG, 'hospital-veterinario-norte'),
+      link.replace(clinic.slug, 'hospital-veterinario-norte'),
       link,
     ])
       expect({ path, status: (await other.get(path)).status }).toEqual({ path, status: 404 });
@@ -280,8 +268,8 @@ describe('photos and lab PDFs on medical records', () => {
     });
     const { id } = up.json.attachment;
     const keys = await objectKeys(id);
-    await vet.get(`/c/${SLUG}/records/${recordId}`);
-    expect((await vet.post(`/c/${SLUG}/attachments/${id}/delete`, {})).status).toBe(303);
+    await vet.get(`/c/${clinic.slug}/records/${recordId}`);
+    expect((await vet.post(`/c/${clinic.slug}/attachments/${id}/delete`, {})).status).toBe(303);
     expect(
       (await adminQuery(superuserUrl(), 'select 1 from attachments where id = $1', [id])).rowCount,
     ).toBe(0);
@@ -293,10 +281,13 @@ describe('photos and lab PDFs on medical records', () => {
       type: 'application/pdf',
       data: pdfBytes(),
     });
-    await vet.get(`/c/${SLUG}/records/${recordId}`);
-    await vet.post(`/c/${SLUG}/records/${recordId}/finalise`, {});
-    await vet.get(`/c/${SLUG}/records/${recordId}`);
-    const refused = await vet.post(`/c/${SLUG}/attachments/${keep.json.attachment.id}/delete`, {});
+    await vet.get(`/c/${clinic.slug}/records/${recordId}`);
+    await vet.post(`/c/${clinic.slug}/records/${recordId}/finalise`, {});
+    await vet.get(`/c/${clinic.slug}/records/${recordId}`);
+    const refused = await vet.post(
+      `/c/${clinic.slug}/attachments/${keep.json.attachment.id}/delete`,
+      {},
+    );
     expect(refused.status).toBe(409);
     // Lab results arriving after the visit can still be added to the finalised record.
     const late = await uploadFile(vet, uploadPath(), {

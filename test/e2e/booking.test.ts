@@ -23,7 +23,7 @@ describe('the front desk books, moves and cancels', () => {
       hours: [2, 3].map((weekday) => ({ weekday, opens: '09:00', closes: '14:00' })),
     });
     desk = new WebClient(t.url);
-    await desk.signIn(clinic.frontdesk);
+    await desk.signIn(clinic.frontdesk.email);
     await desk.get(`/c/${clinic.slug}/appointments/new`);
   });
   afterAll(() => t.close());
@@ -61,7 +61,7 @@ describe('the front desk books, moves and cancels', () => {
     expect(closed.status).toBe(422);
     expect(closed.text).toContain('The clinic is closed at that time.');
     const manager = new WebClient(t.url);
-    await manager.signIn(clinic.manager);
+    await manager.signIn(clinic.manager.email);
     await manager.get(`/c/${clinic.slug}/appointments/new`);
     const override = await book(
       { time: '15:00', overrideReason: 'Emergency surgery follow-up' },
@@ -114,7 +114,7 @@ describe('the front desk books, moves and cancels', () => {
   it('shows what changed instead of overwriting a colleague’s edit', async () => {
     const id = appointmentId((await book({ time: '13:00', petId: clinic.pets[2].id })).location);
     const colleague = new WebClient(t.url);
-    await colleague.signIn(clinic.manager);
+    await colleague.signIn(clinic.manager.email);
     const mine = await desk.get(`/c/${clinic.slug}/appointments/${id}/edit`);
     const original = /name="original" value="([^"]+)"/.exec(mine.text)![1];
     await colleague.get(`/c/${clinic.slug}/appointments/${id}/edit`);
@@ -288,7 +288,7 @@ describe('the front desk books, moves and cancels', () => {
     );
     expect((await desk.get(`/c/${clinic.slug}/appointments/${rows[0].id}`)).status).toBe(200);
     const stranger = new WebClient(t.url);
-    await stranger.signIn(other.frontdesk);
+    await stranger.signIn(other.frontdesk.email);
     expect((await stranger.get(`/c/${other.slug}/appointments/${rows[0].id}`)).status).toBe(404);
   });
 });

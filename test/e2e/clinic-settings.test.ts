@@ -11,7 +11,7 @@ describe('clinic settings', () => {
     t = await startTestApp();
     clinic = await createClinic({ timeZone: 'Europe/Madrid' });
     manager = new WebClient(t.url);
-    await manager.signIn(clinic.manager);
+    await manager.signIn(clinic.manager.email);
   });
   afterAll(() => t.close());
 
@@ -112,7 +112,7 @@ describe('clinic settings', () => {
   });
 
   it('is for managers only: the front desk and the vet get 404', async () => {
-    for (const email of [clinic.frontdesk, clinic.vetLogin]) {
+    for (const email of [clinic.frontdesk.email, clinic.vet.email]) {
       const web = new WebClient(t.url);
       await web.signIn(email);
       expect((await web.get(`/c/${clinic.slug}/settings`)).status).toBe(404);
@@ -138,7 +138,7 @@ describe('next free slot', () => {
       hours: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, opens: '00:00', closes: '24:00' })),
     });
     const web = new WebClient(t.url);
-    await web.signIn(clinic.frontdesk);
+    await web.signIn(clinic.frontdesk.email);
     const first = await web.get(
       `/c/${clinic.slug}/appointments/new?petId=${clinic.pets[0].id}&staffId=${clinic.vets[0].id}&typeId=${clinic.consult}&findSlot=1`,
     );

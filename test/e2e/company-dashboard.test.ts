@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { TenantDb } from '../../src/database/tenant-db.js';
-import { startTestApp, type TestApp } from '../harness/app.js';
+import { ownRedisPrefix, startTestApp, type TestApp } from '../harness/app.js';
 import {
   book,
-  createClinic,
   createCompany,
   createUser,
   type TestClinic,
-  ownRedisPrefix,
-} from '../harness/enterprise-factory.js';
+  type TestCompany,
+  type TestUser,
+} from '../harness/factories.js';
 import { WebClient } from '../harness/http.js';
 
 /** The number in a table cell `<td data-col="col">` of the row of one clinic. */
@@ -19,37 +18,31 @@ function cell(html: string, clinicSlug: string, col: string): string {
 
 describe('a company admin runs several clinics', () => {
   let t: TestApp;
-  let db: TenantDb;
-  let company: { id: string; slug: string };
+  let company: TestCompany;
   let madrid: TestClinic;
   let mexico: TestClinic;
-  let admin: { email: string };
+  let admin: TestUser;
 
   beforeAll(async () => {
     t = await startTestApp(ownRedisPrefix('company'));
-    db = t.app.get(TenantDb);
-    company = await createCompany();
-    madrid = await createClinic({
-      companyId: company.id,
-      timeZone: 'Europe/Madrid',
-      name: 'Zeta Madrid',
+    company = await createCompany({
+      clinics: [
+        { timeZone: 'Europe/Madrid', name: 'Zeta Madrid', pets: 1 },
+        { timeZone: 'America/Mexico_City', name: 'Zeta Monterrey', pets: 1 },
+      ],
     });
-    mexico = await createClinic({
-      companyId: company.id,
-      timeZone: 'America/Mexico_City',
-      name: 'Zeta Monterrey',
-    });
+    [madrid, mexico] = company.clinics;
     admin = await createUser({ adminOf: [company.id] });
     // Madrid: two appointments in an hour from now (one per vet slot), a no-show three days ago.
     const soon = new Date(Math.ceil(Date.now() / 3_600_000) * 3_600_000);
-    await book(db, madrid, { startsAt: soon, minutes: 60 });
-    await book(db, madrid, {
+    await book(madrid, { startsAt: soon, minutes: 60 });
+    await book(madrid, {
       startsAt: new Date(soon.getTime() + 3_600_000),
       minutes: 30,
       status: 'cancelled',
     });
-    await book(db, madrid, { startsAt: new Date(Date.now() - 3 * 86_400_000), status: 'no_show' });
-    await book(db, madrid, {
+    await book(madrid, { startsAt: new Date(Date.now() - 3 * 86_400_000), status: 'no_show' });
+    await book(madrid, {
       startsAt: new Date(Date.now() - 3 * 86_400_000 + 3_600_000),
       status: 'completed',
     });
@@ -82,7 +75,7 @@ describe('a company admin runs several clinics', () => {
     await web.signIn(admin.email);
     const drill = await web.get(`/companies/${company.slug}/clinics/${madrid.slug}`);
     expect(drill.status).toBe(200);
-    expect(drill.text).toContain('Dr. Test Vet');
+    expect(drill.text).toContain(madrid.vets[0].name);
     expect(drill.text).toContain(`href="/c/${madrid.slug}"`);
     const switched = await web.get(`/companies/${company.slug}/clinics?clinic=${mexico.slug}`);
     expect(switched.location).toBe(`/companies/${company.slug}/clinics/${mexico.slug}`);
@@ -107,9 +100,8 @@ describe('a company admin runs several clinics', () => {
       (await own.get(`/companies/grupo-vetsalud/clinics/hospital-veterinario-norte`)).status,
     ).toBe(404);
 
-    const manager = await createUser({ memberships: [{ tenantId: madrid.id, role: 'manager' }] });
     const web = new WebClient(t.url);
-    await web.signIn(manager.email);
+    await web.signIn(madrid.manager.email);
     expect((await web.get(`/c/${madrid.slug}`)).status).toBe(200);
     expect((await web.get(`/companies/${company.slug}`)).status).toBe(404);
   });

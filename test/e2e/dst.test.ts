@@ -73,7 +73,7 @@ describe('DST change days', () => {
       beforeAll(async () => {
         clinic = await createClinic({ timeZone: c.zone, hours: ALL_DAY, pets: 4 });
         web = new WebClient(t.url);
-        await web.signIn(clinic.frontdesk);
+        await web.signIn(clinic.frontdesk.email);
         await web.get(`/c/${clinic.slug}/appointments/new`);
       });
       const book = (pet: number, time: string, extra: Record<string, string> = {}) =>
@@ -127,7 +127,7 @@ describe('DST change days', () => {
   it('keeps a weekly series at 10:00 local across the spring change', async () => {
     const clinic = await createClinic({ timeZone: 'Europe/Madrid', hours: ALL_DAY });
     const web = new WebClient(t.url);
-    await web.signIn(clinic.frontdesk);
+    await web.signIn(clinic.frontdesk.email);
     await web.get(`/c/${clinic.slug}/appointments/new`);
     const res = await web.post(`/c/${clinic.slug}/appointments`, {
       petId: clinic.pets[0].id,

@@ -58,13 +58,13 @@ describe('live calendars across two app processes', () => {
   }
 
   it('pushes a booking made on one process to a calendar connected to the other, after commit', async () => {
-    const vet = await signedInCookie(b, clinic.vetLogin);
+    const vet = await signedInCookie(b, clinic.vet.email);
     const socket = await connect(b.url, vet.cookie);
     sockets.push(socket);
     expect(await join(socket, clinic.slug)).toEqual({ ok: true });
 
     const desk = new WebClient(a.url);
-    await desk.signIn(clinic.frontdesk);
+    await desk.signIn(clinic.frontdesk.email);
     await desk.get(`/c/${clinic.slug}/appointments/new`);
     const received = nextEvent(socket, 5000);
     const res = await desk.post(`/c/${clinic.slug}/appointments`, {
@@ -84,12 +84,12 @@ describe('live calendars across two app processes', () => {
   });
 
   it('never lets a socket into another clinic’s room, nor an anonymous one into any', async () => {
-    const stranger = await signedInCookie(a, other.frontdesk);
+    const stranger = await signedInCookie(a, other.frontdesk.email);
     const socket = await connect(a.url, stranger.cookie);
     sockets.push(socket);
     expect(await join(socket, clinic.slug)).toEqual({ ok: false });
     const desk = new WebClient(b.url);
-    await desk.signIn(clinic.frontdesk);
+    await desk.signIn(clinic.frontdesk.email);
     await desk.get(`/c/${clinic.slug}/appointments/new`);
     const leaked = nextEvent(socket, 1500);
     await desk.post(`/c/${clinic.slug}/appointments`, {
@@ -112,7 +112,7 @@ describe('live calendars across two app processes', () => {
 
   it('renders a day view with the same number of queries for 2 or 30 appointments', async () => {
     const desk = new WebClient(a.url);
-    await desk.signIn(clinic.frontdesk);
+    await desk.signIn(clinic.frontdesk.email);
     await desk.get(`/c/${clinic.slug}/appointments/new`);
     const countQueries = async (date: string) => {
       const original = EntityManager.prototype.query;

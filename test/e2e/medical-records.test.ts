@@ -1,28 +1,26 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DateTime } from 'luxon';
 import { startTestApp, type TestApp } from '../harness/app.js';
+import { createClinic, createPet, type TestClinic } from '../harness/factories.js';
 import { WebClient } from '../harness/http.js';
-import { createPet, ownRedisPrefix, recordIdFrom, removeCreatedPets } from '../harness/records.js';
+import { recordIdFrom } from '../harness/records.js';
 import { adminQuery, superuserUrl } from '../harness/services.js';
-
-const SLUG = 'pet-spa-deluxe';
 
 describe('medical records', () => {
   let t: TestApp;
+  let clinic: TestClinic;
   let vet: WebClient;
   beforeAll(async () => {
-    t = await startTestApp({ REDIS_PREFIX: ownRedisPrefix('medical-records') });
+    t = await startTestApp();
+    clinic = await createClinic({ timeZone: 'America/New_York' });
     vet = new WebClient(t.url);
-    await vet.signIn(`vet@${SLUG}.vetlane.test`);
+    await vet.signIn(clinic.vet.email);
   });
-  afterAll(async () => {
-    await removeCreatedPets();
-    await t.close();
-  });
+  afterAll(() => t.close());
 
   async function vetWritesRecord(petId: string, fields: Record<string, string> = {}) {
-    expect((await vet.get(`/c/${SLUG}/pets/${petId}/records`)).status).toBe(200);
-    const res = await vet.post(`/c/${SLUG}/pets/${petId}/records`, {
+    expect((await vet.get(`/c/${clinic.slug}/pets/${petId}/records`)).status).toBe(200);
+    const res = await vet.post(`/c/${clinic.slug}/pets/${petId}/records`, {
       summary: 'Limping, left hind leg',
       subjective: 'Owner noticed limping after a walk',
       objective: 'Swelling at the hock',
@@ -40,14 +38,14 @@ describe('medical records', () => {
   }
 
   it('lets a vet write a record, finalise it, and only add addenda afterwards, keeping the history', async () => {
-    const { petId } = await createPet(SLUG, 'Rocky');
+    const { id: petId } = await createPet(clinic, { name: 'Rocky' });
     const { vet, recordId } = await vetWritesRecord(petId);
 
-    const page = await vet.get(`/c/${SLUG}/records/${recordId}`);
+    const page = await vet.get(`/c/${clinic.slug}/records/${recordId}`);
     expect(page.status).toBe(200);
     expect(page.text).toContain('Soft tissue sprain');
 
-    const saved = await vet.post(`/c/${SLUG}/records/${recordId}`, {
+    const saved = await vet.post(`/c/${clinic.slug}/records/${recordId}`, {
       summary: 'Limping, left hind leg',
       assessment: 'Grade I sprain',
       weightValue: '27',
@@ -55,15 +53,15 @@ describe('medical records', () => {
       version: '1',
     });
     expect(saved.status).toBe(303);
-    const stale = await vet.post(`/c/${SLUG}/records/${recordId}`, {
+    const stale = await vet.post(`/c/${clinic.slug}/records/${recordId}`, {
       summary: 'Overwrites the newer version',
       version: '1',
     });
     expect(stale.status).toBe(409);
 
-    await vet.get(`/c/${SLUG}/records/${recordId}`);
-    expect((await vet.post(`/c/${SLUG}/records/${recordId}/finalise`, {})).status).toBe(303);
-    const locked = await vet.post(`/c/${SLUG}/records/${recordId}`, {
+    await vet.get(`/c/${clinic.slug}/records/${recordId}`);
+    expect((await vet.post(`/c/${clinic.slug}/records/${recordId}/finalise`, {})).status).toBe(303);
+    const locked = await vet.post(`/c/${clinic.slug}/records/${recordId}`, {
       summary: 'Changed after signing',
       version: '3',
     });
@@ -72,12 +70,12 @@ describe('medical records', () => {
 
     expect(
       (
-        await vet.post(`/c/${SLUG}/records/${recordId}/addenda`, {
+        await vet.post(`/c/${clinic.slug}/records/${recordId}/addenda`, {
           body: 'X-ray reviewed: no fracture',
         })
       ).status,
     ).toBe(303);
-    const final = await vet.get(`/c/${SLUG}/records/${recordId}`);
+    const final = await vet.get(`/c/${clinic.slug}/records/${recordId}`);
     expect(final.text).toContain('X-ray reviewed: no fracture');
     expect(final.text).toContain('Grade I sprain');
     expect(final.text).not.toContain('Changed after signing');
@@ -104,9 +102,9 @@ describe('medical records', () => {
   });
 
   it('re-renders the form with the vet’s input when a vital is out of range', async () => {
-    const { petId } = await createPet(SLUG, 'Kiwi');
-    await vet.get(`/c/${SLUG}/pets/${petId}/records`);
-    const res = await vet.post(`/c/${SLUG}/pets/${petId}/records`, {
+    const { id: petId } = await createPet(clinic, { name: 'Kiwi' });
+    await vet.get(`/c/${clinic.slug}/pets/${petId}/records`);
+    const res = await vet.post(`/c/${clinic.slug}/pets/${petId}/records`, {
       summary: 'Fever check',
       temperatureC: '58',
       plan: 'Keep this text',
@@ -117,30 +115,30 @@ describe('medical records', () => {
   });
 
   it('shows the front desk the list and summary, never the clinical notes, and lets it write nothing', async () => {
-    const { petId } = await createPet(SLUG, 'Nala');
+    const { id: petId } = await createPet(clinic, { name: 'Nala' });
     const { recordId } = await vetWritesRecord(petId, { summary: 'Annual check-up' });
     const desk = new WebClient(t.url);
-    await desk.signIn(`frontdesk@${SLUG}.vetlane.test`);
-    const list = await desk.get(`/c/${SLUG}/pets/${petId}/records`);
+    await desk.signIn(clinic.frontdesk.email);
+    const list = await desk.get(`/c/${clinic.slug}/pets/${petId}/records`);
     expect(list.status).toBe(200);
     expect(list.text).toContain('Annual check-up');
     expect(list.text).not.toContain('Soft tissue sprain');
     expect(list.text).not.toContain('weight-chart');
-    const record = await desk.get(`/c/${SLUG}/records/${recordId}`);
+    const record = await desk.get(`/c/${clinic.slug}/records/${recordId}`);
     expect(record.status).toBe(200);
     expect(record.text).toContain('Annual check-up');
     expect(record.text).not.toContain('Swelling at the hock');
-    const write = await desk.post(`/c/${SLUG}/pets/${petId}/records`, {
+    const write = await desk.post(`/c/${clinic.slug}/pets/${petId}/records`, {
       summary: 'Front desk note',
     });
     expect(write.status).toBe(404);
     const admin = new WebClient(t.url);
     await admin.signIn('admin@vetlane.test');
-    expect((await admin.get(`/c/${SLUG}/records/${recordId}`)).status).toBe(404);
+    expect((await admin.get(`/c/${clinic.slug}/records/${recordId}`)).status).toBe(404);
   });
 
   it("answers 404 for another clinic's record and pet, on pages and in JSON", async () => {
-    const { petId } = await createPet(SLUG, 'Simba');
+    const { id: petId } = await createPet(clinic, { name: 'Simba' });
     const { recordId } = await vetWritesRecord(petId);
     const other = new WebClient(t.url);
     await other.signIn('vet@vetgroom1.vetlane.test');
@@ -151,24 +149,24 @@ describe('medical records', () => {
     });
     expect(json.status).toBe(404);
     expect(JSON.parse(json.text).error.code).toBe('not_found');
-    expect((await other.get(`/c/${SLUG}/records/${recordId}`)).status).toBe(404);
+    expect((await other.get(`/c/${clinic.slug}/records/${recordId}`)).status).toBe(404);
   });
 
   it('draws the weight chart from the recorded weights', async () => {
-    const { petId } = await createPet(SLUG, 'Toby');
+    const { id: petId } = await createPet(clinic, { name: 'Toby' });
     await vetWritesRecord(petId, { weightValue: '10.5' });
     const { vet } = await vetWritesRecord(petId, { weightValue: '11.2' });
-    const page = await vet.get(`/c/${SLUG}/pets/${petId}/records`);
+    const page = await vet.get(`/c/${clinic.slug}/pets/${petId}/records`);
     expect(page.text).toContain('<svg class="weight-chart"');
     expect(page.text.match(/<circle /g)?.length).toBe(2);
   });
 
   it('lists boosters due in the next 30 days, dropping those already given again', async () => {
-    const { petId } = await createPet(SLUG, 'Bruno');
-    await vet.get(`/c/${SLUG}/pets/${petId}/records`);
-    const today = DateTime.now().setZone('America/New_York');
+    const { id: petId } = await createPet(clinic, { name: 'Bruno' });
+    await vet.get(`/c/${clinic.slug}/pets/${petId}/records`);
+    const today = DateTime.now().setZone(clinic.timeZone);
     const post = (product: string, givenOn: DateTime, nextDueOn: DateTime) =>
-      vet.post(`/c/${SLUG}/pets/${petId}/vaccinations`, {
+      vet.post(`/c/${clinic.slug}/pets/${petId}/vaccinations`, {
         givenOn: givenOn.toISODate()!,
         product,
         batch: 'B-2291',
@@ -186,8 +184,8 @@ describe('medical records', () => {
     expect(bad.status).toBe(400);
 
     const desk = new WebClient(t.url);
-    await desk.signIn(`frontdesk@${SLUG}.vetlane.test`);
-    const due = await desk.get(`/c/${SLUG}/vaccinations/due`);
+    await desk.signIn(clinic.frontdesk.email);
+    const due = await desk.get(`/c/${clinic.slug}/vaccinations/due`);
     expect(due.status).toBe(200);
     expect(due.text).toContain('Rabies Bruno');
     expect(due.text).not.toContain('Lepto Bruno');

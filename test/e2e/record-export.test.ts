@@ -3,10 +3,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createClinic } from '../harness/factories.js';
+import { createClinic, createRecord } from '../harness/factories.js';
 import { startTestApp, type TestApp } from '../harness/app.js';
 import { WebClient } from '../harness/http.js';
-import { pdfBytes, recordIdFrom, uploadFile } from '../harness/records.js';
+import { pdfBytes, uploadFile } from '../harness/records.js';
 
 describe('the clinic export with its medical records', () => {
   let t: TestApp;
@@ -21,16 +21,10 @@ describe('the clinic export with its medical records', () => {
 
   it('holds every record, addendum, vaccination and attached file', async () => {
     const clinic = await createClinic({ timeZone: 'Europe/Madrid' });
-    const pet = clinic.pets[0].id;
+    const pet = clinic.pets[0];
+    const recordId = await createRecord(clinic, { pet, summary: 'Annual check' });
     const vet = new WebClient(t.url);
-    await vet.signIn(clinic.vetLogin);
-    await vet.get(`/c/${clinic.slug}/pets/${pet}/records`);
-    const created = await vet.post(`/c/${clinic.slug}/pets/${pet}/records`, {
-      summary: 'Annual check',
-      weightValue: '9.5',
-      weightUnit: 'kg',
-    });
-    const recordId = recordIdFrom(created.location);
+    await vet.signIn(clinic.vet.email);
     await vet.get(`/c/${clinic.slug}/records/${recordId}`);
     const pdf = pdfBytes(2000);
     const upload = await uploadFile(vet, `/c/${clinic.slug}/records/${recordId}/attachments`, {
@@ -41,7 +35,7 @@ describe('the clinic export with its medical records', () => {
     expect(upload.status).toBe(201);
 
     const manager = new WebClient(t.url);
-    await manager.signIn(clinic.manager);
+    await manager.signIn(clinic.manager.email);
     const res = await fetch(`${t.url}/c/${clinic.slug}/export.zip`, {
       headers: { cookie: `vetlane.sid=${manager.cookie('vetlane.sid')}` },
     });
@@ -56,7 +50,7 @@ describe('the clinic export with its medical records', () => {
       .split('\n')
       .map((l) => JSON.parse(l));
     expect(records.map((r) => r.id)).toEqual([recordId]);
-    expect(records[0]).toMatchObject({ summary: 'Annual check', pet_id: pet });
+    expect(records[0]).toMatchObject({ summary: 'Annual check', pet_id: pet.id });
     const attachments = out('data/attachments.jsonl')
       .toString()
       .trim()

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestApp, type TestApp } from '../harness/app.js';
-import { createTestClinic, dropTestClinic, type TestClinic } from '../harness/clinic-factory.js';
+import { addPet, createClient, createClinic, type TestClinic } from '../harness/factories.js';
 import { WebClient } from '../harness/http.js';
 import { adminQuery, superuserUrl } from '../harness/services.js';
 
@@ -23,38 +23,30 @@ describe('the one search box', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    clinic = await createTestClinic({ locale: 'es', name: 'Clínica del Sur' });
-    other = await createTestClinic();
-    const db = superuserUrl();
-    const insert = async (tenantId: string, first: string, last: string, extra: string[] = []) => {
-      const { rows } = await adminQuery(
-        db,
-        `insert into clients (tenant_id, first_name, last_name, phone, email) values ($1, $2, $3, $4, $5) returning id`,
-        [tenantId, first, last, extra[0] ?? null, extra[1] ?? null],
-      );
-      return rows[0].id as string;
-    };
-    garciaId = await insert(clinic.id, 'José', 'García Núñez', [
-      '+34 600 123 456',
-      'pepe.garcia@correo.es',
-    ]);
-    await insert(clinic.id, 'Clínica', 'Animalia', ['911 000 111']);
-    await insert(clinic.id, 'Ana', 'Garcés', ['622 000 999']);
-    const { rows } = await adminQuery(
-      db,
-      `insert into pets (tenant_id, client_id, name, species, microchip) values ($1, $2, 'Ñoño', 'dog', '941000024681357') returning id`,
-      [clinic.id, garciaId],
-    );
-    nonoId = rows[0].id;
-    await insert(other.id, 'José', 'García Secreto', ['+34 600 123 456']);
+    clinic = await createClinic({ locale: 'es', name: 'Clínica del Sur' });
+    other = await createClinic();
+    garciaId = await createClient(clinic, {
+      firstName: 'José',
+      lastName: 'García Núñez',
+      phone: '+34 600 123 456',
+      email: 'pepe.garcia@correo.es',
+    });
+    await createClient(clinic, {
+      firstName: 'Clínica',
+      lastName: 'Animalia',
+      phone: '911 000 111',
+    });
+    await createClient(clinic, { firstName: 'Ana', lastName: 'Garcés', phone: '622 000 999' });
+    nonoId = await addPet(clinic, garciaId, { name: 'Ñoño', microchip: '941000024681357' });
+    await createClient(other, {
+      firstName: 'José',
+      lastName: 'García Secreto',
+      phone: '+34 600 123 456',
+    });
     web = new WebClient(t.url);
-    await web.signIn(clinic.frontDeskEmail);
+    await web.signIn(clinic.frontdesk.email);
   });
-  afterAll(async () => {
-    await t.close();
-    await dropTestClinic(clinic);
-    await dropTestClinic(other);
-  });
+  afterAll(() => t.close());
 
   const search = async (q: string, kind = ''): Promise<Result[]> => {
     const res = await web.get(

@@ -3,18 +3,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TenantDb } from '../../src/database/tenant-db.js';
 import { ExportRegistry } from '../../src/export/export-registry.js';
 import { ObjectStorage } from '../../src/storage/object-storage.js';
-import { startTestApp, type TestApp } from '../harness/app.js';
-import {
-  book,
-  createClinic,
-  createUser,
-  type TestClinic,
-  testSql,
-  ownRedisPrefix,
-} from '../harness/enterprise-factory.js';
+import { ownRedisPrefix, startTestApp, type TestApp } from '../harness/app.js';
+import { book, createClinic, type TestClinic } from '../harness/factories.js';
+import { adminQuery, superuserUrl } from '../harness/services.js';
 import { WebClient } from '../harness/http.js';
 
 const TABLES = ['clients', 'pets', 'staff', 'appointments', 'audit_events'];
@@ -22,24 +15,22 @@ const TABLES = ['clients', 'pets', 'staff', 'appointments', 'audit_events'];
 describe("a manager downloads all of the clinic's data", () => {
   let t: TestApp;
   let clinic: TestClinic;
-  let manager: { email: string };
   let dir: string;
   const objects = new Map<string, string>();
 
   beforeAll(async () => {
     t = await startTestApp(ownRedisPrefix('export'));
-    clinic = await createClinic();
-    manager = await createUser({ memberships: [{ tenantId: clinic.id, role: 'manager' }] });
+    clinic = await createClinic({ pets: 1 });
     // More clients than one export batch, with the characters CSV must quote.
-    await testSql(
+    await adminQuery(
+      superuserUrl(),
       `insert into clients (tenant_id, first_name, last_name, notes)
        select $1, 'Client ' || n, 'O''Brien, "Jr"', 'line one' || chr(10) || 'line two' from generate_series(1, 2345) n`,
       [clinic.id],
     );
-    const db = t.app.get(TenantDb);
     for (let i = 0; i < 5; i++)
-      await book(db, clinic, { startsAt: new Date(Date.UTC(2030, 5, 3, 9 + i)) });
-    // Attachments arrive with the records branch; until then a source registered here proves the plug-in.
+      await book(clinic, { startsAt: new Date(Date.UTC(2030, 5, 3, 9 + i)) });
+    // A source registered here proves the plug-in: any module's rows and objects reach the archive.
     const storage = t.app.get(ObjectStorage);
     for (const name of ['lab-1.pdf', 'xray 2.jpg']) {
       const key = `${clinic.id}/test-attachments/${name}`;
@@ -68,7 +59,7 @@ describe("a manager downloads all of the clinic's data", () => {
 
   it('gets one archive with every row as JSON lines and CSV, every attachment, and a manifest with the counts', async () => {
     const web = new WebClient(t.url);
-    await web.signIn(manager.email);
+    await web.signIn(clinic.manager.email);
     const cookie = `vetlane.sid=${web.cookie('vetlane.sid')}`;
     const res = await fetch(`${t.url}/c/${clinic.slug}/export.zip`, { headers: { cookie } });
     expect(res.status).toBe(200);
@@ -80,7 +71,8 @@ describe("a manager downloads all of the clinic's data", () => {
 
     const manifest = JSON.parse(out('manifest.json'));
     for (const table of TABLES) {
-      const { rows } = await testSql(
+      const { rows } = await adminQuery(
+        superuserUrl(),
         `select id::text from ${table} where tenant_id = $1 order by id`,
         [clinic.id],
       );
@@ -99,7 +91,8 @@ describe("a manager downloads all of the clinic's data", () => {
     expect(out('data/clients.jsonl')).toContain('"notes":"line one\\nline two"');
     expect(manifest.attachments.count).toBe(2);
     for (const [name, body] of objects) expect(out(`attachments/${name}`)).toBe(body);
-    const { rows: exported } = await testSql(
+    const { rows: exported } = await adminQuery(
+      superuserUrl(),
       `select 1 from audit_events where tenant_id = $1 and action = 'clinic.exported'`,
       [clinic.id],
     );
@@ -107,8 +100,7 @@ describe("a manager downloads all of the clinic's data", () => {
   });
 
   it("is a 404 for the clinic's vet and for the platform admin", async () => {
-    const vet = await createUser({ memberships: [{ tenantId: clinic.id, role: 'vet' }] });
-    for (const email of [vet.email, 'admin@vetlane.test']) {
+    for (const email of [clinic.vet.email, 'admin@vetlane.test']) {
       const web = new WebClient(t.url);
       await web.signIn(email);
       expect({ email, status: (await web.get(`/c/${clinic.slug}/export.zip`)).status }).toEqual({

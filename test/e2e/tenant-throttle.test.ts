@@ -1,19 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startTestApp, type TestApp } from '../harness/app.js';
-import {
-  createClinic,
-  createUser,
-  ownRedisPrefix,
-  type TestClinic,
-} from '../harness/enterprise-factory.js';
+import { ownRedisPrefix, startTestApp, type TestApp } from '../harness/app.js';
+import { createClinic, type TestClinic } from '../harness/factories.js';
 import { WebClient } from '../harness/http.js';
 
 describe('per-tenant request limits', () => {
   let t: TestApp;
   let busy: TestClinic;
   let quiet: TestClinic;
-  let busyUser: { email: string };
-  let quietUser: { email: string };
 
   beforeAll(async () => {
     t = await startTestApp({
@@ -23,16 +16,14 @@ describe('per-tenant request limits', () => {
     });
     busy = await createClinic({ plan: 'basic' });
     quiet = await createClinic({ plan: 'standard' });
-    busyUser = await createUser({ memberships: [{ tenantId: busy.id, role: 'front_desk' }] });
-    quietUser = await createUser({ memberships: [{ tenantId: quiet.id, role: 'front_desk' }] });
   });
   afterAll(() => t.close());
 
   it("refuses a clinic past its plan's limit with 429, Retry-After and a friendly page, while another clinic carries on", async () => {
     const busyWeb = new WebClient(t.url);
-    await busyWeb.signIn(busyUser.email);
+    await busyWeb.signIn(busy.frontdesk.email);
     const quietWeb = new WebClient(t.url);
-    await quietWeb.signIn(quietUser.email);
+    await quietWeb.signIn(quiet.frontdesk.email);
 
     // The busy clinic fires 30 requests at once while the quiet one works normally.
     const [busyResults, quietResults] = await Promise.all([

@@ -1,39 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import pg from 'pg';
-import { createClinic, type TestClinic } from '../harness/factories.js';
+import { createClinic, createUser, type TestClinic, type TestUser } from '../harness/factories.js';
 import { startTestApp, type TestApp } from '../harness/app.js';
 import { WebClient } from '../harness/http.js';
 import { adminQuery, superuserUrl } from '../harness/services.js';
-
-/** The vet login of clinic A also works at clinic B, as a second staff row of the same user. */
-async function alsoWorksAt(a: TestClinic, b: TestClinic): Promise<string> {
-  const db = new pg.Client({ connectionString: superuserUrl() });
-  await db.connect();
-  try {
-    const {
-      rows: [user],
-    } = await db.query('select id, name from users where email = $1', [a.vetLogin]);
-    await db.query(`insert into memberships (tenant_id, user_id, role) values ($1, $2, 'vet')`, [
-      b.id,
-      user.id,
-    ]);
-    const {
-      rows: [staff],
-    } = await db.query(
-      `insert into staff (tenant_id, user_id, name, kind, takes_appointments) values ($1, $2, $3, 'vet', true) returning id`,
-      [b.id, user.id, user.name],
-    );
-    return staff.id;
-  } finally {
-    await db.end();
-  }
-}
 
 describe('a vet who works at two clinics', () => {
   let t: TestApp;
   let a: TestClinic;
   let b: TestClinic;
-  let vetAtB: string;
+  let vet: TestUser;
   let deskA: WebClient;
   let deskB: WebClient;
 
@@ -43,10 +18,17 @@ describe('a vet who works at two clinics', () => {
       createClinic({ timeZone: 'Europe/Madrid', pets: 10 }),
       createClinic({ timeZone: 'Atlantic/Canary', pets: 10 }),
     ]);
-    vetAtB = await alsoWorksAt(a, b);
+    // One person, one staff row in each clinic.
+    vet = await createUser({
+      name: 'Roving Vet',
+      worksAt: [
+        { clinic: a, role: 'vet' },
+        { clinic: b, role: 'vet' },
+      ],
+    });
     deskA = new WebClient(t.url);
     deskB = new WebClient(t.url);
-    await Promise.all([deskA.signIn(a.frontdesk), deskB.signIn(b.frontdesk)]);
+    await Promise.all([deskA.signIn(a.frontdesk.email), deskB.signIn(b.frontdesk.email)]);
     await Promise.all([
       deskA.get(`/c/${a.slug}/appointments/new`),
       deskB.get(`/c/${b.slug}/appointments/new`),
@@ -57,7 +39,7 @@ describe('a vet who works at two clinics', () => {
   const bookA = (pet: number, date: string, time: string) =>
     deskA.post(`/c/${a.slug}/appointments`, {
       petId: a.pets[pet].id,
-      staffId: a.vets[0].id,
+      staffId: vet.staffAt[a.id],
       typeId: a.consult,
       date,
       time,
@@ -65,7 +47,7 @@ describe('a vet who works at two clinics', () => {
   const bookB = (pet: number, date: string, time: string) =>
     deskB.post(`/c/${b.slug}/appointments`, {
       petId: b.pets[pet].id,
-      staffId: vetAtB,
+      staffId: vet.staffAt[b.id],
       typeId: b.consult,
       date,
       time,
@@ -115,9 +97,9 @@ describe('a vet who works at two clinics', () => {
   });
 
   it("sees only its own clinic's share of the shared time line", async () => {
-    const vet = new WebClient(t.url);
-    await vet.signIn(a.vetLogin);
-    expect((await vet.get(`/c/${b.slug}/calendar?date=2031-03-04`)).text).toContain(b.pets[0].name);
+    const web = new WebClient(t.url);
+    await web.signIn(vet.email);
+    expect((await web.get(`/c/${b.slug}/calendar?date=2031-03-04`)).text).toContain(b.pets[0].name);
     const { rows } = await adminQuery(
       superuserUrl(),
       'select count(*)::int as n from staff_bookings where tenant_id = any($1)',

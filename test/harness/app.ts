@@ -3,12 +3,21 @@ import { createApp } from '../../src/app.factory.js';
 import { loadConfig } from '../../src/config/config.js';
 import { type Infrastructure, startInfrastructure } from '../../src/infrastructure.js';
 import { createLogger } from '../../src/logger.js';
+import { uniq } from './factories.js';
 
 export interface TestApp {
   url: string;
   app: NestExpressApplication;
   infra: Infrastructure;
   close(): Promise<void>;
+}
+
+/**
+ * A Redis key space of its own inside the run's (sessions, throttles, cache), for an app whose
+ * counts must not mix with other files' (teardown still removes it with the run's prefix).
+ */
+export function ownRedisPrefix(name: string): Record<string, string> {
+  return { REDIS_PREFIX: `${process.env.REDIS_PREFIX}${name}-${uniq()}:` };
 }
 
 /** The real app on the run's real services, listening on a free port. */

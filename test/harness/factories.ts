@@ -1,130 +1,333 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { PasswordService } from '../../src/staff/password.service.js';
 import { superuserUrl } from './services.js';
+
+/**
+ * The one way tests make their data: a clinic of their own (with logins, vets, rooms, a
+ * type, hours and pets), a company of clinics, a person who works at several clinics,
+ * clients, appointments and medical records. So no test changes rows another test reads,
+ * every test writes only into clinics it made. Rows are written as the superuser, as an
+ * operator onboarding a clinic would; what the app does with them is what tests exercise.
+ * Every login has the demo password `vetlane-demo` (its hash is borrowed from the demo seed).
+ */
+
+export interface TestUser {
+  id: string;
+  email: string;
+  name: string;
+  /** The person's staff row in each clinic they work at, by clinic (tenant) id. */
+  staffAt: Record<string, string>;
+}
+
+export interface TestStaff {
+  id: string;
+  name: string;
+}
+
+export interface TestPet {
+  id: string;
+  name: string;
+  clientId: string;
+  /** The owner's full name. */
+  owner: string;
+}
 
 export interface TestClinic {
   id: string;
   slug: string;
   name: string;
-  frontdesk: string;
-  manager: string;
-  vetLogin: string;
-  vets: { id: string; name: string }[];
+  timeZone: string;
+  frontdesk: TestUser;
+  manager: TestUser;
+  vet: TestUser;
+  /** Vets who take appointments; `vets[0]` is the `vet` login's staff row. */
+  vets: TestStaff[];
+  /** Room ids ('Exam 1', 'Exam 2'). */
   rooms: string[];
+  /** The 20-minute 'Consultation' appointment type. */
   consult: string;
-  pets: { id: string; name: string; clientId: string }[];
+  /** One client per pet. */
+  pets: TestPet[];
 }
 
-let hashed: Promise<string> | undefined;
+export interface TestCompany {
+  id: string;
+  slug: string;
+  clinics: TestClinic[];
+}
+
+export type Role = 'manager' | 'vet' | 'nurse' | 'front_desk';
+export type Hours = { weekday: number; opens: string; closes: string }[];
+
+export interface ClinicOptions {
+  /** Defaults to Europe/Madrid. */
+  timeZone?: string;
+  locale?: 'en' | 'es';
+  name?: string;
+  plan?: 'basic' | 'standard' | 'enterprise';
+  companyId?: string;
+  /** Defaults to every day 08:00–20:00. */
+  hours?: Hours;
+  /** Vets who take appointments, the vet login's included (default 2). */
+  vets?: number;
+  /** Clients with one pet each (default 3). */
+  pets?: number;
+}
+
+export const EVERY_DAY = (opens: string, closes: string): Hours =>
+  [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, opens, closes }));
+
+export const uniq = () => randomBytes(4).toString('hex');
+
+export async function createClinic(opts: ClinicOptions = {}): Promise<TestClinic> {
+  const suffix = uniq();
+  const slug = `test-clinic-${suffix}`;
+  const name = opts.name ?? `Test Clinic ${suffix}`;
+  const timeZone = opts.timeZone ?? 'Europe/Madrid';
+  return asSuperuser(async (one) => {
+    const { id } = await one(
+      `insert into tenants (slug, name, time_zone, locale, plan, company_id)
+       values ($1, $2, $3, $4, $5, $6) returning id`,
+      [slug, name, timeZone, opts.locale ?? 'en', opts.plan ?? 'standard', opts.companyId ?? null],
+    );
+    const login = async (who: string, role: Role) => {
+      const user = await insertUser(one, `${who}@${slug}.vetlane.test`, `${who} ${suffix}`);
+      await addMembership(one, user, id, role);
+      return user;
+    };
+    const frontdesk = await login('frontdesk', 'front_desk');
+    const manager = await login('manager', 'manager');
+    const vet = await login('vet', 'vet');
+    const vets = [{ id: vet.staffAt[id], name: vet.name }];
+    for (let i = 1; i < (opts.vets ?? 2); i++)
+      vets.push(
+        await one(
+          `insert into staff (tenant_id, name, kind, takes_appointments) values ($1, $2, 'vet', true) returning id, name`,
+          [id, `Vet ${i} ${suffix}`],
+        ),
+      );
+    const rooms: string[] = [];
+    for (const room of ['Exam 1', 'Exam 2'])
+      rooms.push(
+        (await one(`insert into rooms (tenant_id, name) values ($1, $2) returning id`, [id, room]))
+          .id,
+      );
+    const { id: consult } = await one(
+      `insert into appointment_types (tenant_id, name, duration_minutes) values ($1, 'Consultation', 20) returning id`,
+      [id],
+    );
+    for (const h of opts.hours ?? EVERY_DAY('08:00', '20:00'))
+      await one(
+        `insert into opening_hours (tenant_id, weekday, opens, closes) values ($1, $2, $3, $4)`,
+        [id, h.weekday, h.opens, h.closes],
+      );
+    const pets: TestPet[] = [];
+    for (let i = 0; i < (opts.pets ?? 3); i++)
+      pets.push(
+        await insertPet(one, id, {
+          firstName: `Owner${i}`,
+          lastName: `Family${suffix}`,
+          phone: `+1 555 0100 ${i}`,
+          name: `Pet${i}-${suffix}`,
+        }),
+      );
+    return { id, slug, name, timeZone, frontdesk, manager, vet, vets, rooms, consult, pets };
+  });
+}
+
+/** A company and its clinics (each made as `createClinic` would, with the company set). */
+export async function createCompany(
+  opts: { clinics?: ClinicOptions[] } = {},
+): Promise<TestCompany> {
+  const slug = `test-company-${uniq()}`;
+  const { id } = await asSuperuser((one) =>
+    one(`insert into companies (slug, name) values ($1, $2) returning id`, [
+      slug,
+      `Company ${slug}`,
+    ]),
+  );
+  const clinics: TestClinic[] = [];
+  for (const clinic of opts.clinics ?? [])
+    clinics.push(await createClinic({ ...clinic, companyId: id }));
+  return { id, slug, clinics };
+}
 
 /**
- * A fresh clinic of its own for a test file: staff, rooms, one 20-minute type, clients and
- * pets, and front-desk, manager and vet logins (password `vetlane-demo`). Written as the
- * superuser, as a clinic's onboarding would be.
+ * A person with the demo password: a role (membership and staff row) in each clinic given,
+ * and company administration. The same person in two clinics is one user with two staff
+ * rows, as the company staff page makes them.
  */
-export async function createClinic(opts: {
-  timeZone: string;
-  locale?: 'en' | 'es';
-  hours?: { weekday: number; opens: string; closes: string }[];
-  vets?: number;
-  pets?: number;
-}): Promise<TestClinic> {
-  hashed ??= new PasswordService().hash('vetlane-demo');
-  const hash = await hashed;
-  const suffix = randomBytes(4).toString('hex');
-  const slug = `test-clinic-${suffix}`;
+export async function createUser(
+  opts: { name?: string; worksAt?: { clinic: TestClinic; role: Role }[]; adminOf?: string[] } = {},
+): Promise<TestUser> {
+  const suffix = uniq();
+  return asSuperuser(async (one) => {
+    const user = await insertUser(
+      one,
+      `person-${suffix}@test.vetlane.test`,
+      opts.name ?? `Test Person ${suffix}`,
+    );
+    for (const { clinic, role } of opts.worksAt ?? [])
+      await addMembership(one, user, clinic.id, role);
+    for (const companyId of opts.adminOf ?? [])
+      await one(`insert into company_admins (company_id, user_id) values ($1, $2)`, [
+        companyId,
+        user.id,
+      ]);
+    return user;
+  });
+}
+
+/** A new client of the clinic with one pet. */
+export async function createPet(
+  clinic: TestClinic,
+  opts: { name?: string; lastName?: string } = {},
+): Promise<TestPet> {
+  return asSuperuser((one) =>
+    insertPet(one, clinic.id, {
+      firstName: 'Test',
+      lastName: opts.lastName ?? 'Owner',
+      phone: '+1 555 0100',
+      name: opts.name ?? `Pet-${uniq()}`,
+    }),
+  );
+}
+
+/** A client without pets, with the contact details search looks at. */
+export async function createClient(
+  clinic: TestClinic,
+  opts: { firstName: string; lastName: string; phone?: string; email?: string },
+): Promise<string> {
+  const { id } = await asSuperuser((one) =>
+    one(
+      `insert into clients (tenant_id, first_name, last_name, phone, email) values ($1, $2, $3, $4, $5) returning id`,
+      [clinic.id, opts.firstName, opts.lastName, opts.phone ?? null, opts.email ?? null],
+    ),
+  );
+  return id;
+}
+
+/** A pet for an existing client. */
+export async function addPet(
+  clinic: TestClinic,
+  clientId: string,
+  opts: { name: string; microchip?: string },
+): Promise<string> {
+  const { id } = await asSuperuser((one) =>
+    one(
+      `insert into pets (tenant_id, client_id, name, species, microchip) values ($1, $2, $3, 'dog', $4) returning id`,
+      [clinic.id, clientId, opts.name, opts.microchip ?? null],
+    ),
+  );
+  return id;
+}
+
+/**
+ * An appointment of the clinic (by default its first pet with its first vet, 20 minutes);
+ * it must not overlap another active one of the same vet.
+ */
+export async function book(
+  clinic: TestClinic,
+  opts: { startsAt: Date; minutes?: number; status?: string; pet?: TestPet; staffId?: string },
+): Promise<string> {
+  const pet = opts.pet ?? clinic.pets[0];
+  const endsAt = new Date(opts.startsAt.getTime() + (opts.minutes ?? 20) * 60_000);
+  const { id } = await asSuperuser((one) =>
+    one(
+      `insert into appointments (tenant_id, client_id, pet_id, staff_id, type_id, starts_at, ends_at, status)
+       values ($1, $2, $3, $4, $5, $6, $7, $8) returning id`,
+      [
+        clinic.id,
+        pet.clientId,
+        pet.id,
+        opts.staffId ?? clinic.vets[0].id,
+        clinic.consult,
+        opts.startsAt,
+        endsAt,
+        opts.status ?? 'booked',
+      ],
+    ),
+  );
+  return id;
+}
+
+/** A draft medical record of a pet, written by the clinic's vet login. */
+export async function createRecord(
+  clinic: TestClinic,
+  opts: { pet: TestPet; summary: string; appointmentId?: string },
+): Promise<string> {
+  const { id } = await asSuperuser((one) =>
+    one(
+      `insert into medical_records (tenant_id, pet_id, appointment_id, author_user_id, author_name, summary)
+       values ($1, $2, $3, $4, $5, $6) returning id`,
+      [
+        clinic.id,
+        opts.pet.id,
+        opts.appointmentId ?? null,
+        clinic.vet.id,
+        clinic.vet.name,
+        opts.summary,
+      ],
+    ),
+  );
+  return id;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- rows of many shapes
+type One = (sql: string, params: unknown[]) => Promise<any>;
+
+/** One superuser connection and transaction per builder call: all of it or nothing. */
+async function asSuperuser<T>(work: (one: One) => Promise<T>): Promise<T> {
   const db = new pg.Client({ connectionString: superuserUrl() });
   await db.connect();
   try {
     await db.query('begin');
-    const one = async (sql: string, params: unknown[]) => (await db.query(sql, params)).rows[0];
-    const tenant = await one(
-      `insert into tenants (slug, name, time_zone, locale) values ($1, $2, $3, $4) returning id`,
-      [slug, `Test Clinic ${suffix}`, opts.timeZone, opts.locale ?? 'en'],
-    );
-    const login = async (who: string, role: string, kind: string) => {
-      const email = `${who}@${slug}.vetlane.test`;
-      const user = await one(
-        `insert into users (email, name, password_hash) values ($1, $2, $3) returning id`,
-        [email, `${who} ${suffix}`, hash],
-      );
-      await db.query(`insert into memberships (tenant_id, user_id, role) values ($1, $2, $3)`, [
-        tenant.id,
-        user.id,
-        role,
-      ]);
-      const staff = await one(
-        `insert into staff (tenant_id, user_id, name, kind, takes_appointments) values ($1, $2, $3, $4, $5) returning id, name`,
-        [tenant.id, user.id, `${who} ${suffix}`, kind, kind === 'vet'],
-      );
-      return { email, staff };
-    };
-    const frontdesk = await login('frontdesk', 'front_desk', 'front_desk');
-    const manager = await login('manager', 'manager', 'manager');
-    const vet = await login('vet', 'vet', 'vet');
-    const vets = [vet.staff];
-    for (let i = 1; i < (opts.vets ?? 2); i++) {
-      vets.push(
-        await one(
-          `insert into staff (tenant_id, name, kind, takes_appointments) values ($1, $2, 'vet', true) returning id, name`,
-          [tenant.id, `Vet ${i} ${suffix}`],
-        ),
-      );
-    }
-    const rooms = [];
-    for (const name of ['Exam 1', 'Exam 2'])
-      rooms.push(
-        (
-          await one(`insert into rooms (tenant_id, name) values ($1, $2) returning id`, [
-            tenant.id,
-            name,
-          ])
-        ).id,
-      );
-    const consult = (
-      await one(
-        `insert into appointment_types (tenant_id, name, duration_minutes) values ($1, 'Consultation', 20) returning id`,
-        [tenant.id],
-      )
-    ).id;
-    const hours =
-      opts.hours ??
-      [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, opens: '08:00', closes: '20:00' }));
-    for (const h of hours)
-      await db.query(
-        `insert into opening_hours (tenant_id, weekday, opens, closes) values ($1, $2, $3, $4)`,
-        [tenant.id, h.weekday, h.opens, h.closes],
-      );
-    const pets = [];
-    for (let i = 0; i < (opts.pets ?? 3); i++) {
-      const client = await one(
-        `insert into clients (tenant_id, first_name, last_name, phone) values ($1, $2, $3, $4) returning id`,
-        [tenant.id, `Owner${i}`, `Family${suffix}`, `+1 555 0100 ${i}`],
-      );
-      const pet = await one(
-        `insert into pets (tenant_id, client_id, name, species) values ($1, $2, $3, 'dog') returning id, name`,
-        [tenant.id, client.id, `Pet${i}-${suffix}`],
-      );
-      pets.push({ id: pet.id, name: pet.name, clientId: client.id });
-    }
+    const result = await work(async (sql, params) => (await db.query(sql, params)).rows[0]);
     await db.query('commit');
-    return {
-      id: tenant.id,
-      slug,
-      name: `Test Clinic ${suffix}`,
-      frontdesk: frontdesk.email,
-      manager: manager.email,
-      vetLogin: vet.email,
-      vets,
-      rooms,
-      consult,
-      pets,
-    };
+    return result;
   } catch (err) {
     await db.query('rollback');
     throw err;
   } finally {
     await db.end();
   }
+}
+
+async function insertUser(one: One, email: string, name: string): Promise<TestUser> {
+  const { id } = await one(
+    `insert into users (email, name, password_hash)
+     select $1, $2, password_hash from users where email = 'admin@vetlane.test' returning id`,
+    [email, name],
+  );
+  return { id, email, name, staffAt: {} };
+}
+
+/** A role in a clinic: the membership and a staff row (vets take appointments). */
+async function addMembership(one: One, user: TestUser, tenantId: string, role: Role) {
+  await one(`insert into memberships (tenant_id, user_id, role) values ($1, $2, $3)`, [
+    tenantId,
+    user.id,
+    role,
+  ]);
+  const staff = await one(
+    `insert into staff (tenant_id, user_id, name, kind, takes_appointments) values ($1, $2, $3, $4, $5) returning id`,
+    [tenantId, user.id, user.name, role, role === 'vet'],
+  );
+  user.staffAt[tenantId] = staff.id;
+}
+
+async function insertPet(
+  one: One,
+  tenantId: string,
+  p: { firstName: string; lastName: string; phone: string; name: string },
+): Promise<TestPet> {
+  const client = await one(
+    `insert into clients (tenant_id, first_name, last_name, phone) values ($1, $2, $3, $4) returning id`,
+    [tenantId, p.firstName, p.lastName, p.phone],
+  );
+  const pet = await one(
+    `insert into pets (tenant_id, client_id, name, species) values ($1, $2, $3, 'dog') returning id`,
+    [tenantId, client.id, p.name],
+  );
+  return { id: pet.id, name: p.name, clientId: client.id, owner: `${p.firstName} ${p.lastName}` };
 }

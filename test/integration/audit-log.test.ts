@@ -5,7 +5,8 @@ import { createRuntimeDataSource } from '../../src/database/data-sources.js';
 import { TenantDb } from '../../src/database/tenant-db.js';
 import { createLogger } from '../../src/logger.js';
 import { RequestContexts } from '../../src/tenant/request-context.js';
-import { adminQuery, superuserUrl, tenantIdOf } from '../harness/services.js';
+import { createClinic } from '../harness/factories.js';
+import { adminQuery, superuserUrl } from '../harness/services.js';
 
 describe('the audit log', () => {
   let ds: DataSource;
@@ -38,8 +39,7 @@ describe('the audit log', () => {
   });
 
   it('records who changed what, visible only to that tenant, and never through a partition directly', async () => {
-    const centro = await tenantIdOf('clinica-veterinaria-centro');
-    const spa = await tenantIdOf('pet-spa-deluxe');
+    const [{ id: ours }, { id: theirs }] = await Promise.all([createClinic(), createClinic()]);
     const entityId = crypto.randomUUID();
     await RequestContexts.run(
       {
@@ -53,7 +53,7 @@ describe('the audit log', () => {
         },
       },
       () =>
-        db.runFor(centro, (tx) =>
+        db.runFor(ours, (tx) =>
           audit.record(tx, {
             action: 'pet.updated',
             entity: 'pet',
@@ -63,7 +63,7 @@ describe('the audit log', () => {
           }),
         ),
     );
-    const mine = await db.runFor(centro, (tx) => audit.history(tx, 'pet', entityId));
+    const mine = await db.runFor(ours, (tx) => audit.history(tx, 'pet', entityId));
     expect(mine).toHaveLength(1);
     expect(mine[0]).toMatchObject({
       actorName: 'Dra. Ana',
@@ -71,10 +71,10 @@ describe('the audit log', () => {
       before: { weightKg: 4 },
       after: { weightKg: 4.4 },
     });
-    expect(await db.runFor(spa, (tx) => audit.history(tx, 'pet', entityId))).toEqual([]);
+    expect(await db.runFor(theirs, (tx) => audit.history(tx, 'pet', entityId))).toEqual([]);
     const partition = `audit_events_${new Date().toISOString().slice(0, 7).replace('-', '_')}`;
     await expect(
-      db.runFor(centro, ({ manager }) => manager.query(`select * from ${partition}`)),
+      db.runFor(ours, ({ manager }) => manager.query(`select * from ${partition}`)),
     ).rejects.toMatchObject({ code: '42501' });
   });
 });

@@ -4,12 +4,12 @@ import { createRuntimeDataSource } from '../../src/database/data-sources.js';
 import { TenantDb } from '../../src/database/tenant-db.js';
 import { createLogger } from '../../src/logger.js';
 import {
-  addClient,
   book,
   createClinic,
   createCompany,
+  createPet,
   type TestClinic,
-} from '../harness/enterprise-factory.js';
+} from '../harness/factories.js';
 import { adminQuery, superuserUrl } from '../harness/services.js';
 
 describe('the company door and the tenant counters', () => {
@@ -26,10 +26,8 @@ describe('the company door and the tenant counters', () => {
       log: createLogger('silent'),
     }).initialize();
     db = new TenantDb(ds);
-    const company = await createCompany();
-    north = await createClinic({ companyId: company.id });
-    south = await createClinic({ companyId: company.id });
-    rival = await createClinic();
+    [north, south] = (await createCompany({ clinics: [{ pets: 1 }, { pets: 1 }] })).clinics;
+    rival = await createClinic({ pets: 1 });
   });
   afterAll(() => ds.destroy());
 
@@ -79,9 +77,9 @@ describe('the company door and the tenant counters', () => {
         )
       ).rows[0];
     const before = await counts();
-    await addClient(db, south);
+    await createPet(south);
     const day = new Date(Date.UTC(2031, 0, 6, 10));
-    const id = await book(db, south, { startsAt: day });
+    const id = await book(south, { startsAt: day });
     expect(await counts()).toEqual({
       clients: before.clients + 1,
       pets: before.pets + 1,
@@ -119,7 +117,7 @@ describe('the company door and the tenant counters', () => {
   });
 
   it('moves the month and 7-day windows when the day changes, recounting from the day counts', async () => {
-    await book(db, north, { startsAt: new Date(Date.now() - 2 * 86_400_000), status: 'completed' });
+    await book(north, { startsAt: new Date(Date.now() - 2 * 86_400_000), status: 'completed' });
     const windows = async () =>
       (
         await ds.query(
