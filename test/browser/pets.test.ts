@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdirSync } from 'node:fs';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../harness/app.js';
+import { ARTIFACTS, launchBrowser, signInPage } from '../harness/browser.js';
 import { createClinic, type TestClinic } from '../harness/factories.js';
-
-const ARTIFACTS = 'test/artifacts';
 
 describe('the front desk in a browser', () => {
   let t: TestApp;
@@ -13,27 +12,13 @@ describe('the front desk in a browser', () => {
   let page: Page;
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    t = await startTestApp();
-    clinic = await createClinic({ locale: 'es' });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-dev-shm-usage',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    [t, browser, clinic] = await Promise.all([
+      startTestApp(),
+      launchBrowser(),
+      createClinic({ locale: 'es' }),
+    ]);
     page = await browser.newPage({ viewport: { width: 1024, height: 900 } });
-    await page.goto(`${t.url}/login`);
-    await page.fill('#email', clinic.frontdesk.email);
-    await page.fill('#password', 'vetlane-demo');
-    await page.click('button[type=submit]');
-    await page.waitForURL(/\/c\//);
+    await signInPage(page, t.url, clinic.frontdesk.email);
   });
   afterAll(async () => {
     await browser?.close();
@@ -48,7 +33,7 @@ describe('the front desk in a browser', () => {
     await page.keyboard.press('Enter');
     expect(await page.locator('#email-error').textContent()).toMatch(/nombre@ejemplo.com/);
     await page.getByLabel('Correo electrónico').fill('bego@example.com');
-    await page.screenshot({ path: `${ARTIFACTS}/client-form.png`, fullPage: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'client-form.png'), fullPage: true });
     await page.getByRole('button', { name: 'Crear cliente' }).click();
     await page.waitForURL(/\/clients\/[0-9a-f-]{36}$/);
 
@@ -59,14 +44,14 @@ describe('the front desk in a browser', () => {
     await page.getByRole('button', { name: 'Añadir mascota' }).click();
     await page.waitForURL(/\/pets\/[0-9a-f-]{36}$/);
     expect(await page.locator('#pet-alerts').textContent()).toContain('Muerde');
-    await page.screenshot({ path: `${ARTIFACTS}/pet-page.png`, fullPage: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'pet-page.png'), fullPage: true });
 
     await page.locator('#header-search').fill('begona');
     await page.locator('#header-search').press('Enter');
     await page.waitForURL(/\/search\?q=begona/);
     expect(await page.getByRole('link', { name: 'Begoña Etxeberria' }).isVisible()).toBe(true);
     expect(await page.getByRole('link', { name: 'Txakur' }).isVisible()).toBe(true);
-    await page.screenshot({ path: `${ARTIFACTS}/search.png`, fullPage: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'search.png'), fullPage: true });
   });
 
   it('shows the API documentation page under its security policy', async () => {
@@ -75,7 +60,7 @@ describe('the front desk in a browser', () => {
     await page.goto(`${t.url}/api/docs`);
     await page.waitForSelector('.opblock', { timeout: 15000 });
     expect(await page.locator('.opblock').count()).toBeGreaterThanOrEqual(8);
-    await page.screenshot({ path: `${ARTIFACTS}/api-docs.png` });
+    await page.screenshot({ path: join(ARTIFACTS, 'api-docs.png') });
     expect(errors.filter((e) => /Content Security Policy/i.test(e))).toEqual([]);
   });
 });

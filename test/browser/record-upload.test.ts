@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import sharp from 'sharp';
 import { startTestApp, type TestApp } from '../harness/app.js';
+import { ARTIFACTS, launchBrowser, signInPage } from '../harness/browser.js';
 import { book, createClinic, type TestClinic } from '../harness/factories.js';
 import { pdfBytes } from '../harness/records.js';
-const ARTIFACTS = join(process.cwd(), 'test', 'artifacts');
 
 describe('a vet in the browser', () => {
   let t: TestApp;
@@ -16,21 +16,11 @@ describe('a vet in the browser', () => {
   const files = mkdtempSync(join(tmpdir(), 'vetlane-upload-'));
 
   beforeAll(async () => {
-    t = await startTestApp();
-    clinic = await createClinic({ timeZone: 'America/New_York' });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-dev-shm-usage',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
-    mkdirSync(ARTIFACTS, { recursive: true });
+    [t, browser, clinic] = await Promise.all([
+      startTestApp(),
+      launchBrowser(),
+      createClinic({ timeZone: 'America/New_York' }),
+    ]);
     writeFileSync(
       join(files, 'wound.jpg'),
       await sharp({ create: { width: 900, height: 600, channels: 3, background: '#b5523b' } })
@@ -52,11 +42,7 @@ describe('a vet in the browser', () => {
     });
     const context = await browser.newContext({ viewport: { width: 1024, height: 900 } });
     const page = await context.newPage();
-    await page.goto(`${t.url}/login`);
-    await page.getByLabel('Email').fill(clinic.vet.email);
-    await page.getByLabel('Password').fill('vetlane-demo');
-    await page.getByRole('button', { name: /sign in/i }).click();
-    await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+    await signInPage(page, t.url, clinic.vet.email);
 
     // The vet opens the appointment and writes its record from there.
     await page.goto(`${t.url}/c/${clinic.slug}/appointments/${appointmentId}`);
