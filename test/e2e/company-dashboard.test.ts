@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { DateTime } from 'luxon';
 import { ownRedisPrefix, startTestApp, type TestApp } from '../harness/app.js';
 import {
   book,
@@ -21,6 +22,7 @@ describe('a company admin runs several clinics', () => {
   let company: TestCompany;
   let madrid: TestClinic;
   let mexico: TestClinic;
+  let bogota: TestClinic;
   let admin: TestUser;
 
   beforeAll(async () => {
@@ -29,23 +31,27 @@ describe('a company admin runs several clinics', () => {
       clinics: [
         { timeZone: 'Europe/Madrid', name: 'Zeta Madrid', pets: 1 },
         { timeZone: 'America/Mexico_City', name: 'Zeta Monterrey', pets: 1 },
+        { timeZone: 'America/Bogota', name: 'Zeta Bogotá', pets: 1 },
       ],
     });
-    [madrid, mexico] = company.clinics;
+    [madrid, mexico, bogota] = company.clinics;
     admin = await createUser({ adminOf: [company.id] });
-    // Madrid: two appointments in an hour from now (one per vet slot), a no-show three days ago.
-    const soon = new Date(Math.ceil(Date.now() / 3_600_000) * 3_600_000);
-    await book(madrid, { startsAt: soon, minutes: 60 });
-    await book(madrid, {
-      startsAt: new Date(soon.getTime() + 3_600_000),
-      minutes: 30,
-      status: 'cancelled',
-    });
-    await book(madrid, { startsAt: new Date(Date.now() - 3 * 86_400_000), status: 'no_show' });
-    await book(madrid, {
-      startsAt: new Date(Date.now() - 3 * 86_400_000 + 3_600_000),
-      status: 'completed',
-    });
+    // Madrid: one appointment at local noon yesterday, today and tomorrow (and a cancelled
+    // one each afternoon), so whichever day is Madrid's today when the page is drawn, even
+    // after a midnight passed since, it holds exactly one.
+    const madridNow = DateTime.now().setZone(madrid.timeZone);
+    for (const day of [-1, 0, 1]) {
+      const local = madridNow
+        .plus({ days: day })
+        .set({ hour: 12, minute: 0, second: 0, millisecond: 0 });
+      await book(madrid, { startsAt: local.toJSDate() });
+      await book(madrid, { startsAt: local.plus({ hours: 3 }).toJSDate(), status: 'cancelled' });
+    }
+    // Bogotá, three days ago: a no-show, a completed visit and a cancelled one.
+    const threeDaysAgo = Date.now() - 3 * 86_400_000;
+    await book(bogota, { startsAt: new Date(threeDaysAgo), status: 'no_show' });
+    await book(bogota, { startsAt: new Date(threeDaysAgo + 3_600_000), status: 'completed' });
+    await book(bogota, { startsAt: new Date(threeDaysAgo + 7_200_000), status: 'cancelled' });
   });
   afterAll(() => t.close());
 
@@ -54,20 +60,17 @@ describe('a company admin runs several clinics', () => {
     await web.signIn(admin.email);
     const page = await web.get(`/companies/${company.slug}`);
     expect(page.status).toBe(200);
-    expect(cell(page.text, madrid.slug, 'newClients')).toBe('1');
+    expect(cell(page.text, madrid.slug, 'today')).toBe('1'); // cancelled ones left out
     expect(cell(page.text, mexico.slug, 'today')).toBe('0');
+    expect(cell(page.text, bogota.slug, 'today')).toBe('0');
+    // Of the last 30 days' appointments, cancelled ones left out: 1 no-show of 2 in Bogotá,
+    // none in Madrid, nothing to count in Monterrey.
+    expect(cell(page.text, bogota.slug, 'noShowRate')).toBe('50 %');
+    expect(cell(page.text, madrid.slug, 'noShowRate')).toBe('0 %');
     expect(cell(page.text, mexico.slug, 'noShowRate')).toBe('—');
-    expect(cell(page.text, madrid.slug, 'noShowRate')).toMatch(/^50 %$/);
-    // The appointment in the next hour is today in Madrid unless Madrid's midnight comes first.
-    const madridHour = Number(
-      new Intl.DateTimeFormat('en', {
-        hour: 'numeric',
-        hourCycle: 'h23',
-        timeZone: 'Europe/Madrid',
-      }).format(new Date(Math.ceil(Date.now() / 3_600_000) * 3_600_000)),
-    );
-    if (madridHour !== 0) expect(cell(page.text, madrid.slug, 'today')).toBe('1');
-    expect(page.text).toContain('data-total="newClients">2<');
+    for (const clinic of company.clinics)
+      expect(cell(page.text, clinic.slug, 'newClients')).toBe('1');
+    expect(page.text).toContain('data-total="newClients">3<');
   });
 
   it('drills down into one clinic and switches to another with the clinic switcher', async () => {
