@@ -1,7 +1,7 @@
 /**
  * Upload throughput and memory for 25 MB files, and thumbnail time, against the real app on
  * real services (the test harness's PostgreSQL + pgBouncer, Redis, s3rver).
- *   npx tsx test/bench/attachments.bench.ts
+ *   npm run build && node --expose-gc dist/test/bench/attachments.bench.js
  * The app runs in this process, so the memory figures include the client's copy of the file.
  */
 import { randomBytes } from 'node:crypto';

@@ -2,25 +2,23 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { createClinic, type TestClinic } from '../harness/factories.js';
-import { startTestApp, type TestApp } from '../harness/app.js';
 import { ARTIFACTS, launchBrowser, signInPage } from '../harness/browser.js';
+import { sharedApp } from '../harness/shared-app.js';
 
 describe('a front-desk morning in the browser', () => {
-  let t: TestApp;
+  const t = sharedApp();
   let browser: Browser;
   let clinic: TestClinic;
   const date = '2031-11-04';
 
   beforeAll(async () => {
-    [t, browser, clinic] = await Promise.all([
-      startTestApp(),
+    [browser, clinic] = await Promise.all([
       launchBrowser(),
       createClinic({ timeZone: 'America/New_York', pets: 4 }),
     ]);
   });
   afterAll(async () => {
     await browser.close();
-    await t.close();
   });
 
   it("books through the form and the vet's open day view shows it live, without reload", async () => {

@@ -1,28 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { startTestApp, type TestApp } from '../harness/app.js';
 import { ARTIFACTS, launchBrowser, signInPage } from '../harness/browser.js';
 import { createClinic, type TestClinic } from '../harness/factories.js';
+import { sharedApp } from '../harness/shared-app.js';
 
 describe('the front desk in a browser', () => {
-  let t: TestApp;
+  const t = sharedApp();
   let clinic: TestClinic;
   let browser: Browser;
   let page: Page;
 
   beforeAll(async () => {
-    [t, browser, clinic] = await Promise.all([
-      startTestApp(),
-      launchBrowser(),
-      createClinic({ locale: 'es' }),
-    ]);
+    [browser, clinic] = await Promise.all([launchBrowser(), createClinic({ locale: 'es' })]);
     page = await browser.newPage({ viewport: { width: 1024, height: 900 } });
     await signInPage(page, t.url, clinic.frontdesk.email);
   });
   afterAll(async () => {
     await browser?.close();
-    await t.close();
   });
 
   it('registers a client and a dog that bites with the keyboard, then finds it from the header', async () => {

@@ -4,20 +4,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import sharp from 'sharp';
-import { startTestApp, type TestApp } from '../harness/app.js';
 import { ARTIFACTS, launchBrowser, signInPage } from '../harness/browser.js';
 import { book, createClinic, type TestClinic } from '../harness/factories.js';
 import { pdfBytes } from '../harness/records.js';
+import { sharedApp } from '../harness/shared-app.js';
 
 describe('a vet in the browser', () => {
-  let t: TestApp;
+  const t = sharedApp();
   let clinic: TestClinic;
   let browser: Browser;
   const files = mkdtempSync(join(tmpdir(), 'vetlane-upload-'));
 
   beforeAll(async () => {
-    [t, browser, clinic] = await Promise.all([
-      startTestApp(),
+    [browser, clinic] = await Promise.all([
       launchBrowser(),
       createClinic({ timeZone: 'America/New_York' }),
     ]);
@@ -31,7 +30,6 @@ describe('a vet in the browser', () => {
   });
   afterAll(async () => {
     await browser?.close();
-    await t.close();
     rmSync(files, { recursive: true, force: true });
   });
 

@@ -1,21 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startTestApp, type TestApp } from '../harness/app.js';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { createClinic, type TestClinic } from '../harness/factories.js';
 import { WebClient } from '../harness/http.js';
 import { adminQuery, superuserUrl } from '../harness/services.js';
+import { sharedApp } from '../harness/shared-app.js';
 
 describe('the JSON API with per-clinic tokens', () => {
-  let t: TestApp;
+  const t = sharedApp();
   let clinic: TestClinic;
   let manager: WebClient;
 
   beforeAll(async () => {
-    t = await startTestApp();
     clinic = await createClinic();
     manager = new WebClient(t.url);
     await manager.signIn(clinic.manager.email);
   });
-  afterAll(() => t.close());
 
   const tokensPage = () => `/c/${clinic.slug}/settings/api-tokens`;
 

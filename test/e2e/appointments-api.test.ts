@@ -1,15 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { createClinic, type TestClinic } from '../harness/factories.js';
-import { startTestApp, type TestApp } from '../harness/app.js';
 import { WebClient } from '../harness/http.js';
+import { sharedApp } from '../harness/shared-app.js';
 
 describe('the appointments API', () => {
-  let t: TestApp;
+  const t = sharedApp();
   let clinic: TestClinic;
   let token: string;
 
   beforeAll(async () => {
-    t = await startTestApp();
     clinic = await createClinic({ timeZone: 'America/New_York' });
     const manager = new WebClient(t.url);
     await manager.signIn(clinic.manager.email);
@@ -19,7 +18,6 @@ describe('the appointments API', () => {
       (await manager.get(`/c/${clinic.slug}/settings/api-tokens`)).text,
     )![1];
   });
-  afterAll(() => t.close());
 
   // Bodies of many shapes, read field by field in the assertions.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any

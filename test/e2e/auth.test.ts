@@ -1,13 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestApp, type TestApp } from '../harness/app.js';
 import { WebClient } from '../harness/http.js';
+import { sharedApp } from '../harness/shared-app.js';
 
 describe('signing in at the front desk', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(() => t.close());
+  const t = sharedApp();
 
   it('signs the front desk in, gives a new session id and lands on their clinic', async () => {
     const web = new WebClient(t.url);

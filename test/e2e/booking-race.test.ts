@@ -1,18 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { isSlotConflict } from '../../src/appointment/appointment.queries.js';
 import { createClinic, type TestClinic } from '../harness/factories.js';
-import { startTestApp, type TestApp } from '../harness/app.js';
 import { WebClient } from '../harness/http.js';
 import { adminQuery, superuserUrl } from '../harness/services.js';
+import { sharedApp } from '../harness/shared-app.js';
 
 describe('a hundred front desks booking the same vet at once', () => {
-  let t: TestApp;
+  const t = sharedApp();
   let clinic: TestClinic;
   beforeAll(async () => {
-    t = await startTestApp({ DATABASE_POOL_SIZE: '20' });
     clinic = await createClinic({ timeZone: 'America/New_York', pets: 10 });
   });
-  afterAll(() => t.close());
 
   it('lets exactly one win; the 99 others get a conflict naming the appointment already there', async () => {
     const desks = await Promise.all(

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { createClinic, type TestClinic } from '../harness/factories.js';
-import { startTestApp, type TestApp } from '../harness/app.js';
 import { WebClient } from '../harness/http.js';
 import { adminQuery, superuserUrl } from '../harness/services.js';
+import { sharedApp } from '../harness/shared-app.js';
 
 function appointmentId(location: string | null): string {
   const id = /appointments\/([0-9a-f-]{36})/.exec(location ?? '')?.[1];
@@ -11,13 +11,12 @@ function appointmentId(location: string | null): string {
 }
 
 describe('the front desk books, moves and cancels', () => {
-  let t: TestApp;
+  const t = sharedApp();
   let clinic: TestClinic;
   let desk: WebClient;
   const date = '2031-05-06'; // a Tuesday, well in the future
 
   beforeAll(async () => {
-    t = await startTestApp();
     clinic = await createClinic({
       timeZone: 'Europe/Madrid',
       hours: [2, 3].map((weekday) => ({ weekday, opens: '09:00', closes: '14:00' })),
@@ -26,7 +25,6 @@ describe('the front desk books, moves and cancels', () => {
     await desk.signIn(clinic.frontdesk.email);
     await desk.get(`/c/${clinic.slug}/appointments/new`);
   });
-  afterAll(() => t.close());
 
   const book = (fields: Record<string, string>, web = desk) =>
     web.post(`/c/${clinic.slug}/appointments`, {

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startTestApp, type TestApp } from '../harness/app.js';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { createClinic, type TestClinic } from '../harness/factories.js';
 import { WebClient } from '../harness/http.js';
 import { adminQuery, superuserUrl } from '../harness/services.js';
+import { sharedApp } from '../harness/shared-app.js';
 
 const NEW_CLIENT = {
   firstName: 'Lucía',
@@ -20,18 +20,16 @@ function idFrom(location: string | null, kind: 'clients' | 'pets'): string {
 }
 
 describe('front desk keeps clients and pets', () => {
-  let t: TestApp;
+  const t = sharedApp();
   let clinic: TestClinic;
   let web: WebClient;
   const base = () => `/c/${clinic.slug}`;
 
   beforeAll(async () => {
-    t = await startTestApp();
     clinic = await createClinic();
     web = new WebClient(t.url);
     await web.signIn(clinic.frontdesk.email);
   });
-  afterAll(() => t.close());
 
   async function newClient(fields: Record<string, string> = NEW_CLIENT) {
     await web.get(`${base()}/clients/new`);

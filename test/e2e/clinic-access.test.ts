@@ -1,14 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startTestApp, type TestApp } from '../harness/app.js';
+import { describe, expect, it } from '@jest/globals';
 import { WebClient } from '../harness/http.js';
 import { adminQuery, superuserUrl } from '../harness/services.js';
+import { sharedApp } from '../harness/shared-app.js';
 
 describe('who may enter which clinic', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(() => t.close());
+  const t = sharedApp();
 
   it("gives a clinic's front desk the same 404 for another clinic as for one that does not exist", async () => {
     const web = new WebClient(t.url);

@@ -1,19 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { createClinic, type TestClinic } from '../harness/factories.js';
-import { startTestApp, type TestApp } from '../harness/app.js';
 import { WebClient } from '../harness/http.js';
+import { sharedApp } from '../harness/shared-app.js';
 
 describe('clinic settings', () => {
-  let t: TestApp;
+  const t = sharedApp();
   let clinic: TestClinic;
   let manager: WebClient;
   beforeAll(async () => {
-    t = await startTestApp();
     clinic = await createClinic({ timeZone: 'Europe/Madrid' });
     manager = new WebClient(t.url);
     await manager.signIn(clinic.manager.email);
   });
-  afterAll(() => t.close());
 
   it('lets a manager set split opening hours that booking then follows', async () => {
     const page = await manager.get(`/c/${clinic.slug}/settings`);
@@ -126,11 +124,7 @@ describe('clinic settings', () => {
 });
 
 describe('next free slot', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(() => t.close());
+  const t = sharedApp();
 
   it('fills in the first time the vet is free for the type, skipping booked ones', async () => {
     const clinic = await createClinic({

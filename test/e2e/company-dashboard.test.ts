@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { DateTime } from 'luxon';
-import { ownRedisPrefix, startTestApp, type TestApp } from '../harness/app.js';
 import {
   book,
   createCompany,
@@ -10,6 +9,7 @@ import {
   type TestUser,
 } from '../harness/factories.js';
 import { WebClient } from '../harness/http.js';
+import { sharedApp } from '../harness/shared-app.js';
 
 /** The number in a table cell `<td data-col="col">` of the row of one clinic. */
 function cell(html: string, clinicSlug: string, col: string): string {
@@ -18,7 +18,7 @@ function cell(html: string, clinicSlug: string, col: string): string {
 }
 
 describe('a company admin runs several clinics', () => {
-  let t: TestApp;
+  const t = sharedApp();
   let company: TestCompany;
   let madrid: TestClinic;
   let mexico: TestClinic;
@@ -26,7 +26,6 @@ describe('a company admin runs several clinics', () => {
   let admin: TestUser;
 
   beforeAll(async () => {
-    t = await startTestApp(ownRedisPrefix('company'));
     company = await createCompany({
       clinics: [
         { timeZone: 'Europe/Madrid', name: 'Zeta Madrid', pets: 1 },
@@ -53,7 +52,6 @@ describe('a company admin runs several clinics', () => {
     await book(bogota, { startsAt: new Date(threeDaysAgo + 3_600_000), status: 'completed' });
     await book(bogota, { startsAt: new Date(threeDaysAgo + 7_200_000), status: 'cancelled' });
   });
-  afterAll(() => t.close());
 
   it("shows today's appointments, the no-show rate and new clients per clinic and for the company", async () => {
     const web = new WebClient(t.url);

@@ -1,21 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startTestApp, type TestApp } from '../harness/app.js';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { createClinic, EVERY_DAY, type TestClinic } from '../harness/factories.js';
 import { WebClient } from '../harness/http.js';
 import { adminQuery, superuserUrl } from '../harness/services.js';
+import { sharedApp } from '../harness/shared-app.js';
 
 /**
  * One booking through the pages per DST rule; src/clinic/clinic-time.spec.ts and
  * src/appointment/availability.spec.ts hold the arithmetic for each zone and case.
  */
 describe('DST change days at the front desk', () => {
-  let t: TestApp;
+  const t = sharedApp();
   let madrid: TestClinic;
   let newYork: TestClinic;
   const desks = new Map<TestClinic, WebClient>();
 
   beforeAll(async () => {
-    t = await startTestApp();
     [madrid, newYork] = await Promise.all(
       ['Europe/Madrid', 'America/New_York'].map((timeZone) =>
         createClinic({ timeZone, hours: EVERY_DAY('00:00', '24:00'), pets: 4 }),
@@ -28,7 +27,6 @@ describe('DST change days at the front desk', () => {
       desks.set(clinic, web);
     }
   });
-  afterAll(() => t.close());
 
   const book = (clinic: TestClinic, pet: number, fields: Record<string, string>) =>
     desks.get(clinic)!.post(`/c/${clinic.slug}/appointments`, {

@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { LOCALES, Translator } from '../../src/i18n/i18n.js';
 import { LOCALES_DIR, VIEWS_DIR } from '../../src/common/paths.js';
-import { startTestApp, type TestApp } from '../harness/app.js';
 import { WebClient } from '../harness/http.js';
+import { sharedApp } from '../harness/shared-app.js';
 
 function keys(obj: Record<string, unknown>, prefix = ''): string[] {
   return Object.entries(obj).flatMap(([k, v]) =>
@@ -63,11 +63,7 @@ describe('language', () => {
   });
 
   describe('pages', () => {
-    let app: TestApp;
-    beforeAll(async () => {
-      app = await startTestApp();
-    });
-    afterAll(() => app.close());
+    const app = sharedApp();
 
     it("speaks the clinic's language, and the user's own choice overrides it", async () => {
       const web = new WebClient(app.url);

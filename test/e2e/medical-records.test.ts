@@ -1,22 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { DateTime } from 'luxon';
-import { startTestApp, type TestApp } from '../harness/app.js';
 import { createClinic, createPet, type TestClinic } from '../harness/factories.js';
 import { WebClient } from '../harness/http.js';
 import { recordIdFrom } from '../harness/records.js';
 import { adminQuery, superuserUrl } from '../harness/services.js';
+import { sharedApp } from '../harness/shared-app.js';
 
 describe('medical records', () => {
-  let t: TestApp;
+  const t = sharedApp();
   let clinic: TestClinic;
   let vet: WebClient;
   beforeAll(async () => {
-    t = await startTestApp();
     clinic = await createClinic({ timeZone: 'America/New_York' });
     vet = new WebClient(t.url);
     await vet.signIn(clinic.vet.email);
   });
-  afterAll(() => t.close());
 
   async function vetWritesRecord(petId: string, fields: Record<string, string> = {}) {
     expect((await vet.get(`/c/${clinic.slug}/pets/${petId}/records`)).status).toBe(200);

@@ -2,13 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestApp, type TestApp } from '../harness/app.js';
 import { WebClient } from '../harness/http.js';
 import { freePort } from '../harness/services.js';
+import { sharedApp } from '../harness/shared-app.js';
 
 describe('health and readiness', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(() => t.close());
+  const t = sharedApp();
 
   it('is live and ready when PostgreSQL (through pgBouncer), Redis and S3 answer', async () => {
     const live = await fetch(`${t.url}/health`);

@@ -1,14 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { createClinic } from '../harness/factories.js';
-import { startTestApp, type TestApp } from '../harness/app.js';
 import { WebClient } from '../harness/http.js';
+import { sharedApp } from '../harness/shared-app.js';
 
 describe('the pet page', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(() => t.close());
+  const t = sharedApp();
 
   it("shows the pet's medical timeline to the vet and only the summary to the front desk", async () => {
     const clinic = await createClinic({ timeZone: 'Europe/Madrid' });

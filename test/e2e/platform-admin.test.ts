@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ownRedisPrefix, startTestApp, type TestApp } from '../harness/app.js';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { book, createClinic, createPet, type TestClinic } from '../harness/factories.js';
 import { WebClient } from '../harness/http.js';
 import { adminQuery, superuserUrl } from '../harness/services.js';
+import { sharedApp } from '../harness/shared-app.js';
 
 function rowOf(html: string, slug: string): string {
   return html.split(`data-tenant="${slug}"`)[1]?.split('</tr>')[0] ?? '';
@@ -12,14 +12,12 @@ function col(row: string, name: string): string {
 }
 
 describe('the platform admin watches every tenant', () => {
-  let t: TestApp;
+  const t = sharedApp();
   let clinic: TestClinic;
 
   beforeAll(async () => {
-    t = await startTestApp({ ADMIN_STATS_TTL_SECONDS: '1', ...ownRedisPrefix('admin') });
     clinic = await createClinic({ name: 'Aardvark Admin Test Clinic', pets: 1 });
   });
-  afterAll(() => t.close());
 
   it("shows each demo clinic's clients, pets, staff and appointments as the database counts them", async () => {
     const web = new WebClient(t.url);

@@ -1,23 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClinic, createRecord } from '../harness/factories.js';
-import { startTestApp, type TestApp } from '../harness/app.js';
 import { WebClient } from '../harness/http.js';
 import { pdfBytes, uploadFile } from '../harness/records.js';
+import { sharedApp } from '../harness/shared-app.js';
 
 describe('the clinic export with its medical records', () => {
-  let t: TestApp;
+  const t = sharedApp();
   const dir = mkdtempSync(join(tmpdir(), 'vetlane-record-export-'));
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(async () => {
-    rmSync(dir, { recursive: true, force: true });
-    await t.close();
-  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('holds every record, addendum, vaccination and attached file', async () => {
     const clinic = await createClinic({ timeZone: 'Europe/Madrid' });

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startTestApp, type TestApp } from '../harness/app.js';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { addPet, createClient, createClinic, type TestClinic } from '../harness/factories.js';
 import { WebClient } from '../harness/http.js';
 import { adminQuery, superuserUrl } from '../harness/services.js';
+import { sharedApp } from '../harness/shared-app.js';
 
 interface Result {
   kind: 'client' | 'pet';
@@ -14,7 +14,7 @@ interface Result {
 }
 
 describe('the one search box', () => {
-  let t: TestApp;
+  const t = sharedApp();
   let clinic: TestClinic;
   let other: TestClinic;
   let web: WebClient;
@@ -22,7 +22,6 @@ describe('the one search box', () => {
   let nonoId: string;
 
   beforeAll(async () => {
-    t = await startTestApp();
     clinic = await createClinic({ locale: 'es', name: 'Clínica del Sur' });
     other = await createClinic();
     garciaId = await createClient(clinic, {
@@ -46,7 +45,6 @@ describe('the one search box', () => {
     web = new WebClient(t.url);
     await web.signIn(clinic.frontdesk.email);
   });
-  afterAll(() => t.close());
 
   const search = async (q: string, kind = ''): Promise<Result[]> => {
     const res = await web.get(

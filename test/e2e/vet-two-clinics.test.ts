@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { createClinic, createUser, type TestClinic, type TestUser } from '../harness/factories.js';
-import { startTestApp, type TestApp } from '../harness/app.js';
 import { WebClient } from '../harness/http.js';
 import { adminQuery, superuserUrl } from '../harness/services.js';
+import { sharedApp } from '../harness/shared-app.js';
 
 describe('a vet who works at two clinics', () => {
-  let t: TestApp;
+  const t = sharedApp();
   let a: TestClinic;
   let b: TestClinic;
   let vet: TestUser;
@@ -13,7 +13,6 @@ describe('a vet who works at two clinics', () => {
   let deskB: WebClient;
 
   beforeAll(async () => {
-    t = await startTestApp({ DATABASE_POOL_SIZE: '20' });
     [a, b] = await Promise.all([
       createClinic({ timeZone: 'Europe/Madrid', pets: 10 }),
       createClinic({ timeZone: 'Atlantic/Canary', pets: 10 }),
@@ -34,7 +33,6 @@ describe('a vet who works at two clinics', () => {
       deskB.get(`/c/${b.slug}/appointments/new`),
     ]);
   });
-  afterAll(() => t.close());
 
   const bookA = (pet: number, date: string, time: string) =>
     deskA.post(`/c/${a.slug}/appointments`, {

@@ -30,6 +30,9 @@ export async function startTestApp(
   const destination = lines ? { write: (line: string) => void lines.push(line) } : undefined;
   const infra = await startInfrastructure(config, createLogger(config.logLevel, destination));
   const app = await createApp(infra);
+  // Idle keep-alive connections are left to the client to close (fetch does after 4 s): a
+  // server closing one at the moment a busy test process reuses it gives ECONNRESET.
+  app.getHttpServer().keepAliveTimeout = 0;
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };
   return {
