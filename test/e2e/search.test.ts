@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { addPet, createClient, createClinic, type TestClinic } from '../harness/factories.js';
+import { createClient, createClinic, type TestClinic } from '../harness/factories.js';
 import { WebClient } from '../harness/http.js';
 import { adminQuery, superuserUrl } from '../harness/services.js';
 import { sharedApp } from '../harness/shared-app.js';
@@ -24,19 +24,20 @@ describe('the one search box', () => {
   beforeAll(async () => {
     clinic = await createClinic({ locale: 'es', name: 'Clínica del Sur' });
     other = await createClinic();
-    garciaId = await createClient(clinic, {
+    const garcia = await createClient(clinic, {
       firstName: 'José',
       lastName: 'García Núñez',
       phone: '+34 600 123 456',
       email: 'pepe.garcia@correo.es',
+      pets: [{ name: 'Ñoño', microchip: '941000024681357' }],
     });
+    [garciaId, nonoId] = [garcia.id, garcia.pets[0].id];
     await createClient(clinic, {
       firstName: 'Clínica',
       lastName: 'Animalia',
       phone: '911 000 111',
     });
     await createClient(clinic, { firstName: 'Ana', lastName: 'Garcés', phone: '622 000 999' });
-    nonoId = await addPet(clinic, garciaId, { name: 'Ñoño', microchip: '941000024681357' });
     await createClient(other, {
       firstName: 'José',
       lastName: 'García Secreto',

@@ -122,15 +122,15 @@ export async function createClinic(opts: ClinicOptions = {}): Promise<TestClinic
         [id, h.weekday, h.opens, h.closes],
       );
     const pets: TestPet[] = [];
-    for (let i = 0; i < (opts.pets ?? 3); i++)
-      pets.push(
-        await insertPet(one, id, {
-          firstName: `Owner${i}`,
-          lastName: `Family${suffix}`,
-          phone: `+1 555 0100 ${i}`,
-          name: `Pet${i}-${suffix}`,
-        }),
-      );
+    for (let i = 0; i < (opts.pets ?? 3); i++) {
+      const client = await insertClient(one, id, {
+        firstName: `Owner${i}`,
+        lastName: `Family${suffix}`,
+        phone: `+1 555 0100 ${i}`,
+        pets: [{ name: `Pet${i}-${suffix}` }],
+      });
+      pets.push(...client.pets);
+    }
     return { id, slug, name, timeZone, frontdesk, manager, vet, vets, rooms, consult, pets };
   });
 }
@@ -178,48 +178,32 @@ export async function createUser(
   });
 }
 
-/** A new client of the clinic with one pet. */
+export interface ClientOptions {
+  firstName?: string;
+  lastName?: string;
+  phone?: string;
+  email?: string;
+  pets?: { name: string; microchip?: string }[];
+}
+
+/** A new client of the clinic, with the contact details search looks at, and their pets. */
+export async function createClient(
+  clinic: TestClinic,
+  opts: ClientOptions = {},
+): Promise<{ id: string; pets: TestPet[] }> {
+  return asSuperuser((one) => insertClient(one, clinic.id, opts));
+}
+
+/** A new client with one pet; the pet. */
 export async function createPet(
   clinic: TestClinic,
   opts: { name?: string; lastName?: string } = {},
 ): Promise<TestPet> {
-  return asSuperuser((one) =>
-    insertPet(one, clinic.id, {
-      firstName: 'Test',
-      lastName: opts.lastName ?? 'Owner',
-      phone: '+1 555 0100',
-      name: opts.name ?? `Pet-${uniq()}`,
-    }),
-  );
-}
-
-/** A client without pets, with the contact details search looks at. */
-export async function createClient(
-  clinic: TestClinic,
-  opts: { firstName: string; lastName: string; phone?: string; email?: string },
-): Promise<string> {
-  const { id } = await asSuperuser((one) =>
-    one(
-      `insert into clients (tenant_id, first_name, last_name, phone, email) values ($1, $2, $3, $4, $5) returning id`,
-      [clinic.id, opts.firstName, opts.lastName, opts.phone ?? null, opts.email ?? null],
-    ),
-  );
-  return id;
-}
-
-/** A pet for an existing client. */
-export async function addPet(
-  clinic: TestClinic,
-  clientId: string,
-  opts: { name: string; microchip?: string },
-): Promise<string> {
-  const { id } = await asSuperuser((one) =>
-    one(
-      `insert into pets (tenant_id, client_id, name, species, microchip) values ($1, $2, $3, 'dog', $4) returning id`,
-      [clinic.id, clientId, opts.name, opts.microchip ?? null],
-    ),
-  );
-  return id;
+  const client = await createClient(clinic, {
+    lastName: opts.lastName,
+    pets: [{ name: opts.name ?? `Pet-${uniq()}` }],
+  });
+  return client.pets[0];
 }
 
 /**
@@ -316,18 +300,23 @@ async function addMembership(one: One, user: TestUser, tenantId: string, role: R
   user.staffAt[tenantId] = staff.id;
 }
 
-async function insertPet(
+async function insertClient(
   one: One,
   tenantId: string,
-  p: { firstName: string; lastName: string; phone: string; name: string },
-): Promise<TestPet> {
-  const client = await one(
-    `insert into clients (tenant_id, first_name, last_name, phone) values ($1, $2, $3, $4) returning id`,
-    [tenantId, p.firstName, p.lastName, p.phone],
+  c: ClientOptions,
+): Promise<{ id: string; pets: TestPet[] }> {
+  const [firstName, lastName] = [c.firstName ?? 'Test', c.lastName ?? 'Owner'];
+  const { id } = await one(
+    `insert into clients (tenant_id, first_name, last_name, phone, email) values ($1, $2, $3, $4, $5) returning id`,
+    [tenantId, firstName, lastName, c.phone ?? null, c.email ?? null],
   );
-  const pet = await one(
-    `insert into pets (tenant_id, client_id, name, species) values ($1, $2, $3, 'dog') returning id`,
-    [tenantId, client.id, p.name],
-  );
-  return { id: pet.id, name: p.name, clientId: client.id, owner: `${p.firstName} ${p.lastName}` };
+  const pets: TestPet[] = [];
+  for (const p of c.pets ?? []) {
+    const pet = await one(
+      `insert into pets (tenant_id, client_id, name, species, microchip) values ($1, $2, $3, 'dog', $4) returning id`,
+      [tenantId, id, p.name, p.microchip ?? null],
+    );
+    pets.push({ id: pet.id, name: p.name, clientId: id, owner: `${firstName} ${lastName}` });
+  }
+  return { id, pets };
 }
