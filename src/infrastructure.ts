@@ -1,12 +1,12 @@
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { CacheService, connectRedis } from './cache/cache.service.js';
-import type { AppConfig } from './config/config.js';
+import type { AppConfig, S3Settings } from './config/config.js';
 import { type LocalSecrets, loadOrCreateLocalSecrets } from './config/local-secrets.js';
 import { createRuntimeDataSource, runMigrations } from './database/data-sources.js';
 import { startEmbeddedPostgres } from './database/embedded-postgres.js';
 import { startEmbeddedS3 } from './storage/embedded-s3.js';
-import { ObjectStorage, type S3Settings } from './storage/object-storage.js';
+import { ObjectStorage } from './storage/object-storage.js';
 import { seedDemo } from '../seeds/demo.js';
 
 /** The services the app runs on, started (embedded) or connected (services mode) before Nest. */
