@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
-import { CacheService, connectRedis } from './cache/cache.service.js';
+import { CacheService } from './cache/cache.service.js';
 import type { AppConfig, S3Settings } from './config/config.js';
 import { type LocalSecrets, loadOrCreateLocalSecrets } from './config/local-secrets.js';
 import { createRuntimeDataSource, runMigrations } from './database/data-sources.js';
@@ -58,9 +58,8 @@ export async function startInfrastructure(config: AppConfig, log: Logger): Promi
     }).initialize();
     closers.push(() => dataSource.destroy());
 
-    const redis = config.redis.url ? connectRedis(config.redis.url) : null;
-    if (redis) closers.push(() => (redis.status === 'ready' ? redis.quit() : redis.disconnect()));
-    const cache = new CacheService(redis, config.redis.prefix);
+    const cache = CacheService.open(config.redis);
+    closers.push(() => cache.close());
 
     let s3: S3Settings;
     if (config.storage.mode === 'embedded') {

@@ -28,7 +28,7 @@ async function main() {
   const lines = [
     '',
     `Vetlane is running at ${url}`,
-    `  mode: database ${config.database.mode}, storage ${config.storage.mode}, cache ${config.redis.url ? 'redis' : 'memory'}`,
+    `  mode: database ${config.database.mode}, storage ${config.storage.mode}, cache ${infra.cache.backend}`,
   ];
   if (config.seedDemo) {
     lines.push(`  Sign in at ${url}/login with any of these (password: ${DEMO_PASSWORD}):`);

@@ -40,7 +40,7 @@ export class HealthController {
           .check('cache')
           .attempt(async () => {
             await this.cache.ping();
-            return { backend: this.cache.redis ? 'redis' : 'memory' };
+            return { backend: this.cache.backend };
           })
           .withTimeout(TIMEOUT_MS),
       () =>

@@ -17,7 +17,7 @@ import { StaffService } from './staff.service.js';
       provide: LoginThrottle,
       inject: [CacheService, APP_CONFIG],
       useFactory: (cache: CacheService, config: AppConfig) =>
-        new LoginThrottle(cache.redis, cache.key('throttle', ''), config.loginThrottle),
+        new LoginThrottle(cache, config.loginThrottle),
     },
   ],
   controllers: [AuthController],
