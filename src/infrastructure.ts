@@ -35,7 +35,8 @@ export async function startInfrastructure(config: AppConfig, log: Logger): Promi
     let directUrl: string;
     if (config.database.mode === 'embedded') {
       const pg = await startEmbeddedPostgres({
-        dir: config.database.dir,
+        dataDir: config.dataDir,
+        clusterDir: config.database.dir,
         port: config.database.port,
         secrets: localSecrets(),
         log: (msg) => log.info(msg),
