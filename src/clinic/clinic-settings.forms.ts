@@ -1,5 +1,6 @@
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
+import { requiredText } from '../common/validation.js';
 
 /** The settings page's forms; messages are catalog keys (`validation.*`). */
 const hhmm = z
@@ -26,11 +27,7 @@ const named = {
     .uuid({ error: 'validation.invalid' })
     .optional()
     .or(z.literal('').transform(() => undefined)),
-  name: z
-    .string({ error: 'validation.required' })
-    .trim()
-    .min(1, { error: 'validation.required' })
-    .max(80, { error: 'validation.tooLong' }),
+  name: requiredText(80),
   active: checkbox,
 };
 
@@ -67,11 +64,7 @@ export const ClosureForm = z.object({
   endTime: hhmm,
   staffId: optionalChoice,
   roomId: optionalChoice,
-  reason: z
-    .string({ error: 'validation.closureReason' })
-    .trim()
-    .min(1, { error: 'validation.closureReason' })
-    .max(200, { error: 'validation.tooLong' }),
+  reason: requiredText(200, 'validation.closureReason'),
 });
 export type ClosureForm = z.output<typeof ClosureForm>;
 

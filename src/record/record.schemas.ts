@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { requiredText } from '../common/validation.js';
 
 /** Messages are catalog keys (`validation.*`): pages show them in the clinic's language. */
 const text = (max: number) =>
@@ -20,11 +21,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** The record form: SOAP notes and vitals. Temperatures are °C; weight keeps its unit. */
 export const recordFormSchema = z
   .object({
-    summary: z
-      .string({ error: 'validation.recordSummary' })
-      .trim()
-      .min(1, { error: 'validation.recordSummary' })
-      .max(200, { error: 'validation.tooLong' }),
+    summary: requiredText(200, 'validation.recordSummary'),
     subjective: text(20000),
     objective: text(20000),
     assessment: text(20000),
@@ -63,11 +60,7 @@ export const recordFormSchema = z
 export type RecordForm = z.output<typeof recordFormSchema>;
 
 export const addendumSchema = z.object({
-  body: z
-    .string({ error: 'validation.addendum' })
-    .trim()
-    .min(1, { error: 'validation.addendum' })
-    .max(20000, { error: 'validation.tooLong' }),
+  body: requiredText(20000, 'validation.addendum'),
 });
 
 const isoDate = z
@@ -79,16 +72,8 @@ const isoDate = z
 export const vaccinationSchema = z
   .object({
     givenOn: isoDate,
-    product: z
-      .string({ error: 'validation.vaccineProduct' })
-      .trim()
-      .min(1, { error: 'validation.vaccineProduct' })
-      .max(200, { error: 'validation.tooLong' }),
-    batch: z
-      .string({ error: 'validation.vaccineBatch' })
-      .trim()
-      .min(1, { error: 'validation.vaccineBatch' })
-      .max(100, { error: 'validation.tooLong' }),
+    product: requiredText(200, 'validation.vaccineProduct'),
+    batch: requiredText(100, 'validation.vaccineBatch'),
     nextDueOn: z
       .union([z.literal(''), isoDate], { error: 'validation.date' })
       .optional()
