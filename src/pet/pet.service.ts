@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service.js';
 import { NotFoundError } from '../common/app-error.js';
 import { TenantDb, type TenantTx } from '../database/tenant-db.js';
-import type { Species } from './pet.entity.js';
+import type { Species } from './species.js';
 import { isUniqueViolation, MicrochipTaken } from './pet.errors.js';
 import type { PetInput, PetPatch } from './pet.inputs.js';
 import { assignments, insertion, PET_COLUMN_NAMES, PET_COLUMNS, UUID } from './pet.sql.js';

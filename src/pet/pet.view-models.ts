@@ -1,4 +1,4 @@
-import { SPECIES } from './pet.entity.js';
+import { SPECIES } from './species.js';
 import { CLIENT_COLUMN_NAMES, PET_COLUMN_NAMES } from './pet.sql.js';
 import type { ClientRecord } from './client.service.js';
 import type { PetRecord } from './pet.service.js';
