@@ -33,8 +33,24 @@ function assignments(input: object, fields: readonly string[], firstParam: numbe
   };
 }
 
-function setList(a: { columns: string[]; placeholders: string[] }): string {
-  return a.columns.map((c, i) => `${c} = ${a.placeholders[i]}`).join(', ');
+/** Sets the patch's fields of row `id` of `table` (aliased); null when the patch sets nothing. */
+async function updateById<T>(
+  tx: TenantTx,
+  id: string,
+  patch: object,
+  target: { table: string; fields: readonly string[]; returning: string },
+): Promise<T | null> {
+  const set = assignments(patch, target.fields, 3);
+  if (!set.columns.length) return null;
+  const alias = target.table.split(' ')[1];
+  const [row] = await returningRows<T>(
+    tx.manager,
+    `update ${target.table} set ${set.columns.map((c, i) => `${c} = ${set.placeholders[i]}`).join(', ')},
+            updated_at = now()
+      where ${alias}.tenant_id = $1 and ${alias}.id = $2 returning ${target.returning}`,
+    [tx.tenantId, id, ...set.params],
+  );
+  return row ?? null;
 }
 
 /** A page of `columns` from `from` (aliased) where `where`, and the total, in one unit of work. */
@@ -134,16 +150,12 @@ export const ClientQueries = {
   },
 
   /** The changed record; null when the patch sets nothing (nothing is written then). */
-  async update(tx: TenantTx, id: string, patch: ClientPatch): Promise<ClientRecord | null> {
-    const set = assignments(patch, CLIENT_FIELDS, 3);
-    if (!set.columns.length) return null;
-    const [row] = await returningRows<ClientRecord>(
-      tx.manager,
-      `update clients c set ${setList(set)}, updated_at = now()
-        where c.tenant_id = $1 and c.id = $2 returning ${CLIENT_COLUMNS}`,
-      [tx.tenantId, id, ...set.params],
-    );
-    return row ?? null;
+  update(tx: TenantTx, id: string, patch: ClientPatch): Promise<ClientRecord | null> {
+    return updateById<ClientRecord>(tx, id, patch, {
+      table: 'clients c',
+      fields: CLIENT_FIELDS,
+      returning: CLIENT_COLUMNS,
+    });
   },
 };
 
@@ -203,16 +215,12 @@ export const PetQueries = {
   },
 
   /** The changed record; null when the patch sets nothing (nothing is written then). */
-  async update(tx: TenantTx, id: string, patch: PetPatch): Promise<PetRecord | null> {
-    const set = assignments(patch, PET_FIELDS, 3);
-    if (!set.columns.length) return null;
-    const [row] = await returningRows<PetRecord>(
-      tx.manager,
-      `update pets p set ${setList(set)}, updated_at = now()
-        where p.tenant_id = $1 and p.id = $2 returning ${PET_COLUMNS}`,
-      [tx.tenantId, id, ...set.params],
-    );
-    return row ?? null;
+  update(tx: TenantTx, id: string, patch: PetPatch): Promise<PetRecord | null> {
+    return updateById<PetRecord>(tx, id, patch, {
+      table: 'pets p',
+      fields: PET_FIELDS,
+      returning: PET_COLUMNS,
+    });
   },
 
   async setWeight(tx: TenantTx, petId: string, weightKg: number): Promise<void> {
