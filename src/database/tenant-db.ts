@@ -44,6 +44,12 @@ export interface TenantTx {
   readonly manager: EntityManager;
 }
 
+/** The unit of work's user, for changes that must name who made them (a record's author). */
+export function actingUser(tx: TenantTx): ActingUser {
+  if (!tx.user) throw new Error('This change needs a signed-in user');
+  return tx.user;
+}
+
 export class InvalidTenantIdError extends Error {
   constructor(value: unknown) {
     super(`Not a tenant id: ${JSON.stringify(value)}`);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isUuid } from '../common/ids.js';
 
 const text = (max: number) =>
   z
@@ -12,7 +13,6 @@ const optionalNumber = (min: number, max: number, message: string) =>
     .union([z.literal(''), z.coerce.number().min(min, message).max(max, message)])
     .optional()
     .transform((v) => (v === '' || v === undefined ? null : v));
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The record form: SOAP notes and vitals. Temperatures are °C; weight keeps its unit. */
 export const recordFormSchema = z
@@ -38,7 +38,7 @@ export const recordFormSchema = z
       .trim()
       .optional()
       .transform((v) => (v ? v : null))
-      .refine((v) => v === null || UUID.test(v), 'Not an appointment of this clinic'),
+      .refine((v) => v === null || isUuid(v), 'Not an appointment of this clinic'),
     version: z.coerce.number().int().min(1).optional(),
   })
   .transform((r) => ({
