@@ -39,31 +39,28 @@ export interface PetChoice {
   alerts: string | null;
 }
 
-/** What a new appointment is written with (one occurrence of a booking). */
-export interface NewAppointment {
-  clientId: string;
-  petId: string;
+/** Who, where, what and when: the columns a booking and an edit both write. */
+interface AppointmentPlacement {
   staffId: string;
   roomId: string | null;
   typeId: string;
   startsAt: Date;
   endsAt: Date;
   reason: string | null;
-  seriesId: string | null;
+  /** An edit keeps the one it had when this is null. */
   hoursOverrideReason: string | null;
+}
+
+/** What a new appointment is written with (one occurrence of a booking). */
+export interface NewAppointment extends AppointmentPlacement {
+  clientId: string;
+  petId: string;
+  seriesId: string | null;
   createdBy: string | null;
 }
 
 /** What an edit writes; it applies only at the version the form was opened on. */
-export interface AppointmentChange {
-  staffId: string;
-  roomId: string | null;
-  typeId: string;
-  startsAt: Date;
-  endsAt: Date;
-  reason: string | null;
-  /** Kept as it was when null. */
-  hoursOverrideReason: string | null;
+export interface AppointmentChange extends AppointmentPlacement {
   version: number;
 }
 
