@@ -8,6 +8,7 @@ import {
   type TenantRef,
 } from '../tenant/request-context.js';
 
+/** The raw runtime DataSource. Injected by TenantDb, and elsewhere only where eslint.config.js allows. */
 export const RUNTIME_DATA_SOURCE = Symbol('RUNTIME_DATA_SOURCE');
 
 /** A unit of company work: read only, over the listed tenants of one company. */
