@@ -1,4 +1,4 @@
-import { returningRows, type TenantTx } from '../database/tenant-db.js';
+import { firstRow, returningRows, type TenantTx } from '../database/tenant-db.js';
 import type { ClashSummary } from './appointment.errors.js';
 import type { AppointmentStatus } from './status-flow.js';
 
@@ -80,12 +80,12 @@ const VIEW_SELECT = `
 
 /** All appointment SQL lives here: one place per module for queries. */
 export const AppointmentQueries = {
-  async byId(tx: TenantTx, id: string): Promise<AppointmentView | null> {
-    const [row] = await tx.manager.query<AppointmentView[]>(
+  byId(tx: TenantTx, id: string): Promise<AppointmentView | null> {
+    return firstRow<AppointmentView>(
+      tx.manager,
       `${VIEW_SELECT} where a.tenant_id = $1 and a.id = $2`,
       [tx.tenantId, id],
     );
-    return row ?? null;
   },
 
   /** A calendar's range in one query, whatever the number of appointments. */
@@ -146,32 +146,29 @@ export const AppointmentQueries = {
     );
   },
   /** The owner of a pet that can be booked (not deceased); null for any other id. */
-  async bookablePet(tx: TenantTx, petId: string): Promise<{ clientId: string } | null> {
-    const [row] = await tx.manager.query<{ clientId: string }[]>(
+  bookablePet(tx: TenantTx, petId: string): Promise<{ clientId: string } | null> {
+    return firstRow<{ clientId: string }>(
+      tx.manager,
       `select client_id as "clientId" from pets where tenant_id = $1 and id = $2 and deceased_on is null`,
       [tx.tenantId, petId],
     );
-    return row ?? null;
   },
 
-  async type(
-    tx: TenantTx,
-    typeId: string,
-  ): Promise<{ durationMinutes: number; active: boolean } | null> {
-    const [row] = await tx.manager.query<{ durationMinutes: number; active: boolean }[]>(
+  type(tx: TenantTx, typeId: string): Promise<{ durationMinutes: number; active: boolean } | null> {
+    return firstRow<{ durationMinutes: number; active: boolean }>(
+      tx.manager,
       `select duration_minutes as "durationMinutes", active from appointment_types where tenant_id = $1 and id = $2`,
       [tx.tenantId, typeId],
     );
-    return row ?? null;
   },
 
   /** A vet who takes appointments, with the login they may share with other clinics. */
-  async bookableStaff(tx: TenantTx, staffId: string): Promise<{ userId: string | null } | null> {
-    const [row] = await tx.manager.query<{ userId: string | null }[]>(
+  bookableStaff(tx: TenantTx, staffId: string): Promise<{ userId: string | null } | null> {
+    return firstRow<{ userId: string | null }>(
+      tx.manager,
       `select user_id as "userId" from staff where tenant_id = $1 and id = $2 and active and takes_appointments`,
       [tx.tenantId, staffId],
     );
-    return row ?? null;
   },
 
   async activeRoom(tx: TenantTx, roomId: string): Promise<boolean> {
@@ -182,14 +179,14 @@ export const AppointmentQueries = {
     return rows.length > 0;
   },
 
-  async petChoice(tx: TenantTx, petId: string): Promise<PetChoice | null> {
-    const [row] = await tx.manager.query<PetChoice[]>(
+  petChoice(tx: TenantTx, petId: string): Promise<PetChoice | null> {
+    return firstRow<PetChoice>(
+      tx.manager,
       `select p.id, p.name, p.species, p.alerts, c.first_name || ' ' || c.last_name as "clientName"
          from pets p join clients c on c.tenant_id = p.tenant_id and c.id = p.client_id
         where p.tenant_id = $1 and p.id = $2`,
       [tx.tenantId, petId],
     );
-    return row ?? null;
   },
 
   async insert(tx: TenantTx, a: NewAppointment): Promise<string> {

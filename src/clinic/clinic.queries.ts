@@ -1,4 +1,4 @@
-import { returningRows, type TenantTx } from '../database/tenant-db.js';
+import { firstRow, type TenantTx } from '../database/tenant-db.js';
 
 export interface OpeningHours {
   id: string;
@@ -59,18 +59,15 @@ async function saveRow(
 ): Promise<string | null> {
   const columns = Object.keys(values);
   const params = Object.values(values);
-  const [row] = id
-    ? await returningRows<{ id: string }>(
-        tx.manager,
-        `update ${table} set ${columns.map((c, i) => `${c} = $${i + 3}`).join(', ')}
-          where tenant_id = $1 and id = $2 returning id`,
-        [tx.tenantId, id, ...params],
-      )
-    : await tx.manager.query<{ id: string }[]>(
-        `insert into ${table} (tenant_id, ${columns.join(', ')})
+  const row = await firstRow<{ id: string }>(
+    tx.manager,
+    id
+      ? `update ${table} set ${columns.map((c, i) => `${c} = $${i + 3}`).join(', ')}
+          where tenant_id = $1 and id = $2 returning id`
+      : `insert into ${table} (tenant_id, ${columns.join(', ')})
          values ($1, ${columns.map((_, i) => `$${i + 2}`).join(', ')}) returning id`,
-        [tx.tenantId, ...params],
-      );
+    id ? [tx.tenantId, id, ...params] : [tx.tenantId, ...params],
+  );
   return row?.id ?? null;
 }
 
@@ -159,16 +156,15 @@ export const ClinicQueries = {
   },
 
   /** The removed closure as stored (for the audit record); null when there was none. */
-  async deleteClosure(
+  deleteClosure(
     tx: TenantTx,
     id: string,
   ): Promise<{ reason: string; starts_at: Date; ends_at: Date } | null> {
-    const [row] = await returningRows<{ reason: string; starts_at: Date; ends_at: Date }>(
+    return firstRow<{ reason: string; starts_at: Date; ends_at: Date }>(
       tx.manager,
       `delete from closures where tenant_id = $1 and id = $2 returning reason, starts_at, ends_at`,
       [tx.tenantId, id],
     );
-    return row ?? null;
   },
 
   /** The room's id; null when `room.id` names no room of the clinic. */

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { TenantTx } from '../database/tenant-db.js';
+import { firstRow, type TenantTx } from '../database/tenant-db.js';
 import type { MembershipRole } from '../tenant/request-context.js';
 
 export interface CompanyClinic {
@@ -121,18 +121,18 @@ const CLINIC_STAFF_WEEK = `${CLINIC_BOUNDS}
  */
 export const CompanyQueries = {
   /** The company, when the user administers it or `anyCompany` (platform admin). */
-  async visibleTo(
+  visibleTo(
     db: DataSource,
     slug: string,
     user: { id: string; anyCompany: boolean },
   ): Promise<{ id: string; slug: string; name: string } | null> {
-    const [row] = await db.query<{ id: string; slug: string; name: string }[]>(
+    return firstRow<{ id: string; slug: string; name: string }>(
+      db,
       `select c.id, c.slug, c.name from companies c
         where c.slug = $1
           and ($3 or exists (select 1 from company_admins ca where ca.company_id = c.id and ca.user_id = $2))`,
       [slug, user.id, user.anyCompany],
     );
-    return row ?? null;
   },
 
   clinicsOf(db: DataSource, companyId: string): Promise<CompanyClinic[]> {

@@ -187,20 +187,33 @@ function oneQueryAtATime(manager: EntityManager): EntityManager {
   return Object.create(manager, { query: { value: query } }) as EntityManager;
 }
 
+/** Anything that runs SQL: a TenantTx's manager, or the directory DataSource. */
+export type Queryable = Pick<EntityManager, 'query'>;
+
 /**
- * Runs an UPDATE/DELETE … RETURNING and gives its rows. (TypeORM's `query` answers such
- * statements with `[rows, rowCount]` instead of the rows.) The one helper for that shape.
+ * The rows a statement returns. The one helper for UPDATE/DELETE … RETURNING: TypeORM's
+ * `query` answers those with `[rows, rowCount]` instead of the rows.
  */
 export async function returningRows<T>(
-  manager: EntityManager,
+  db: Queryable,
   sql: string,
-  params: unknown[],
+  params: unknown[] = [],
 ): Promise<T[]> {
-  const result: unknown = await manager.query(sql, params);
+  const result: unknown = await db.query(sql, params);
   return Array.isArray(result) &&
     result.length === 2 &&
     Array.isArray(result[0]) &&
     typeof result[1] === 'number'
     ? (result[0] as T[])
     : (result as T[]);
+}
+
+/** The first row a statement returns (a SELECT, INSERT or UPDATE … RETURNING), or null. */
+export async function firstRow<T>(
+  db: Queryable,
+  sql: string,
+  params: unknown[] = [],
+): Promise<T | null> {
+  const [row] = await returningRows<T>(db, sql, params);
+  return row ?? null;
 }

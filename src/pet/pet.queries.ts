@@ -1,4 +1,4 @@
-import { returningRows, type TenantTx } from '../database/tenant-db.js';
+import { firstRow, type TenantTx } from '../database/tenant-db.js';
 import type { ClientInput, ClientPatch, PetPatch } from './pet.inputs.js';
 import {
   CLIENT_FIELDS,
@@ -43,14 +43,13 @@ async function updateById<T>(
   const set = assignments(patch, target.fields, 3);
   if (!set.columns.length) return null;
   const alias = target.table.split(' ')[1];
-  const [row] = await returningRows<T>(
+  return firstRow<T>(
     tx.manager,
     `update ${target.table} set ${set.columns.map((c, i) => `${c} = ${set.placeholders[i]}`).join(', ')},
             updated_at = now()
       where ${alias}.tenant_id = $1 and ${alias}.id = $2 returning ${target.returning}`,
     [tx.tenantId, id, ...set.params],
   );
-  return row ?? null;
 }
 
 /** A page of `columns` from `from` (aliased) where `where`, and the total, in one unit of work. */
@@ -114,12 +113,12 @@ export const ClientQueries = {
     );
   },
 
-  async byId(tx: TenantTx, id: string): Promise<ClientRecord | null> {
-    const [row] = await tx.manager.query<ClientRecord[]>(
+  byId(tx: TenantTx, id: string): Promise<ClientRecord | null> {
+    return firstRow<ClientRecord>(
+      tx.manager,
       `select ${CLIENT_COLUMNS} from clients c where c.tenant_id = $1 and c.id = $2`,
       [tx.tenantId, id],
     );
-    return row ?? null;
   },
 
   async exists(tx: TenantTx, id: string): Promise<boolean> {
@@ -130,13 +129,13 @@ export const ClientQueries = {
     return rows.length > 0;
   },
 
-  async owner(tx: TenantTx, id: string): Promise<PetOwner | null> {
-    const [row] = await tx.manager.query<PetOwner[]>(
+  owner(tx: TenantTx, id: string): Promise<PetOwner | null> {
+    return firstRow<PetOwner>(
+      tx.manager,
       `select id, first_name as "firstName", last_name as "lastName", phone
          from clients where tenant_id = $1 and id = $2`,
       [tx.tenantId, id],
     );
-    return row ?? null;
   },
 
   async insert(tx: TenantTx, input: ClientInput): Promise<ClientRecord> {
@@ -187,12 +186,12 @@ export const PetQueries = {
     );
   },
 
-  async byId(tx: TenantTx, id: string): Promise<PetRecord | null> {
-    const [row] = await tx.manager.query<PetRecord[]>(
+  byId(tx: TenantTx, id: string): Promise<PetRecord | null> {
+    return firstRow<PetRecord>(
+      tx.manager,
       `select ${PET_COLUMNS} from pets p where p.tenant_id = $1 and p.id = $2`,
       [tx.tenantId, id],
     );
-    return row ?? null;
   },
 
   /** The client's pets, living ones first. */

@@ -1,4 +1,4 @@
-import { returningRows, type ActingUser, type TenantTx } from '../database/tenant-db.js';
+import { type ActingUser, firstRow, returningRows, type TenantTx } from '../database/tenant-db.js';
 import type { RecordForm, VaccinationForm } from './record.schemas.js';
 import type {
   Addendum,
@@ -60,15 +60,15 @@ async function exists(tx: TenantTx, sql: string, params: unknown[]): Promise<boo
 }
 
 export const RecordQueries = {
-  async petBrief(tx: TenantTx, petId: string): Promise<PetBrief | null> {
-    const [row] = await tx.manager.query<PetBrief[]>(
+  petBrief(tx: TenantTx, petId: string): Promise<PetBrief | null> {
+    return firstRow<PetBrief>(
+      tx.manager,
       `select p.id, p.name, p.species, p.breed, p.client_id as "clientId",
               c.first_name || ' ' || c.last_name as "ownerName"
          from pets p join clients c on c.tenant_id = p.tenant_id and c.id = p.client_id
         where p.tenant_id = $1 and p.id = $2`,
       [tx.tenantId, petId],
     );
-    return row ?? null;
   },
 
   petExists(tx: TenantTx, petId: string): Promise<boolean> {
@@ -96,16 +96,16 @@ export const RecordQueries = {
     );
   },
 
-  async byId(
+  byId(
     tx: TenantTx,
     recordId: string,
     clinical: boolean,
   ): Promise<RecordSummary | RecordClinical | null> {
-    const [row] = await tx.manager.query<(RecordSummary | RecordClinical)[]>(
+    return firstRow<RecordSummary | RecordClinical>(
+      tx.manager,
       `select ${recordColumns(clinical)} from medical_records r where r.tenant_id = $1 and r.id = $2`,
       [tx.tenantId, recordId],
     );
-    return row ?? null;
   },
 
   async status(tx: TenantTx, recordId: string): Promise<'draft' | 'final' | null> {
@@ -246,12 +246,12 @@ export const AttachmentQueries = {
     return saved.createdAt;
   },
 
-  async byId(tx: TenantTx, id: string): Promise<AttachmentRow | null> {
-    const [row] = await tx.manager.query<AttachmentRow[]>(
+  byId(tx: TenantTx, id: string): Promise<AttachmentRow | null> {
+    return firstRow<AttachmentRow>(
+      tx.manager,
       `select ${ATTACHMENT_COLUMNS} from attachments a where a.tenant_id = $1 and a.id = $2`,
       [tx.tenantId, id],
     );
-    return row ?? null;
   },
 
   ofRecord(tx: TenantTx, recordId: string): Promise<AttachmentRow[]> {

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { returningRows, type TenantTx } from '../database/tenant-db.js';
+import { firstRow, returningRows, type TenantTx } from '../database/tenant-db.js';
 
 export type StaffKind = 'vet' | 'nurse' | 'front_desk' | 'groomer' | 'manager';
 
@@ -77,22 +77,18 @@ export const StaffQueries = {
 
 /** Users are a directory table (one login across clinics): these take the runtime DataSource. */
 export const UserQueries = {
-  async withHashByEmail(db: DataSource, email: string): Promise<UserWithHash | null> {
-    const [row] = await db.query<UserWithHash[]>(
+  withHashByEmail(db: DataSource, email: string): Promise<UserWithHash | null> {
+    return firstRow<UserWithHash>(
+      db,
       `select id, email, name, locale, is_platform_admin as "isPlatformAdmin",
               password_hash as "passwordHash"
          from users where email = $1`,
       [email],
     );
-    return row ?? null;
   },
 
-  async contactByEmail(db: DataSource, email: string): Promise<UserContact | null> {
-    const [row] = await db.query<UserContact[]>(
-      'select id, name, email from users where email = $1',
-      [email],
-    );
-    return row ?? null;
+  contactByEmail(db: DataSource, email: string): Promise<UserContact | null> {
+    return firstRow<UserContact>(db, 'select id, name, email from users where email = $1', [email]);
   },
 
   /** Inserts the user; when the email was taken meanwhile, gives the existing one. */

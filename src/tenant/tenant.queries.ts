@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { returningRows, type TenantTx } from '../database/tenant-db.js';
+import { firstRow, returningRows, type TenantTx } from '../database/tenant-db.js';
 import type { ClinicRole, MembershipRole, TenantRef } from './request-context.js';
 
 /** A tenant row as the request context holds it, before the user's role is known. */
@@ -31,12 +31,9 @@ export interface CompanyChoice {
  * unit of work take its TenantTx.
  */
 export const TenantQueries = {
-  async clinicAccess(
-    db: DataSource,
-    slug: string,
-    userId: string,
-  ): Promise<ClinicAccessRow | null> {
-    const [row] = await db.query<ClinicAccessRow[]>(
+  clinicAccess(db: DataSource, slug: string, userId: string): Promise<ClinicAccessRow | null> {
+    return firstRow<ClinicAccessRow>(
+      db,
       `select ${TENANT_ROW_COLUMNS}, m.role as "membershipRole",
               exists (select 1 from company_admins ca
                       where ca.company_id = t.company_id and ca.user_id = $2) as "isCompanyAdmin"
@@ -45,7 +42,6 @@ export const TenantQueries = {
         where t.slug = $1 and t.status = 'active'`,
       [slug, userId],
     );
-    return row ?? null;
   },
 
   clinicsFor(db: DataSource, userId: string): Promise<ClinicChoice[]> {
