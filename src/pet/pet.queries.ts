@@ -33,39 +33,63 @@ function assignments(input: object, fields: readonly string[], firstParam: numbe
   };
 }
 
-/** Sets the patch's fields of row `id` of `table` (aliased); null when the patch sets nothing. */
-async function updateById<T>(
-  tx: TenantTx,
-  id: string,
-  patch: object,
-  target: { table: string; fields: readonly string[]; returning: string },
-): Promise<T | null> {
-  const set = assignments(patch, target.fields, 3);
-  if (!set.columns.length) return null;
-  const alias = target.table.split(' ')[1];
+/** A table as these queries address it: aliased, with its form fields and its record's columns. */
+interface Table {
+  from: string;
+  alias: string;
+  fields: readonly string[];
+  columns: string;
+}
+const CLIENTS: Table = {
+  from: 'clients c',
+  alias: 'c',
+  fields: CLIENT_FIELDS,
+  columns: CLIENT_COLUMNS,
+};
+const PETS: Table = { from: 'pets p', alias: 'p', fields: PET_FIELDS, columns: PET_COLUMNS };
+
+function byId<T>(tx: TenantTx, table: Table, id: string): Promise<T | null> {
   return firstRow<T>(
     tx.manager,
-    `update ${target.table} set ${set.columns.map((c, i) => `${c} = ${set.placeholders[i]}`).join(', ')},
+    `select ${table.columns} from ${table.from} where ${table.alias}.tenant_id = $1 and ${table.alias}.id = $2`,
+    [tx.tenantId, id],
+  );
+}
+
+/** Sets the patch's fields of row `id`; null when the patch sets nothing (nothing is written). */
+async function updateById<T>(
+  tx: TenantTx,
+  table: Table,
+  id: string,
+  patch: object,
+): Promise<T | null> {
+  const set = assignments(patch, table.fields, 3);
+  if (!set.columns.length) return null;
+  return firstRow<T>(
+    tx.manager,
+    `update ${table.from} set ${set.columns.map((c, i) => `${c} = ${set.placeholders[i]}`).join(', ')},
             updated_at = now()
-      where ${alias}.tenant_id = $1 and ${alias}.id = $2 returning ${target.returning}`,
+      where ${table.alias}.tenant_id = $1 and ${table.alias}.id = $2 returning ${table.columns}`,
     [tx.tenantId, id, ...set.params],
   );
 }
 
-/** A page of `columns` from `from` (aliased) where `where`, and the total, in one unit of work. */
+/** A page of the table's records where `where` (params from $1), and the total. */
 async function pageOf<T>(
   tx: TenantTx,
-  q: { columns: string; from: string; where: string; params: unknown[]; order: string },
+  table: Table,
+  q: { where: string; params: unknown[]; order: string },
   page: { limit: number; offset: number },
 ): Promise<{ data: T[]; total: number }> {
   const n = q.params.length + 1;
   const [data, [{ total }]] = await Promise.all([
     tx.manager.query<T[]>(
-      `select ${q.columns} from ${q.from} where ${q.where} order by ${q.order} limit $${n} offset $${n + 1}`,
+      `select ${table.columns} from ${table.from} where ${q.where} order by ${q.order}
+        limit $${n} offset $${n + 1}`,
       [...q.params, page.limit, page.offset],
     ),
     tx.manager.query<{ total: number }[]>(
-      `select count(*)::int as total from ${q.from} where ${q.where}`,
+      `select count(*)::int as total from ${table.from} where ${q.where}`,
       q.params,
     ),
   ]);
@@ -102,9 +126,8 @@ export const ClientQueries = {
     const cond = opts.terms ? termConditions('c', opts.terms, 2) : { sql: 'true', params: [] };
     return pageOf<ClientRecord>(
       tx,
+      CLIENTS,
       {
-        columns: CLIENT_COLUMNS,
-        from: 'clients c',
         where: `c.tenant_id = $1 and ${cond.sql}`,
         params: [tx.tenantId, ...cond.params],
         order: 'c.last_name, c.first_name, c.id',
@@ -114,11 +137,7 @@ export const ClientQueries = {
   },
 
   byId(tx: TenantTx, id: string): Promise<ClientRecord | null> {
-    return firstRow<ClientRecord>(
-      tx.manager,
-      `select ${CLIENT_COLUMNS} from clients c where c.tenant_id = $1 and c.id = $2`,
-      [tx.tenantId, id],
-    );
+    return byId<ClientRecord>(tx, CLIENTS, id);
   },
 
   async exists(tx: TenantTx, id: string): Promise<boolean> {
@@ -150,11 +169,7 @@ export const ClientQueries = {
 
   /** The changed record; null when the patch sets nothing (nothing is written then). */
   update(tx: TenantTx, id: string, patch: ClientPatch): Promise<ClientRecord | null> {
-    return updateById<ClientRecord>(tx, id, patch, {
-      table: 'clients c',
-      fields: CLIENT_FIELDS,
-      returning: CLIENT_COLUMNS,
-    });
+    return updateById<ClientRecord>(tx, CLIENTS, id, patch);
   },
 };
 
@@ -175,23 +190,14 @@ export const PetQueries = {
     }
     return pageOf<PetRecord>(
       tx,
-      {
-        columns: PET_COLUMNS,
-        from: 'pets p',
-        where: where.join(' and '),
-        params,
-        order: 'p.name, p.id',
-      },
+      PETS,
+      { where: where.join(' and '), params, order: 'p.name, p.id' },
       opts,
     );
   },
 
   byId(tx: TenantTx, id: string): Promise<PetRecord | null> {
-    return firstRow<PetRecord>(
-      tx.manager,
-      `select ${PET_COLUMNS} from pets p where p.tenant_id = $1 and p.id = $2`,
-      [tx.tenantId, id],
-    );
+    return byId<PetRecord>(tx, PETS, id);
   },
 
   /** The client's pets, living ones first. */
@@ -215,11 +221,7 @@ export const PetQueries = {
 
   /** The changed record; null when the patch sets nothing (nothing is written then). */
   update(tx: TenantTx, id: string, patch: PetPatch): Promise<PetRecord | null> {
-    return updateById<PetRecord>(tx, id, patch, {
-      table: 'pets p',
-      fields: PET_FIELDS,
-      returning: PET_COLUMNS,
-    });
+    return updateById<PetRecord>(tx, PETS, id, patch);
   },
 
   async setWeight(tx: TenantTx, petId: string, weightKg: number): Promise<void> {
