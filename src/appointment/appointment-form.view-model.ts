@@ -1,4 +1,4 @@
-import type { ClinicSchedule } from '../clinic/clinic-settings.service.js';
+import type { ClinicSchedule } from '../clinic/clinic.queries.js';
 import { ClinicTime } from '../clinic/clinic-time.js';
 import { formErrors } from '../web/form-errors.js';
 import { AppointmentConflict, SeriesConflict, StaleAppointment } from './appointment.errors.js';

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
 import { ValidationFailed } from '../common/app-error.js';
+import { isUuid } from '../common/ids.js';
 import { parseInput } from '../common/validation.js';
 import { ClinicAccessGuard, ClinicRoles } from '../tenant/clinic-access.guard.js';
 import { currentTenant } from '../tenant/request-context.js';
@@ -71,9 +72,7 @@ export class ClinicSettingsController {
 
   @Post('staff')
   staff(@Res() res: Response, @Body() body: Record<string, string | string[] | undefined>) {
-    const ids = ([] as string[])
-      .concat(body.bookable ?? [])
-      .filter((id) => /^[0-9a-f-]{36}$/i.test(id));
+    const ids = ([] as string[]).concat(body.bookable ?? []).filter(isUuid);
     return this.handle(res, {}, () => this.settings.setBookableStaff(ids));
   }
 

@@ -13,6 +13,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
+    // Raw runtime DataSource: readiness pings the database itself, through pgBouncer, not a tenant.
     @Inject(RUNTIME_DATA_SOURCE) private readonly db: DataSource,
     private readonly cache: CacheService,
     private readonly storage: ObjectStorage,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isUuid } from '../common/ids.js';
 import { requiredText } from '../common/validation.js';
 
 /** Messages are catalog keys (`validation.*`): pages show them in the clinic's language. */
@@ -16,7 +17,6 @@ const optionalNumber = (min: number, max: number, error: string) =>
     })
     .optional()
     .transform((v) => (v === '' || v === undefined ? null : v));
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The record form: SOAP notes and vitals. Temperatures are °C; weight keeps its unit. */
 export const recordFormSchema = z
@@ -42,7 +42,7 @@ export const recordFormSchema = z
       .trim()
       .optional()
       .transform((v) => (v ? v : null))
-      .refine((v) => v === null || UUID.test(v), { error: 'validation.appointment' }),
+      .refine((v) => v === null || isUuid(v), { error: 'validation.appointment' }),
     version: z.coerce
       .number({ error: 'validation.invalid' })
       .int({ error: 'validation.invalid' })

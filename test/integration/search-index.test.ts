@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import { createRuntimeDataSource } from '../../src/database/data-sources.js';
 import { TenantDb } from '../../src/database/tenant-db.js';
 import { createLogger } from '../../src/logger.js';
-import { searchSql } from '../../src/pet/search.service.js';
+import { searchSql } from '../../src/pet/pet.queries.js';
 import { createTestClinic, dropTestClinic } from '../harness/clinic-factory.js';
 import { adminQuery, superuserUrl, tenantIdOf } from '../harness/services.js';
 
