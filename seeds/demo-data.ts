@@ -1,5 +1,5 @@
-import type { Species } from '../src/pet/pet.entity.js';
-import type { StaffKind } from '../src/staff/staff.entity.js';
+import type { Species } from '../src/pet/species.js';
+import type { StaffKind } from '../src/staff/staff.queries.js';
 
 /** Seed 002's clinic table: the demo data. Counts are clients / pets / staff. */
 export const DEMO_COMPANIES = [

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { DataSource, EntityManager } from 'typeorm';
 import { TenantDb } from '../src/database/tenant-db.js';
 import { PasswordService } from '../src/staff/password.service.js';
-import type { StaffKind } from '../src/staff/staff.entity.js';
+import type { StaffKind } from '../src/staff/staff.queries.js';
 import {
   ALERTS,
   COLOURS,

@@ -9,8 +9,8 @@ import type { Infrastructure } from './infrastructure.js';
 import { AccessService } from './tenant/access.service.js';
 import { AllExceptionsFilter } from './web/exception.filter.js';
 import { configureHttpPipeline } from './web/http-pipeline.js';
+import { VetlaneIoAdapter } from './web/io-adapter.js';
 import { SESSION_MIDDLEWARE } from './web/session.js';
-import { VetlaneIoAdapter } from './appointment/io-adapter.js';
 
 /** Builds the Nest application on started infrastructure; main.ts and the tests both use it. */
 export async function createApp(infra: Infrastructure): Promise<NestExpressApplication> {
@@ -25,7 +25,6 @@ export async function createApp(infra: Infrastructure): Promise<NestExpressAppli
   app.useLogger(app.get(PinoNestLogger));
   configureHttpPipeline(app, {
     config: infra.config,
-    cache: infra.cache,
     sessionMiddleware: app.get(SESSION_MIDDLEWARE),
     translator,
     access: app.get(AccessService),

@@ -18,6 +18,7 @@ export class CoreModule {
   static forRoot(infra: Infrastructure, translator: Translator): DynamicModule {
     const providers = [
       { provide: APP_CONFIG, useValue: infra.config },
+      // Raw runtime DataSource: provided here for TenantDb and the few files eslint.config.js allows.
       { provide: RUNTIME_DATA_SOURCE, useValue: infra.dataSource },
       { provide: CacheService, useValue: infra.cache },
       { provide: ObjectStorage, useValue: infra.storage },

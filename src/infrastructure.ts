@@ -1,12 +1,12 @@
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
-import { CacheService, connectRedis } from './cache/cache.service.js';
-import type { AppConfig } from './config/config.js';
+import { CacheService } from './cache/cache.service.js';
+import type { AppConfig, S3Settings } from './config/config.js';
 import { type LocalSecrets, loadOrCreateLocalSecrets } from './config/local-secrets.js';
 import { createRuntimeDataSource, runMigrations } from './database/data-sources.js';
 import { startEmbeddedPostgres } from './database/embedded-postgres.js';
 import { startEmbeddedS3 } from './storage/embedded-s3.js';
-import { ObjectStorage, type S3Settings } from './storage/object-storage.js';
+import { ObjectStorage } from './storage/object-storage.js';
 import { seedDemo } from '../seeds/demo.js';
 
 /** The services the app runs on, started (embedded) or connected (services mode) before Nest. */
@@ -35,7 +35,8 @@ export async function startInfrastructure(config: AppConfig, log: Logger): Promi
     let directUrl: string;
     if (config.database.mode === 'embedded') {
       const pg = await startEmbeddedPostgres({
-        dir: config.database.dir,
+        dataDir: config.dataDir,
+        clusterDir: config.database.dir,
         port: config.database.port,
         secrets: localSecrets(),
         log: (msg) => log.info(msg),
@@ -58,9 +59,8 @@ export async function startInfrastructure(config: AppConfig, log: Logger): Promi
     }).initialize();
     closers.push(() => dataSource.destroy());
 
-    const redis = config.redis.url ? connectRedis(config.redis.url) : null;
-    if (redis) closers.push(() => (redis.status === 'ready' ? redis.quit() : redis.disconnect()));
-    const cache = new CacheService(redis, config.redis.prefix);
+    const cache = CacheService.open(config.redis);
+    closers.push(() => cache.close());
 
     let s3: S3Settings;
     if (config.storage.mode === 'embedded') {

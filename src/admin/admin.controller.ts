@@ -1,21 +1,14 @@
-import { Controller, Get, Param, Query, Render, Res } from '@nestjs/common';
+import { Controller, Get, Param, Query, Render, Res, UseGuards } from '@nestjs/common';
 import { Translator, type Locale } from '../i18n/i18n.js';
 import type { Response } from 'express';
 import { NotFoundError } from '../common/app-error.js';
-import { LoginRequired } from '../staff/auth.errors.js';
-import { RequestContexts } from '../tenant/request-context.js';
+import { PlatformAdminGuard } from '../tenant/platform-admin.guard.js';
 import { PlatformStatsService } from './platform-stats.service.js';
 import { barChartSvg } from './svg-chart.js';
 import { TIER_THRESHOLDS } from './tenant-tier.js';
 import { parseTableQuery, SORTABLE, tenantsCsv } from './tenant-table.js';
 
 const CHART_DAYS = 30;
-
-function requirePlatformAdmin() {
-  const user = RequestContexts.current()?.user;
-  if (!user) throw new LoginRequired();
-  if (!user.isPlatformAdmin) throw new NotFoundError('page');
-}
 
 export function formatBytes(bytes: number): string {
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];
@@ -30,6 +23,7 @@ export function formatBytes(bytes: number): string {
 
 /** Platform admin: per-tenant numbers, totals, charts. Counts only, never clinical content. */
 @Controller('admin')
+@UseGuards(PlatformAdminGuard)
 export class AdminController {
   constructor(
     private readonly stats: PlatformStatsService,
@@ -49,7 +43,6 @@ export class AdminController {
     @Query() query: Record<string, unknown>,
     @Res({ passthrough: true }) res: Response,
   ) {
-    requirePlatformAdmin();
     const table = parseTableQuery(query);
     const { all, ...page } = await this.stats.table(table, table.page);
     const [totals, perDay] = await Promise.all([
@@ -96,7 +89,6 @@ export class AdminController {
 
   @Get('tenants.csv')
   async csv(@Query() query: Record<string, unknown>, @Res() res: Response) {
-    requirePlatformAdmin();
     const { rows } = await this.stats.table(parseTableQuery(query));
     res
       .type('text/csv; charset=utf-8')
@@ -107,7 +99,6 @@ export class AdminController {
   @Get('tenants/:slug')
   @Render('admin/tenant')
   async tenant(@Param('slug') slug: string, @Res({ passthrough: true }) res: Response) {
-    requirePlatformAdmin();
     const tenant = (await this.stats.tenants()).find((t) => t.slug === slug);
     if (!tenant) throw new NotFoundError('tenant');
     const perDay = await this.stats.appointmentsPerDay(CHART_DAYS, tenant.id);

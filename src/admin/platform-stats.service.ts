@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { CacheService } from '../cache/cache.service.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { RUNTIME_DATA_SOURCE } from '../database/tenant-db.js';
+import { AdminQueries, type DatabaseMetrics, type DayCount } from './admin.queries.js';
 import { TenantThrottle } from '../throttle/tenant-throttle.js';
 import { filterAndSort, pageOf, search, type TableQuery } from './tenant-table.js';
 import { type Tier, tierOf } from './tenant-tier.js';
@@ -32,20 +33,11 @@ export interface TenantStatsRow {
 
 type BaseRow = Omit<TenantStatsRow, 'throttledToday'>;
 
-export interface PlatformTotals {
+export interface PlatformTotals extends DatabaseMetrics {
   tenants: number;
-  companies: number;
   appointments: number;
   appointmentsMonth: number;
   appointments7d: number;
-  databaseBytes: number;
-  activeConnections: number;
-  maxConnections: number;
-}
-
-export interface DayCount {
-  day: string;
-  appointments: number;
 }
 
 /**
@@ -60,6 +52,7 @@ export class PlatformStatsService implements OnApplicationBootstrap {
   private refreshing?: Promise<Snapshot>;
 
   constructor(
+    // Raw runtime DataSource: numbers across every tenant (SECURITY DEFINER functions, counts only).
     @Inject(RUNTIME_DATA_SOURCE) private readonly db: DataSource,
     private readonly cache: CacheService,
     private readonly throttle: TenantThrottle,
@@ -124,19 +117,8 @@ export class PlatformStatsService implements OnApplicationBootstrap {
 
   /** The "Database Metrics" of the capacity report, summed from the cached tenant rows. */
   async totals(rows: BaseRow[]): Promise<PlatformTotals> {
-    const metrics = await this.cache.remember(
-      this.cache.key('admin', 'db-metrics'),
-      this.ttl,
-      async () => {
-        const [m] = await this.db.query(`
-        select (select count(*)::int from companies) as companies, database_bytes as "databaseBytes",
-               active_connections as "activeConnections", max_connections as "maxConnections"
-          from platform_database_metrics()`);
-        return { ...m, databaseBytes: Number(m.databaseBytes) } as Pick<
-          PlatformTotals,
-          'companies' | 'databaseBytes' | 'activeConnections' | 'maxConnections'
-        >;
-      },
+    const metrics = await this.cache.remember(this.cache.key('admin', 'db-metrics'), this.ttl, () =>
+      AdminQueries.databaseMetrics(this.db),
     );
     const sum = (f: (r: BaseRow) => number) => rows.reduce((n, r) => n + f(r), 0);
     return {
@@ -151,14 +133,9 @@ export class PlatformStatsService implements OnApplicationBootstrap {
   /** Appointments per UTC day over the last `days` days, for every tenant or one. */
   appointmentsPerDay(days: number, tenantId?: string): Promise<DayCount[]> {
     const key = this.cache.key('admin', 'per-day', String(days), tenantId ?? 'all');
-    return this.cache.remember(key, this.ttl, async () => {
-      const rows: { day: string; appointments: string }[] = await this.db.query(
-        `select to_char(day, 'YYYY-MM-DD') as day, appointments
-           from platform_appointments_per_day(current_date - $1::int + 1, current_date, $2::uuid)`,
-        [days, tenantId ?? null],
-      );
-      return rows.map((r) => ({ day: r.day, appointments: Number(r.appointments) }));
-    });
+    return this.cache.remember(key, this.ttl, () =>
+      AdminQueries.appointmentsPerDay(this.db, days, tenantId ?? null),
+    );
   }
 
   /** Forgets the cached numbers (this process and Redis): the next read recomputes them. */
@@ -204,7 +181,7 @@ export class PlatformStatsService implements OnApplicationBootstrap {
       try {
         const at = Date.now();
         // One JSON text from PostgreSQL: cheaper to build and parse than 10,000 rows, and stored as is.
-        const [{ columns }] = await this.db.query(TENANT_COLUMNS_JSON);
+        const columns = await AdminQueries.tenantColumnsJson(this.db);
         await this.cache.setRaw(
           this.snapshotKey,
           `{"at":${at},"columns":${columns}}`,
@@ -231,23 +208,6 @@ interface StoredSnapshot {
 
 /** How long a stale snapshot may still be served (while a refresh runs) before a request waits for the database. */
 const SNAPSHOT_KEPT_SECONDS = 24 * 3600;
-
-/** The tenant rows as one JSON text of columns (no repeated keys): ~1.6 MB for 10,000 tenants. */
-const TENANT_COLUMNS_JSON = `
-  select json_build_object(
-           'id', array_agg(t.id), 'slug', array_agg(t.slug), 'name', array_agg(t.name),
-           'company', array_agg(c.name), 'plan', array_agg(t.plan), 'status', array_agg(t.status),
-           'clients', array_agg(coalesce(s.clients, 0)), 'pets', array_agg(coalesce(s.pets, 0)),
-           'staff', array_agg(coalesce(s.staff, 0)), 'appointments', array_agg(coalesce(s.appointments, 0)),
-           'appointmentsMonth', array_agg(coalesce(s.appointments_month, 0)),
-           'appointments7d', array_agg(coalesce(s.appointments_7d, 0)),
-           'appointments30d', array_agg(coalesce(s.appointments_30d, 0)),
-           'dbBytes', array_agg(coalesce(s.db_bytes, 0)), 'objectBytes', array_agg(coalesce(s.object_bytes, 0)),
-           'lastActivityAt', array_agg(to_char(s.last_activity_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
-         )::text as columns
-    from tenants t
-    left join companies c on c.id = t.company_id
-    left join platform_tenant_stats() s on s.tenant_id = t.id`;
 
 type Columns = { [K in keyof Omit<BaseRow, 'tier'>]: (BaseRow[K] | null)[] };
 

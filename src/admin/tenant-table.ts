@@ -1,8 +1,8 @@
+import { csvLine } from '../common/csv.js';
 import type { TenantStatsRow } from './platform-stats.service.js';
 
-export const SORTABLE = [
-  'name',
-  'company',
+/** A tenant's figures, in the order the table and the CSV show them. */
+const METRICS = [
   'clients',
   'pets',
   'appointments',
@@ -15,6 +15,8 @@ export const SORTABLE = [
   'lastActivityAt',
   'throttledToday',
 ] as const;
+
+export const SORTABLE = ['name', 'company', ...METRICS] as const;
 export type SortKey = (typeof SORTABLE)[number];
 
 export interface TableQuery {
@@ -88,34 +90,8 @@ export function pageOf<T>(rows: T[], page: number) {
   };
 }
 
-const CSV_COLUMNS: (keyof TenantStatsRow)[] = [
-  'slug',
-  'name',
-  'company',
-  'plan',
-  'clients',
-  'pets',
-  'appointments',
-  'appointmentsMonth',
-  'appointments7d',
-  'staff',
-  'tier',
-  'dbBytes',
-  'objectBytes',
-  'lastActivityAt',
-  'throttledToday',
-];
-
-export function csvCell(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  const text = String(value);
-  // Quote when needed; a leading =, +, - or @ would be a formula in a spreadsheet.
-  const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
+const CSV_COLUMNS = ['slug', 'name', 'company', 'plan', ...METRICS] as const;
 
 export function tenantsCsv(rows: TenantStatsRow[]): string {
-  const lines = [CSV_COLUMNS.join(',')];
-  for (const row of rows) lines.push(CSV_COLUMNS.map((c) => csvCell(row[c])).join(','));
-  return lines.join('\r\n') + '\r\n';
+  return csvLine(CSV_COLUMNS) + rows.map((row) => csvLine(CSV_COLUMNS.map((c) => row[c]))).join('');
 }

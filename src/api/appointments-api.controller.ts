@@ -1,22 +1,5 @@
-import {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  Param,
-  Patch,
-  Post,
-  Query,
-  UseGuards,
-} from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiBody,
-  ApiOperation,
-  ApiQuery,
-  ApiResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { Body, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiQuery, ApiResponse } from '@nestjs/swagger';
 import { z } from 'zod';
 import { BookForm, ChangeForm, StatusForm } from '../appointment/appointment.forms.js';
 import type { AppointmentView } from '../appointment/appointment.queries.js';
@@ -25,12 +8,14 @@ import { CalendarService } from '../appointment/calendar.service.js';
 import { ClinicTime } from '../clinic/clinic-time.js';
 import { Translator } from '../i18n/i18n.js';
 import { currentTenant } from '../tenant/request-context.js';
+import { ApiV1Controller } from './api-controller.js';
 import { parseApiInput } from './api-input.js';
 import { openApiSchema } from './api-schemas.js';
-import { ApiTokenGuard } from './api-token.guard.js';
 
 const DayQuery = z.object({
-  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'use the format YYYY-MM-DD'),
+  date: z
+    .string({ error: 'validation.dateFormat' })
+    .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'validation.dateFormat' }),
 });
 const CONFLICT =
   '`{ error: { code: "appointment_conflict" | "series_conflict" | "stale_appointment" | "illegal_transition", message, details } }`';
@@ -46,11 +31,7 @@ function toApi(a: AppointmentView) {
   };
 }
 
-@ApiTags('appointments')
-@ApiBearerAuth()
-@ApiResponse({ status: 401, description: 'Missing, invalid or revoked token' })
-@Controller('api/v1/appointments')
-@UseGuards(ApiTokenGuard)
+@ApiV1Controller('appointments')
 export class AppointmentsApiController {
   constructor(
     private readonly appointments: AppointmentService,

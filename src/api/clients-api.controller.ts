@@ -1,41 +1,16 @@
-import {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  Param,
-  Patch,
-  Post,
-  Query,
-  UseGuards,
-} from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiBody,
-  ApiOperation,
-  ApiQuery,
-  ApiResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { Body, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiQuery, ApiResponse } from '@nestjs/swagger';
 import { Translator } from '../i18n/i18n.js';
 import { ClientService } from '../pet/client.service.js';
 import { ClientInput, ClientPatch } from '../pet/pet.inputs.js';
+import { API_ERRORS, ApiPaging, ApiV1Controller } from './api-controller.js';
 import { parseApiInput } from './api-input.js';
 import { ListQuery, openApiSchema } from './api-schemas.js';
-import { ApiTokenGuard } from './api-token.guard.js';
 
-const ERRORS = {
-  400: 'Invalid input: `{ error: { code: "validation_failed", message, fields: { <field>: <message> } } }`',
-  401: 'Missing, invalid or revoked token',
-  404: 'No such client in this clinic',
-};
+const NOT_FOUND = 'No such client in this clinic';
 
 /** Clients of the token's clinic. */
-@ApiTags('clients')
-@ApiBearerAuth()
-@ApiResponse({ status: 401, description: ERRORS[401] })
-@Controller('api/v1/clients')
-@UseGuards(ApiTokenGuard)
+@ApiV1Controller('clients')
 export class ClientsApiController {
   constructor(
     private readonly clients: ClientService,
@@ -47,12 +22,7 @@ export class ClientsApiController {
     summary: 'List clients (paginated), optionally searched by name, phone or email',
   })
   @ApiQuery({ name: 'q', required: false, description: 'Search text (accents and case ignored)' })
-  @ApiQuery({ name: 'page', required: false, schema: { type: 'integer', minimum: 1, default: 1 } })
-  @ApiQuery({
-    name: 'pageSize',
-    required: false,
-    schema: { type: 'integer', minimum: 1, maximum: 100, default: 25 },
-  })
+  @ApiPaging()
   @ApiResponse({ status: 200, description: '`{ data: Client[], page, pageSize, total }`' })
   async list(@Query() query: unknown) {
     const { q, page, pageSize } = parseApiInput(this.translator, ListQuery, query);
@@ -62,7 +32,7 @@ export class ClientsApiController {
 
   @Get(':id')
   @ApiOperation({ summary: 'A client with their pets' })
-  @ApiResponse({ status: 404, description: ERRORS[404] })
+  @ApiResponse({ status: 404, description: NOT_FOUND })
   get(@Param('id') id: string) {
     return this.clients.get(id);
   }
@@ -72,7 +42,7 @@ export class ClientsApiController {
   @ApiOperation({ summary: 'Create a client' })
   @ApiBody({ schema: openApiSchema(ClientInput) })
   @ApiResponse({ status: 201, description: 'The created client' })
-  @ApiResponse({ status: 400, description: ERRORS[400] })
+  @ApiResponse({ status: 400, description: API_ERRORS[400] })
   create(@Body() body: unknown) {
     return this.clients.create(parseApiInput(this.translator, ClientInput, body));
   }
@@ -81,8 +51,8 @@ export class ClientsApiController {
   @ApiOperation({ summary: 'Change some of a client’s fields (null clears an optional field)' })
   @ApiBody({ schema: openApiSchema(ClientPatch) })
   @ApiResponse({ status: 200, description: 'The updated client' })
-  @ApiResponse({ status: 400, description: ERRORS[400] })
-  @ApiResponse({ status: 404, description: ERRORS[404] })
+  @ApiResponse({ status: 400, description: API_ERRORS[400] })
+  @ApiResponse({ status: 404, description: NOT_FOUND })
   update(@Param('id') id: string, @Body() body: unknown) {
     return this.clients.update(id, parseApiInput(this.translator, ClientPatch, body));
   }

@@ -1,41 +1,19 @@
-import {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  Param,
-  Patch,
-  Post,
-  Query,
-  UseGuards,
-} from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiBody,
-  ApiOperation,
-  ApiQuery,
-  ApiResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { Body, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiQuery, ApiResponse } from '@nestjs/swagger';
 import { Translator } from '../i18n/i18n.js';
 import { ApiPetInput, PetPatch } from '../pet/pet.inputs.js';
 import { PetService } from '../pet/pet.service.js';
+import { API_ERRORS, ApiPaging, ApiV1Controller } from './api-controller.js';
 import { parseApiInput } from './api-input.js';
 import { openApiSchema, PetListQuery } from './api-schemas.js';
-import { ApiTokenGuard } from './api-token.guard.js';
 
 const ERRORS = {
-  400: 'Invalid input: `{ error: { code: "validation_failed", message, fields: { <field>: <message> } } }`',
   404: 'No such pet (or client) in this clinic',
   409: 'Microchip already used by another pet of this clinic: `{ error: { code: "microchip_taken", fields: { microchip } } }`',
 };
 
 /** Pets of the token's clinic. */
-@ApiTags('pets')
-@ApiBearerAuth()
-@ApiResponse({ status: 401, description: 'Missing, invalid or revoked token' })
-@Controller('api/v1/pets')
-@UseGuards(ApiTokenGuard)
+@ApiV1Controller('pets')
 export class PetsApiController {
   constructor(
     private readonly pets: PetService,
@@ -48,12 +26,7 @@ export class PetsApiController {
   })
   @ApiQuery({ name: 'q', required: false })
   @ApiQuery({ name: 'clientId', required: false, schema: { type: 'string', format: 'uuid' } })
-  @ApiQuery({ name: 'page', required: false, schema: { type: 'integer', minimum: 1, default: 1 } })
-  @ApiQuery({
-    name: 'pageSize',
-    required: false,
-    schema: { type: 'integer', minimum: 1, maximum: 100, default: 25 },
-  })
+  @ApiPaging()
   @ApiResponse({ status: 200, description: '`{ data: Pet[], page, pageSize, total }`' })
   async list(@Query() query: unknown) {
     const opts = parseApiInput(this.translator, PetListQuery, query);
@@ -73,7 +46,7 @@ export class PetsApiController {
   @ApiOperation({ summary: 'Create a pet for a client' })
   @ApiBody({ schema: openApiSchema(ApiPetInput) })
   @ApiResponse({ status: 201, description: 'The created pet' })
-  @ApiResponse({ status: 400, description: ERRORS[400] })
+  @ApiResponse({ status: 400, description: API_ERRORS[400] })
   @ApiResponse({ status: 404, description: ERRORS[404] })
   @ApiResponse({ status: 409, description: ERRORS[409] })
   create(@Body() body: unknown) {
@@ -85,7 +58,7 @@ export class PetsApiController {
   @ApiOperation({ summary: 'Change some of a pet’s fields (null clears an optional field)' })
   @ApiBody({ schema: openApiSchema(PetPatch) })
   @ApiResponse({ status: 200, description: 'The updated pet' })
-  @ApiResponse({ status: 400, description: ERRORS[400] })
+  @ApiResponse({ status: 400, description: API_ERRORS[400] })
   @ApiResponse({ status: 404, description: ERRORS[404] })
   @ApiResponse({ status: 409, description: ERRORS[409] })
   update(@Param('id') id: string, @Body() body: unknown) {

@@ -1,47 +1,31 @@
-import { Body, Controller, Get, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
-import type { Request, Response } from 'express';
-import { AppError, ValidationFailed } from '../common/app-error.js';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
+import type { Response } from 'express';
 import { parseInput } from '../common/validation.js';
 import { ClinicSettingsService } from '../clinic/clinic-settings.service.js';
 import { ClinicTime } from '../clinic/clinic-time.js';
 import { CLINIC_STAFF, ClinicAccessGuard, ClinicRoles } from '../tenant/clinic-access.guard.js';
 import { currentTenant } from '../tenant/request-context.js';
-import { AppointmentConflict, SeriesConflict, StaleAppointment } from './appointment.errors.js';
+import {
+  appointmentFormErrors,
+  bookingChoices,
+  editFormValues,
+  type FormValues,
+} from './appointment-form.view-model.js';
 import { BookForm, ChangeForm, MoveForm, StatusForm } from './appointment.forms.js';
 import { AppointmentService } from './appointment.service.js';
 import { CalendarService } from './calendar.service.js';
 import { PetPicker } from './pet-picker.js';
 import { allowedTransitions } from './status-flow.js';
-
-type Body = Record<string, string | undefined>;
-
-/** What a form shows about an error: a code for the message, the field, and details. */
-function formError(err: AppError) {
-  const zone = currentTenant().timeZone;
-  const at = (d: Date) => `${ClinicTime.localDate(d, zone)} ${ClinicTime.localTime(d, zone)}`;
-  // Instants in a change list read as the clinic's local time.
-  const localIso = (v: string) => (/^\d{4}-\d{2}-\d{2}T/.test(v) ? at(new Date(v)) : v);
-  return {
-    code: err.code,
-    params: err.params,
-    fields:
-      err instanceof ValidationFailed ? err.fields : err.field ? { [err.field]: err.code } : {},
-    clash:
-      err instanceof AppointmentConflict && err.clash
-        ? {
-            ...err.clash,
-            at: at(err.clash.startsAt),
-            until: ClinicTime.localTime(err.clash.endsAt, zone),
-          }
-        : null,
-    clashes:
-      err instanceof SeriesConflict ? err.clashes.map((c) => ({ ...c, at: at(c.startsAt) })) : null,
-    changes:
-      err instanceof StaleAppointment
-        ? err.changes.map((c) => ({ ...c, from: localIso(c.from), to: localIso(c.to) }))
-        : null,
-  };
-}
 
 @Controller('c/:clinicSlug/appointments')
 @UseGuards(ClinicAccessGuard)
@@ -55,9 +39,9 @@ export class AppointmentController {
   ) {}
 
   @Get('new')
-  async newForm(@Res() res: Response, @Query() query: Body) {
+  async newForm(@Res() res: Response, @Query() query: FormValues) {
     const zone = currentTenant().timeZone;
-    const values: Body = {
+    const values: FormValues = {
       date: ClinicTime.today(zone),
       time: '09:00',
       repeatUnit: 'weeks',
@@ -85,135 +69,91 @@ export class AppointmentController {
   }
 
   @Post()
-  async create(@Res() res: Response, @Body() body: Body) {
+  async create(@Res() res: Response, @Body() body: FormValues) {
     try {
-      const form = parseInput(BookForm, body);
-      const booked = await this.appointments.book(form);
+      const booked = await this.appointments.book(parseInput(BookForm, body));
       res.redirect(
         303,
         `/c/${currentTenant().slug}/appointments/${booked[0].id}?booked=${booked.length}`,
       );
     } catch (err) {
-      if (!(err instanceof AppError)) throw err;
-      await this.renderForm(res, err.status, { values: body, error: formError(err) });
+      const error = appointmentFormErrors(err, currentTenant().timeZone);
+      await this.renderForm(res, error.status, { values: body, error });
     }
   }
 
   @Get(':id')
   async show(@Res() res: Response, @Param('id') id: string, @Query('booked') booked?: string) {
-    const [appointment, history] = await Promise.all([
-      this.appointments.get(id),
-      this.appointments.history(id),
-    ]);
-    res.render('appointment/show', {
-      appointment,
-      history,
-      booked: Number(booked) || null,
-      transitions: allowedTransitions(appointment.status),
-      date: ClinicTime.localDate(appointment.startsAt, currentTenant().timeZone),
-    });
+    await this.renderShow(res, id, 200, { booked: Number(booked) || null });
   }
 
   @Get(':id/edit')
   async editForm(@Res() res: Response, @Param('id') id: string) {
-    const a = await this.appointments.get(id);
-    const zone = currentTenant().timeZone;
-    const values = {
-      version: String(a.version),
-      staffId: a.staffId,
-      roomId: a.roomId ?? '',
-      typeId: a.typeId,
-      date: ClinicTime.localDate(a.startsAt, zone),
-      time: ClinicTime.localTime(a.startsAt, zone),
-      durationMinutes: String(Math.round((a.endsAt.getTime() - a.startsAt.getTime()) / 60000)),
-      reason: a.reason ?? '',
-      original: Buffer.from(
-        JSON.stringify({
-          staffId: a.staffId,
-          roomId: a.roomId,
-          typeId: a.typeId,
-          startsAt: a.startsAt.toISOString(),
-          endsAt: a.endsAt.toISOString(),
-          reason: a.reason,
-          labels: { staffId: a.staffName, roomId: a.roomName, typeId: a.typeName },
-        }),
-      ).toString('base64url'),
-    };
-    await this.renderForm(res, 200, { values, appointment: a });
+    const appointment = await this.appointments.get(id);
+    const values = editFormValues(appointment, currentTenant().timeZone);
+    await this.renderForm(res, 200, { values, appointment });
   }
 
   @Post(':id')
-  async update(@Res() res: Response, @Param('id') id: string, @Body() body: Body) {
+  async update(@Res() res: Response, @Param('id') id: string, @Body() body: FormValues) {
     try {
-      const form = parseInput(ChangeForm, body);
-      const original = form.original
-        ? JSON.parse(Buffer.from(form.original, 'base64url').toString('utf8'))
-        : undefined;
-      await this.appointments.change(id, { ...form, original });
+      await this.appointments.change(id, parseInput(ChangeForm, body));
       res.redirect(303, `/c/${currentTenant().slug}/appointments/${id}`);
     } catch (err) {
-      if (!(err instanceof AppError)) throw err;
+      const error = appointmentFormErrors(err, currentTenant().timeZone);
       const appointment = await this.appointments.get(id);
-      await this.renderForm(res, err.status, { values: body, error: formError(err), appointment });
+      await this.renderForm(res, error.status, { values: body, error, appointment });
     }
   }
 
   @Post(':id/status')
-  async status(@Res() res: Response, @Param('id') id: string, @Body() body: Body) {
+  async status(@Res() res: Response, @Param('id') id: string, @Body() body: FormValues) {
     try {
       await this.appointments.changeStatus(id, parseInput(StatusForm, body));
       res.redirect(303, `/c/${currentTenant().slug}/appointments/${id}`);
     } catch (err) {
-      if (!(err instanceof AppError)) throw err;
-      const appointment = await this.appointments.get(id);
-      res.status(err.status).render('appointment/show', {
-        appointment,
-        history: await this.appointments.history(id),
-        transitions: allowedTransitions(appointment.status),
-        error: formError(err),
-        date: ClinicTime.localDate(appointment.startsAt, currentTenant().timeZone),
-      });
+      const error = appointmentFormErrors(err, currentTenant().timeZone);
+      await this.renderShow(res, id, error.status, { error });
     }
   }
 
-  /** Drag and drop on the calendar (JSON), with the same rules as the form. */
+  /**
+   * Drag and drop on the calendar (JSON), with the same rules as the form; a refusal is the
+   * exception filter's `{ error: { code, message, details } }` like every JSON answer.
+   */
   @Post(':id/move')
-  async move(
-    @Req() req: Request,
-    @Res() res: Response,
-    @Param('id') id: string,
-    @Body() body: Body,
-  ) {
-    try {
-      const moved = await this.appointments.move(id, parseInput(MoveForm, body));
-      res.status(200).json({
-        appointment: {
-          id: moved.id,
-          version: moved.version,
-          startsAt: moved.startsAt,
-          staffId: moved.staffId,
-        },
-      });
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err;
-      const details = formError(err);
-      res.status(err.status).json({
-        error: {
-          code: err.code,
-          message: err.message,
-          clash: details.clash,
-          changes: details.changes,
-        },
-      });
-    }
-    void req;
+  @HttpCode(200)
+  async move(@Param('id') id: string, @Body() body: FormValues) {
+    const moved = await this.appointments.move(id, parseInput(MoveForm, body));
+    return {
+      appointment: {
+        id: moved.id,
+        version: moved.version,
+        startsAt: moved.startsAt,
+        staffId: moved.staffId,
+      },
+    };
+  }
+
+  private async renderShow(res: Response, id: string, status: number, extra: object) {
+    const [appointment, history] = await Promise.all([
+      this.appointments.get(id),
+      this.appointments.history(id),
+    ]);
+    res.status(status).render('appointment/show', {
+      ...extra,
+      appointment,
+      history,
+      transitions: allowedTransitions(appointment.status),
+      date: ClinicTime.localDate(appointment.startsAt, currentTenant().timeZone),
+    });
   }
 
   private async renderForm(
     res: Response,
     status: number,
     model: {
-      values: Body;
+      values: FormValues;
       error?: unknown;
       appointment?: unknown;
       slotNotFound?: boolean;
@@ -228,9 +168,8 @@ export class AppointmentController {
       ...model,
       picked,
       matches,
-      staff: schedule.staff.filter((s) => s.active && s.takesAppointments),
-      rooms: schedule.rooms.filter((r) => r.active),
-      types: schedule.types.filter((t) => t.active),
+      choices: bookingChoices(schedule, values),
+      // Only a manager's override reason is honoured (the service decides); others don't see the field.
       canOverride: currentTenant().role === 'manager',
     });
   }

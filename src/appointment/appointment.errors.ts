@@ -1,4 +1,4 @@
-import { AppError } from '../common/app-error.js';
+import { appError } from '../common/app-error.js';
 import type { AppointmentStatus } from './status-flow.js';
 
 export interface ClashSummary {
@@ -10,10 +10,7 @@ export interface ClashSummary {
 }
 
 /** The vet or room already has an appointment then. */
-export class AppointmentConflict extends AppError {
-  readonly code = 'appointment_conflict';
-  readonly status = 409;
-  override readonly field = 'start';
+export class AppointmentConflict extends appError('appointment_conflict', 409, { field: 'start' }) {
   override get details() {
     return this.clash ? { clash: this.clash } : undefined;
   }
@@ -27,10 +24,7 @@ export class AppointmentConflict extends AppError {
   }
 }
 
-export class SeriesConflict extends AppError {
-  readonly code = 'series_conflict';
-  readonly status = 409;
-  override readonly field = 'repeat';
+export class SeriesConflict extends appError('series_conflict', 409, { field: 'repeat' }) {
   override get details() {
     return { clashes: this.clashes };
   }
@@ -42,32 +36,22 @@ export class SeriesConflict extends AppError {
   }
 }
 
-export class SlotOutsideOpeningHours extends AppError {
-  readonly code = 'outside_opening_hours';
-  readonly status = 422;
-  override readonly field = 'start';
-  constructor() {
-    super('The clinic is closed at that time');
+export class SlotOutsideOpeningHours extends appError('outside_opening_hours', 422, {
+  field: 'start',
+  message: 'The clinic is closed at that time',
+}) {}
+
+export class SlotInClosure extends appError('slot_in_closure', 422, { field: 'start' }) {
+  constructor(reason: string) {
+    super(`That time is blocked: ${reason}`, { reason });
   }
 }
 
-export class SlotInClosure extends AppError {
-  readonly code = 'slot_in_closure';
-  readonly status = 422;
-  override readonly field = 'start';
-  constructor(readonly reason: string) {
-    super(`That time is blocked: ${reason}`);
-    Object.assign(this.params, { reason });
-  }
-}
-
-export class IllegalStatusTransition extends AppError {
-  readonly code = 'illegal_transition';
-  readonly status = 409;
-  override readonly field = 'status';
+export class IllegalStatusTransition extends appError('illegal_transition', 409, {
+  field: 'status',
+}) {
   constructor(from: AppointmentStatus, to: AppointmentStatus) {
-    super(`An appointment that is ${from} cannot become ${to}`);
-    Object.assign(this.params, { from, to });
+    super(`An appointment that is ${from} cannot become ${to}`, { from, to });
   }
 }
 
@@ -78,9 +62,7 @@ export interface FieldChange {
 }
 
 /** Someone else saved the appointment after this form was opened. */
-export class StaleAppointment extends AppError {
-  readonly code = 'stale_appointment';
-  readonly status = 409;
+export class StaleAppointment extends appError('stale_appointment', 409) {
   override get details() {
     return { changes: this.changes };
   }
@@ -92,29 +74,20 @@ export class StaleAppointment extends AppError {
   }
 }
 
-export class AppointmentNotEditable extends AppError {
-  readonly code = 'appointment_not_editable';
-  readonly status = 409;
+export class AppointmentNotEditable extends appError('appointment_not_editable', 409) {
   constructor(status: AppointmentStatus) {
-    super(`An appointment that is ${status} cannot be moved`);
-    Object.assign(this.params, { status });
+    super(`An appointment that is ${status} cannot be moved`, { status });
   }
 }
 
-export class UnknownReference extends AppError {
-  readonly code = 'unknown_reference';
-  readonly status = 400;
+export class UnknownReference extends appError('unknown_reference', 400) {
   constructor(override readonly field: string) {
     super(`Unknown ${field}`);
   }
 }
 
 /** The vet is booked at another clinic then; nothing more of that clinic is told. */
-export class VetBusyElsewhere extends AppError {
-  readonly code = 'vet_busy_elsewhere';
-  readonly status = 409;
-  override readonly field = 'start';
-  constructor() {
-    super('This vet is booked at another clinic at that time');
-  }
-}
+export class VetBusyElsewhere extends appError('vet_busy_elsewhere', 409, {
+  field: 'start',
+  message: 'This vet is booked at another clinic at that time',
+}) {}

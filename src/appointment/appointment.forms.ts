@@ -1,41 +1,59 @@
 import { z } from 'zod';
+import { decodeEditSnapshot } from './edit-snapshot.js';
 import { APPOINTMENT_STATUSES } from './status-flow.js';
 
-const uuid = z.string().uuid('choose one from the list');
-const optionalUuid = z
-  .string()
+/** Messages are catalog keys (`validation.*`): pages show them in the clinic's language. */
+const choice = z.string({ error: 'validation.choose' }).uuid({ error: 'validation.choose' });
+const optionalChoice = z
+  .string({ error: 'validation.choose' })
   .optional()
   .transform((v) => (v ? v : null))
-  .pipe(z.string().uuid().nullable());
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'use the format YYYY-MM-DD');
-const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use the format HH:MM');
+  .pipe(z.string().uuid({ error: 'validation.choose' }).nullable());
+const date = z
+  .string({ error: 'validation.dateFormat' })
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'validation.dateFormat' });
+const time = z
+  .string({ error: 'validation.time' })
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'validation.time' });
+const version = z.coerce
+  .number({ error: 'validation.invalid' })
+  .int({ error: 'validation.invalid' })
+  .min(1, { error: 'validation.invalid' });
 const optionalText = (max: number) =>
   z
-    .string()
+    .string({ error: 'validation.text' })
     .trim()
-    .max(max)
+    .max(max, { error: 'validation.tooLong' })
     .optional()
     .transform((v) => (v ? v : null));
-const optionalInt = (min: number, max: number) =>
+const optionalInt = (min: number, max: number, error: string) =>
   z
-    .union([z.literal(''), z.coerce.number().int().min(min).max(max)])
+    .union(
+      [
+        z.literal(''),
+        z.coerce.number({ error }).int({ error }).min(min, { error }).max(max, { error }),
+      ],
+      {
+        error,
+      },
+    )
     .optional()
     .transform((v) => (v === '' || v === undefined ? undefined : v));
 
 /** The booking form (and the API's create body). */
 export const BookForm = z
   .object({
-    petId: uuid,
-    staffId: uuid,
-    roomId: optionalUuid,
-    typeId: uuid,
+    petId: choice,
+    staffId: choice,
+    roomId: optionalChoice,
+    typeId: choice,
     date,
     time,
-    durationMinutes: optionalInt(5, 480),
+    durationMinutes: optionalInt(5, 480, 'validation.duration'),
     reason: optionalText(500),
-    repeatEvery: optionalInt(1, 52),
-    repeatUnit: z.enum(['days', 'weeks']).default('weeks'),
-    repeatCount: optionalInt(1, 52),
+    repeatEvery: optionalInt(1, 52, 'validation.repeat'),
+    repeatUnit: z.enum(['days', 'weeks'], { error: 'validation.invalid' }).default('weeks'),
+    repeatCount: optionalInt(1, 52, 'validation.repeat'),
     overrideReason: optionalText(200),
   })
   .transform((f) => ({
@@ -46,31 +64,45 @@ export const BookForm = z
         : null,
   }));
 
+/** Editing an appointment; `original` is the snapshot the edit form carried (edit-snapshot.ts). */
 export const ChangeForm = z.object({
-  version: z.coerce.number().int().min(1),
-  staffId: uuid,
-  roomId: optionalUuid,
-  typeId: uuid,
+  version,
+  staffId: choice,
+  roomId: optionalChoice,
+  typeId: choice,
   date,
   time,
-  durationMinutes: z.coerce.number().int().min(5, 'at least 5 minutes').max(480, 'at most 8 hours'),
+  durationMinutes: z.coerce
+    .number({ error: 'validation.duration' })
+    .int({ error: 'validation.duration' })
+    .min(5, { error: 'validation.duration' })
+    .max(480, { error: 'validation.duration' }),
   reason: optionalText(500),
   overrideReason: optionalText(200),
-  original: z.string().optional(),
+  original: z.string({ error: 'validation.invalid' }).optional().transform(decodeEditSnapshot),
 });
 
 export const MoveForm = z.object({
-  version: z.coerce.number().int().min(1),
+  version,
   date,
   time,
-  staffId: z.string().uuid().optional(),
+  staffId: z.string().uuid({ error: 'validation.choose' }).optional(),
 });
 
 export const StatusForm = z.object({
-  to: z.enum(APPOINTMENT_STATUSES),
-  version: z.coerce.number().int().min(1).optional(),
+  to: z.enum(APPOINTMENT_STATUSES, { error: 'validation.invalid' }),
+  version: version.optional(),
   weightKg: z
-    .union([z.literal(''), z.coerce.number().positive('must be more than 0').max(2000)])
+    .union(
+      [
+        z.literal(''),
+        z.coerce
+          .number({ error: 'validation.weight' })
+          .positive({ error: 'validation.weight' })
+          .max(2000, { error: 'validation.weight' }),
+      ],
+      { error: 'validation.weight' },
+    )
     .optional()
     .transform((v) => (v === '' || v === undefined ? null : v)),
   cancelReason: optionalText(300),

@@ -1,5 +1,4 @@
-import type { EntityManager } from 'typeorm';
-import type { TenantTx } from '../database/tenant-db.js';
+import { firstRow, returningRows, type TenantTx } from '../database/tenant-db.js';
 import type { ClashSummary } from './appointment.errors.js';
 import type { AppointmentStatus } from './status-flow.js';
 
@@ -31,6 +30,40 @@ export interface AppointmentView {
   updatedAt: Date;
 }
 
+/** A patient as the booking form's picker shows it. */
+export interface PetChoice {
+  id: string;
+  name: string;
+  species: string;
+  clientName: string;
+  alerts: string | null;
+}
+
+/** Who, where, what and when: the columns a booking and an edit both write. */
+interface AppointmentPlacement {
+  staffId: string;
+  roomId: string | null;
+  typeId: string;
+  startsAt: Date;
+  endsAt: Date;
+  reason: string | null;
+  /** An edit keeps the one it had when this is null. */
+  hoursOverrideReason: string | null;
+}
+
+/** What a new appointment is written with (one occurrence of a booking). */
+export interface NewAppointment extends AppointmentPlacement {
+  clientId: string;
+  petId: string;
+  seriesId: string | null;
+  createdBy: string | null;
+}
+
+/** What an edit writes; it applies only at the version the form was opened on. */
+export interface AppointmentChange extends AppointmentPlacement {
+  version: number;
+}
+
 const VIEW_SELECT = `
   select a.id, a.client_id as "clientId", c.first_name || ' ' || c.last_name as "clientName",
          a.pet_id as "petId", p.name as "petName", p.species as "petSpecies", p.alerts as "petAlerts",
@@ -47,12 +80,12 @@ const VIEW_SELECT = `
 
 /** All appointment SQL lives here: one place per module for queries. */
 export const AppointmentQueries = {
-  async byId(tx: TenantTx, id: string): Promise<AppointmentView | null> {
-    const rows = await tx.manager.query(`${VIEW_SELECT} where a.tenant_id = $1 and a.id = $2`, [
-      tx.tenantId,
-      id,
-    ]);
-    return rows[0] ?? null;
+  byId(tx: TenantTx, id: string): Promise<AppointmentView | null> {
+    return firstRow<AppointmentView>(
+      tx.manager,
+      `${VIEW_SELECT} where a.tenant_id = $1 and a.id = $2`,
+      [tx.tenantId, id],
+    );
   },
 
   /** A calendar's range in one query, whatever the number of appointments. */
@@ -62,7 +95,7 @@ export const AppointmentQueries = {
   ): Promise<AppointmentView[]> {
     const params: unknown[] = [tx.tenantId, range.start, range.end];
     const byStaff = range.staffId ? `and a.staff_id = $${params.push(range.staffId)}` : '';
-    return tx.manager.query(
+    return tx.manager.query<AppointmentView[]>(
       `${VIEW_SELECT} where a.tenant_id = $1 and a.starts_at < $3 and a.ends_at > $2 ${byStaff}
         order by a.starts_at, s.name`,
       params,
@@ -73,10 +106,10 @@ export const AppointmentQueries = {
    * Serialises bookings per vet and room (STACK-NOTES.md: concurrent inserts under a GiST
    * exclusion constraint can deadlock; with the lock every loser gets a clean conflict).
    */
-  async lockResources(manager: EntityManager, keys: string[]): Promise<void> {
+  async lockResources(tx: TenantTx, keys: string[]): Promise<void> {
     // Always in the same order, so two bookings never wait for each other in a cycle.
     for (const key of [...new Set(keys)].sort()) {
-      await manager.query(`select pg_advisory_xact_lock(hashtextextended($1, 0))`, [key]);
+      await tx.manager.query(`select pg_advisory_xact_lock(hashtextextended($1, 0))`, [key]);
     }
   },
 
@@ -91,7 +124,7 @@ export const AppointmentQueries = {
     },
   ): Promise<ClashSummary[]> {
     if (opts.ranges.length === 0) return [];
-    return tx.manager.query(
+    return tx.manager.query<ClashSummary[]>(
       `select a.id, a.starts_at as "startsAt", a.ends_at as "endsAt", p.name as "petName", s.name as "staffName"
          from appointments a
          join pets p on p.tenant_id = a.tenant_id and p.id = a.pet_id
@@ -112,12 +145,134 @@ export const AppointmentQueries = {
       ],
     );
   },
+  /** The owner of a pet that can be booked (not deceased); null for any other id. */
+  bookablePet(tx: TenantTx, petId: string): Promise<{ clientId: string } | null> {
+    return firstRow<{ clientId: string }>(
+      tx.manager,
+      `select client_id as "clientId" from pets where tenant_id = $1 and id = $2 and deceased_on is null`,
+      [tx.tenantId, petId],
+    );
+  },
+
+  type(tx: TenantTx, typeId: string): Promise<{ durationMinutes: number; active: boolean } | null> {
+    return firstRow<{ durationMinutes: number; active: boolean }>(
+      tx.manager,
+      `select duration_minutes as "durationMinutes", active from appointment_types where tenant_id = $1 and id = $2`,
+      [tx.tenantId, typeId],
+    );
+  },
+
+  /** A vet who takes appointments, with the login they may share with other clinics. */
+  bookableStaff(tx: TenantTx, staffId: string): Promise<{ userId: string | null } | null> {
+    return firstRow<{ userId: string | null }>(
+      tx.manager,
+      `select user_id as "userId" from staff where tenant_id = $1 and id = $2 and active and takes_appointments`,
+      [tx.tenantId, staffId],
+    );
+  },
+
+  async activeRoom(tx: TenantTx, roomId: string): Promise<boolean> {
+    const rows = await tx.manager.query<unknown[]>(
+      `select 1 from rooms where tenant_id = $1 and id = $2 and active`,
+      [tx.tenantId, roomId],
+    );
+    return rows.length > 0;
+  },
+
+  petChoice(tx: TenantTx, petId: string): Promise<PetChoice | null> {
+    return firstRow<PetChoice>(
+      tx.manager,
+      `select p.id, p.name, p.species, p.alerts, c.first_name || ' ' || c.last_name as "clientName"
+         from pets p join clients c on c.tenant_id = p.tenant_id and c.id = p.client_id
+        where p.tenant_id = $1 and p.id = $2`,
+      [tx.tenantId, petId],
+    );
+  },
+
+  async insert(tx: TenantTx, a: NewAppointment): Promise<string> {
+    const [row] = await tx.manager.query<{ id: string }[]>(
+      `insert into appointments (tenant_id, client_id, pet_id, staff_id, room_id, type_id, starts_at, ends_at, reason,
+                                 series_id, hours_override_reason, created_by)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) returning id`,
+      [
+        tx.tenantId,
+        a.clientId,
+        a.petId,
+        a.staffId,
+        a.roomId,
+        a.typeId,
+        a.startsAt,
+        a.endsAt,
+        a.reason,
+        a.seriesId,
+        a.hoursOverrideReason,
+        a.createdBy,
+      ],
+    );
+    return row.id;
+  },
+
+  /** False when the appointment is no longer at `change.version` (someone saved first). */
+  async update(tx: TenantTx, id: string, change: AppointmentChange): Promise<boolean> {
+    const rows = await returningRows<{ id: string }>(
+      tx.manager,
+      `update appointments set staff_id = $3, room_id = $4, type_id = $5, starts_at = $6, ends_at = $7, reason = $8,
+              hours_override_reason = coalesce($9, hours_override_reason), version = version + 1, updated_at = now()
+        where tenant_id = $1 and id = $2 and version = $10 returning id`,
+      [
+        tx.tenantId,
+        id,
+        change.staffId,
+        change.roomId,
+        change.typeId,
+        change.startsAt,
+        change.endsAt,
+        change.reason,
+        change.hoursOverrideReason,
+        change.version,
+      ],
+    );
+    return rows.length > 0;
+  },
+
+  /** A status move; the cancel reason and check-in weight are kept as they were when null. */
+  async setStatus(
+    tx: TenantTx,
+    id: string,
+    to: { status: AppointmentStatus; cancelReason: string | null; weightKg: number | null },
+  ): Promise<void> {
+    await tx.manager.query(
+      `update appointments set status = $3, cancel_reason = coalesce($4, cancel_reason),
+              checked_in_weight_kg = coalesce($5, checked_in_weight_kg), version = version + 1, updated_at = now()
+        where tenant_id = $1 and id = $2`,
+      [tx.tenantId, id, to.status, to.cancelReason, to.weightKg],
+    );
+  },
 };
+
+type DriverError = { code?: string; constraint?: string };
 
 /** SQLSTATEs that mean "that slot was taken": exclusion violation, or the deadlock it can cause. */
 export function isSlotConflict(err: unknown): boolean {
-  const code =
-    (err as { driverError?: { code?: string }; code?: string }).driverError?.code ??
-    (err as { code?: string }).code;
+  const code = driverError(err).code;
   return code === '23P01' || code === '40P01';
+}
+
+/**
+ * What a failed booking write means: `vet_elsewhere` when the cross-clinic constraint
+ * (staff_bookings_no_overlap, kept by a trigger) refused it, `taken` for any other slot
+ * conflict, null when it was no slot conflict at all.
+ */
+export function slotConflictOf(err: unknown): 'vet_elsewhere' | 'taken' | null {
+  if (!isSlotConflict(err)) return null;
+  return driverError(err).constraint === 'staff_bookings_no_overlap' ? 'vet_elsewhere' : 'taken';
+}
+
+/** pg's error fields, on TypeORM's QueryFailedError (`driverError`) or on the error itself. */
+function driverError(err: unknown): DriverError {
+  const e = (err ?? {}) as DriverError & { driverError?: DriverError };
+  return {
+    code: e.driverError?.code ?? e.code,
+    constraint: e.driverError?.constraint ?? e.constraint,
+  };
 }

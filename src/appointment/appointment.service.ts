@@ -4,8 +4,9 @@ import { AuditService } from '../audit/audit.service.js';
 import { NotFoundError } from '../common/app-error.js';
 import { ClinicSettingsService } from '../clinic/clinic-settings.service.js';
 import { ClinicTime } from '../clinic/clinic-time.js';
-import { returningRows, TenantDb, type TenantTx } from '../database/tenant-db.js';
-import { currentTenant, RequestContexts } from '../tenant/request-context.js';
+import { isUuid } from '../common/ids.js';
+import { TenantDb, type TenantTx } from '../database/tenant-db.js';
+import { PetService } from '../pet/pet.service.js';
 import {
   AppointmentConflict,
   AppointmentNotEditable,
@@ -18,8 +19,12 @@ import {
   UnknownReference,
   VetBusyElsewhere,
 } from './appointment.errors.js';
-import { AppointmentEvents, type AppointmentEventType } from './appointment.events.js';
-import { AppointmentQueries, type AppointmentView, isSlotConflict } from './appointment.queries.js';
+import {
+  type AppointmentEvent,
+  AppointmentEvents,
+  type AppointmentEventType,
+} from './appointment.events.js';
+import { AppointmentQueries, type AppointmentView, slotConflictOf } from './appointment.queries.js';
 import { blockingClosure, type Slot, withinOpeningHours } from './availability.js';
 import { type AppointmentStatus, canTransition, isEditable } from './status-flow.js';
 
@@ -64,8 +69,6 @@ export interface ChangeAppointment {
   };
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 @Injectable()
 export class AppointmentService {
   constructor(
@@ -73,10 +76,11 @@ export class AppointmentService {
     private readonly settings: ClinicSettingsService,
     private readonly audit: AuditService,
     private readonly events: AppointmentEvents,
+    private readonly pets: PetService,
   ) {}
 
   get(id: string): Promise<AppointmentView> {
-    if (!UUID.test(id)) throw new NotFoundError('appointment');
+    if (!isUuid(id)) throw new NotFoundError('appointment');
     return this.db.run(async (tx) => this.require(tx, id));
   }
 
@@ -86,54 +90,52 @@ export class AppointmentService {
 
   /** Books one appointment or a whole series: every occurrence or none. */
   async book(input: BookAppointment): Promise<AppointmentView[]> {
-    const tenant = currentTenant();
-    const booked = await this.db.run(async (tx) => {
-      const [pet] = await tx.manager.query(
-        `select client_id from pets where tenant_id = $1 and id = $2 and deceased_on is null`,
-        [tx.tenantId, input.petId],
-      );
-      if (!pet) throw new UnknownReference('petId');
-      const type = await this.requireType(tx, input.typeId);
-      const userId = await this.requireStaffAndRoom(tx, input.staffId, input.roomId);
-      const duration = input.durationMinutes ?? type.durationMinutes;
-      const slots = occurrences(input, duration, tenant.timeZone);
-      await this.checkOpen(tx, {
-        slots,
-        staffId: input.staffId,
-        roomId: input.roomId,
-        overrideReason: input.overrideReason,
-      });
-
-      await AppointmentQueries.lockResources(
-        tx.manager,
-        resourceKeys(tx.tenantId, input.staffId, input.roomId, userId),
-      );
-      const clashes = await AppointmentQueries.clashes(tx, {
-        staffId: input.staffId,
-        roomId: input.roomId,
-        ranges: slots,
-      });
-      if (clashes.length)
-        throw slots.length > 1 ? new SeriesConflict(clashes) : new AppointmentConflict(clashes[0]);
-
-      const seriesId = slots.length > 1 ? randomUUID() : null;
-      const views: AppointmentView[] = [];
-      for (const slot of slots) {
-        const id = await this.insert(tx, { input, clientId: pet.client_id, slot, seriesId });
-        const view = await this.require(tx, id);
-        await this.audit.record(tx, {
-          action: 'appointment.created',
-          entity: 'appointment',
-          entityId: id,
-          after: snapshot(view),
+    return this.publishing(
+      async (tx) => {
+        const pet = await AppointmentQueries.bookablePet(tx, input.petId);
+        if (!pet) throw new UnknownReference('petId');
+        const type = await this.requireType(tx, input.typeId);
+        const userId = await this.requireStaffAndRoom(tx, input.staffId, input.roomId);
+        const duration = input.durationMinutes ?? type.durationMinutes;
+        const slots = occurrences(input, duration, tx.tenant.timeZone);
+        await this.checkOpen(tx, {
+          slots,
+          staffId: input.staffId,
+          roomId: input.roomId,
+          overrideReason: input.overrideReason,
         });
-        views.push(view);
-      }
-      return views;
-    });
-    for (const appointment of booked)
-      this.events.publish({ type: 'created', tenantId: tenant.id, appointment });
-    return booked;
+
+        await AppointmentQueries.lockResources(
+          tx,
+          resourceKeys(tx.tenantId, input.staffId, input.roomId, userId),
+        );
+        const clashes = await AppointmentQueries.clashes(tx, {
+          staffId: input.staffId,
+          roomId: input.roomId,
+          ranges: slots,
+        });
+        if (clashes.length)
+          throw slots.length > 1
+            ? new SeriesConflict(clashes)
+            : new AppointmentConflict(clashes[0]);
+
+        const seriesId = slots.length > 1 ? randomUUID() : null;
+        const views: AppointmentView[] = [];
+        for (const slot of slots) {
+          const id = await this.insert(tx, { input, clientId: pet.clientId, slot, seriesId });
+          const view = await this.require(tx, id);
+          await this.audit.record(tx, {
+            action: 'appointment.created',
+            entity: 'appointment',
+            entityId: id,
+            after: snapshot(view),
+          });
+          views.push(view);
+        }
+        return views;
+      },
+      (views) => views.map((appointment) => ({ type: 'created', appointment })),
+    );
   }
 
   /** Edits time, length, vet, room, type or reason; refuses when someone else saved first. */
@@ -142,69 +144,60 @@ export class AppointmentService {
     input: ChangeAppointment,
     type: AppointmentEventType = 'updated',
   ): Promise<AppointmentView> {
-    const tenant = currentTenant();
-    const view = await this.db.run(async (tx) => {
-      const current = await this.require(tx, id);
-      if (current.version !== input.version)
-        throw new StaleAppointment(describeChanges(input.original ?? {}, current));
-      if (!isEditable(current.status)) throw new AppointmentNotEditable(current.status);
-      await this.requireType(tx, input.typeId);
-      const userId = await this.requireStaffAndRoom(tx, input.staffId, input.roomId);
-      const startsAt = ClinicTime.toInstant(input.date, input.time, tenant.timeZone);
-      const slot = {
-        startsAt,
-        endsAt: new Date(startsAt.getTime() + input.durationMinutes * 60_000),
-      };
-      await this.checkOpen(tx, {
-        slots: [slot],
-        staffId: input.staffId,
-        roomId: input.roomId,
-        overrideReason: input.overrideReason,
-      });
-      await AppointmentQueries.lockResources(tx.manager, [
-        ...resourceKeys(tx.tenantId, input.staffId, input.roomId, userId),
-        ...resourceKeys(tx.tenantId, current.staffId, current.roomId, null),
-      ]);
-      const [clash] = await AppointmentQueries.clashes(tx, {
-        staffId: input.staffId,
-        roomId: input.roomId,
-        ranges: [slot],
-        exceptId: id,
-      });
-      if (clash) throw new AppointmentConflict(clash);
-      const updated = await this.savepoint(tx, () =>
-        returningRows(
-          tx.manager,
-          `update appointments set staff_id = $3, room_id = $4, type_id = $5, starts_at = $6, ends_at = $7, reason = $8,
-                  hours_override_reason = coalesce($9, hours_override_reason), version = version + 1, updated_at = now()
-            where tenant_id = $1 and id = $2 and version = $10 returning id`,
-          [
-            tx.tenantId,
-            id,
-            input.staffId,
-            input.roomId,
-            input.typeId,
-            slot.startsAt,
-            slot.endsAt,
-            input.reason,
-            input.overrideReason ?? null,
-            input.version,
-          ],
-        ),
-      );
-      if (!updated.length) throw new StaleAppointment([]);
-      const after = await this.require(tx, id);
-      await this.audit.record(tx, {
-        action: `appointment.${type}`,
-        entity: 'appointment',
-        entityId: id,
-        before: snapshot(current),
-        after: snapshot(after),
-      });
-      return after;
-    });
-    this.events.publish({ type, tenantId: tenant.id, appointment: view });
-    return view;
+    return this.publishing(
+      async (tx) => {
+        const current = await this.require(tx, id);
+        if (current.version !== input.version)
+          throw new StaleAppointment(describeChanges(input.original ?? {}, current));
+        if (!isEditable(current.status)) throw new AppointmentNotEditable(current.status);
+        await this.requireType(tx, input.typeId);
+        const userId = await this.requireStaffAndRoom(tx, input.staffId, input.roomId);
+        const startsAt = ClinicTime.toInstant(input.date, input.time, tx.tenant.timeZone);
+        const slot = {
+          startsAt,
+          endsAt: new Date(startsAt.getTime() + input.durationMinutes * 60_000),
+        };
+        await this.checkOpen(tx, {
+          slots: [slot],
+          staffId: input.staffId,
+          roomId: input.roomId,
+          overrideReason: input.overrideReason,
+        });
+        await AppointmentQueries.lockResources(tx, [
+          ...resourceKeys(tx.tenantId, input.staffId, input.roomId, userId),
+          ...resourceKeys(tx.tenantId, current.staffId, current.roomId, null),
+        ]);
+        const [clash] = await AppointmentQueries.clashes(tx, {
+          staffId: input.staffId,
+          roomId: input.roomId,
+          ranges: [slot],
+          exceptId: id,
+        });
+        if (clash) throw new AppointmentConflict(clash);
+        const updated = await mapSlotConflict(() =>
+          AppointmentQueries.update(tx, id, {
+            staffId: input.staffId,
+            roomId: input.roomId,
+            typeId: input.typeId,
+            ...slot,
+            reason: input.reason,
+            hoursOverrideReason: input.overrideReason ?? null,
+            version: input.version,
+          }),
+        );
+        if (!updated) throw new StaleAppointment([]);
+        const after = await this.require(tx, id);
+        await this.audit.record(tx, {
+          action: `appointment.${type}`,
+          entity: 'appointment',
+          entityId: id,
+          before: snapshot(current),
+          after: snapshot(after),
+        });
+        return after;
+      },
+      (appointment) => [{ type, appointment }],
+    );
   }
 
   /** Drag-and-drop on the calendar: a new start (and maybe vet), same length and everything else. */
@@ -239,49 +232,46 @@ export class AppointmentService {
       cancelReason?: string | null;
     },
   ) {
-    const tenant = currentTenant();
-    const view = await this.db.run(async (tx) => {
-      const current = await this.require(tx, id);
-      if (input.version !== undefined && input.version !== current.version)
-        throw new StaleAppointment(
-          describeChanges({ status: input.to === current.status ? null : undefined }, current),
-        );
-      if (!canTransition(current.status, input.to))
-        throw new IllegalStatusTransition(current.status, input.to);
-      await tx.manager.query(
-        `update appointments set status = $3, cancel_reason = coalesce($4, cancel_reason),
-                checked_in_weight_kg = coalesce($5, checked_in_weight_kg), version = version + 1, updated_at = now()
-          where tenant_id = $1 and id = $2`,
-        [
-          tx.tenantId,
-          id,
-          input.to,
-          input.to === 'cancelled' ? input.cancelReason : null,
-          input.weightKg ?? null,
-        ],
-      );
-      if (input.to === 'checked_in' && input.weightKg) {
-        await tx.manager.query(
-          `update pets set weight_kg = $3, updated_at = now() where tenant_id = $1 and id = $2`,
-          [tx.tenantId, current.petId, input.weightKg],
-        );
-      }
-      const after = await this.require(tx, id);
-      await this.audit.record(tx, {
-        action: `appointment.${input.to}`,
-        entity: 'appointment',
-        entityId: id,
-        before: snapshot(current),
-        after: snapshot(after),
-      });
-      return after;
-    });
-    this.events.publish({
-      type: input.to === 'cancelled' ? 'cancelled' : 'status',
-      tenantId: tenant.id,
-      appointment: view,
-    });
-    return view;
+    return this.publishing(
+      async (tx) => {
+        const current = await this.require(tx, id);
+        if (input.version !== undefined && input.version !== current.version)
+          throw new StaleAppointment(
+            describeChanges({ status: input.to === current.status ? null : undefined }, current),
+          );
+        if (!canTransition(current.status, input.to))
+          throw new IllegalStatusTransition(current.status, input.to);
+        await AppointmentQueries.setStatus(tx, id, {
+          status: input.to,
+          cancelReason: input.to === 'cancelled' ? (input.cancelReason ?? null) : null,
+          weightKg: input.weightKg ?? null,
+        });
+        if (input.to === 'checked_in' && input.weightKg)
+          await this.pets.recordWeight(tx, current.petId, input.weightKg);
+        const after = await this.require(tx, id);
+        await this.audit.record(tx, {
+          action: `appointment.${input.to}`,
+          entity: 'appointment',
+          entityId: id,
+          before: snapshot(current),
+          after: snapshot(after),
+        });
+        return after;
+      },
+      (appointment) => [{ type: input.to === 'cancelled' ? 'cancelled' : 'status', appointment }],
+    );
+  }
+
+  /** Runs a change, then (once it committed) publishes its events to the clinic's screens. */
+  private async publishing<T>(
+    change: (tx: TenantTx) => Promise<T>,
+    eventsOf: (result: T) => Omit<AppointmentEvent, 'tenantId'>[],
+  ): Promise<T> {
+    const [tenantId, result] = await this.db.run(
+      async (tx) => [tx.tenantId, await change(tx)] as const,
+    );
+    for (const event of eventsOf(result)) this.events.publish({ ...event, tenantId });
+    return result;
   }
 
   private async require(tx: TenantTx, id: string): Promise<AppointmentView> {
@@ -291,13 +281,9 @@ export class AppointmentService {
   }
 
   private async requireType(tx: TenantTx, typeId: string) {
-    if (!UUID.test(typeId)) throw new UnknownReference('typeId');
-    const [type] = await tx.manager.query(
-      `select duration_minutes as "durationMinutes" from appointment_types where tenant_id = $1 and id = $2 and active`,
-      [tx.tenantId, typeId],
-    );
-    if (!type) throw new UnknownReference('typeId');
-    return type as { durationMinutes: number };
+    const type = isUuid(typeId) ? await AppointmentQueries.type(tx, typeId) : null;
+    if (!type?.active) throw new UnknownReference('typeId');
+    return type;
   }
 
   /** Checks the vet and room; returns the vet's user (a vet may work at several clinics). */
@@ -306,29 +292,18 @@ export class AppointmentService {
     staffId: string,
     roomId: string | null,
   ): Promise<string | null> {
-    if (!UUID.test(staffId)) throw new UnknownReference('staffId');
-    const [staff] = await tx.manager.query(
-      `select 1 from staff where tenant_id = $1 and id = $2 and active and takes_appointments`,
-      [tx.tenantId, staffId],
-    );
+    const staff = isUuid(staffId) ? await AppointmentQueries.bookableStaff(tx, staffId) : null;
     if (!staff) throw new UnknownReference('staffId');
-    const userId = staff.userId as string | null;
-    if (roomId !== null) {
-      if (!UUID.test(roomId)) throw new UnknownReference('roomId');
-      const [room] = await tx.manager.query(
-        `select 1 from rooms where tenant_id = $1 and id = $2 and active`,
-        [tx.tenantId, roomId],
-      );
-      if (!room) throw new UnknownReference('roomId');
-    }
-    return userId;
+    if (roomId !== null && !(isUuid(roomId) && (await AppointmentQueries.activeRoom(tx, roomId))))
+      throw new UnknownReference('roomId');
+    return staff.userId;
   }
 
   private async checkOpen(
     tx: TenantTx,
     opts: { slots: Slot[]; staffId: string; roomId: string | null; overrideReason?: string | null },
   ) {
-    const tenant = currentTenant();
+    const tenant = tx.tenant;
     if (opts.overrideReason && tenant.role === 'manager') return;
     const { hours } = await this.settings.schedule(tx);
     const closures = await this.settings.closures(tx, {
@@ -342,50 +317,42 @@ export class AppointmentService {
     }
   }
 
-  private async insert(
+  private insert(
     tx: TenantTx,
     opts: { input: BookAppointment; clientId: string; slot: Slot; seriesId: string | null },
-  ) {
+  ): Promise<string> {
     const { input, slot } = opts;
-    const rows = await this.savepoint(tx, () =>
-      tx.manager.query(
-        `insert into appointments (tenant_id, client_id, pet_id, staff_id, room_id, type_id, starts_at, ends_at, reason,
-                                   series_id, hours_override_reason, created_by)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) returning id`,
-        [
-          tx.tenantId,
-          opts.clientId,
-          input.petId,
-          input.staffId,
-          input.roomId,
-          input.typeId,
-          slot.startsAt,
-          slot.endsAt,
-          input.reason ?? null,
-          opts.seriesId,
-          input.overrideReason && currentTenant().role === 'manager' ? input.overrideReason : null,
-          RequestContexts.current()?.user?.id ?? null,
-        ],
-      ),
+    return mapSlotConflict(() =>
+      AppointmentQueries.insert(tx, {
+        clientId: opts.clientId,
+        petId: input.petId,
+        staffId: input.staffId,
+        roomId: input.roomId,
+        typeId: input.typeId,
+        ...slot,
+        reason: input.reason ?? null,
+        seriesId: opts.seriesId,
+        hoursOverrideReason:
+          input.overrideReason && tx.tenant.role === 'manager' ? input.overrideReason : null,
+        createdBy: tx.user?.id ?? null,
+      }),
     );
-    return rows[0].id as string;
   }
+}
 
-  /** Turns a lost race on the exclusion constraint into the conflict the user should see. */
-  private async savepoint<T>(tx: TenantTx, write: () => Promise<T>): Promise<T> {
-    try {
-      return await write();
-    } catch (err) {
-      if (isSlotConflict(err)) {
-        // This clinic's own clashes were ruled out under the lock: the vet is busy elsewhere.
-        const constraint = (err as { driverError?: { constraint?: string } }).driverError
-          ?.constraint;
-        throw constraint === 'staff_bookings_no_overlap'
-          ? new VetBusyElsewhere()
-          : new AppointmentConflict(null);
-      }
-      throw err;
-    }
+/**
+ * Turns a lost race on an exclusion constraint into the conflict the user should see. This
+ * clinic's own clashes were ruled out under the lock, so the cross-clinic constraint means
+ * the vet is busy at another clinic.
+ */
+async function mapSlotConflict<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    const conflict = slotConflictOf(err);
+    if (conflict === 'vet_elsewhere') throw new VetBusyElsewhere();
+    if (conflict === 'taken') throw new AppointmentConflict(null);
+    throw err;
   }
 }
 

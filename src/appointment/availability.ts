@@ -1,5 +1,5 @@
 import { ClinicTime } from '../clinic/clinic-time.js';
-import type { Closure, OpeningHours } from '../clinic/clinic-settings.service.js';
+import type { Closure, OpeningHours } from '../clinic/clinic.queries.js';
 
 export interface Slot {
   startsAt: Date;

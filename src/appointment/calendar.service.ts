@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { ClinicSettingsService } from '../clinic/clinic-settings.service.js';
 import { ClinicTime } from '../clinic/clinic-time.js';
+import { isUuid } from '../common/ids.js';
 import { TenantDb } from '../database/tenant-db.js';
-import { currentTenant } from '../tenant/request-context.js';
 import { AppointmentQueries, type AppointmentView } from './appointment.queries.js';
 import { firstFreeSlot, openingIntervals, type Slot } from './availability.js';
 import { holdsSlot } from './status-flow.js';
@@ -44,9 +44,9 @@ export class CalendarService {
   ) {}
 
   day(date: string, by: 'staff' | 'room', now = new Date()): Promise<DayView> {
-    const zone = currentTenant().timeZone;
-    const range = ClinicTime.dayRange(date, zone);
     return this.db.run(async (tx) => {
+      const zone = tx.tenant.timeZone;
+      const range = ClinicTime.dayRange(date, zone);
       const schedule = await this.settings.schedule(tx);
       const appointments = await AppointmentQueries.inRange(tx, range);
       const columns = (
@@ -114,14 +114,14 @@ export class CalendarService {
   }
 
   week(date: string) {
-    const zone = currentTenant().timeZone;
     const monday = ClinicTime.weekStart(date);
     const days = Array.from({ length: 7 }, (_, i) => ClinicTime.addDays(monday, i));
-    const range = {
-      start: ClinicTime.dayRange(days[0], zone).start,
-      end: ClinicTime.dayRange(days[6], zone).end,
-    };
     return this.db.run(async (tx) => {
+      const zone = tx.tenant.timeZone;
+      const range = {
+        start: ClinicTime.dayRange(days[0], zone).start,
+        end: ClinicTime.dayRange(days[6], zone).end,
+      };
       const appointments = await AppointmentQueries.inRange(tx, range);
       return {
         monday,
@@ -145,17 +145,10 @@ export class CalendarService {
     typeId: string;
     durationMinutes?: number;
   }): Promise<Slot | null> {
-    const uuid = /^[0-9a-f-]{36}$/i;
-    if (!uuid.test(opts.staffId) || !uuid.test(opts.typeId)) return null;
+    if (!isUuid(opts.staffId) || !isUuid(opts.typeId)) return null;
     const duration =
       opts.durationMinutes ??
-      (await this.db.run(async ({ manager, tenantId }) => {
-        const [type] = await manager.query(
-          `select duration_minutes as d from appointment_types where tenant_id = $1 and id = $2`,
-          [tenantId, opts.typeId],
-        );
-        return type?.d as number | undefined;
-      }));
+      (await this.db.run(async (tx) => AppointmentQueries.type(tx, opts.typeId)))?.durationMinutes;
     return duration
       ? this.nextFreeSlot({ staffId: opts.staffId, durationMinutes: duration })
       : null;
@@ -167,7 +160,6 @@ export class CalendarService {
     durationMinutes: number;
     from?: Date;
   }): Promise<Slot | null> {
-    const zone = currentTenant().timeZone;
     const from = opts.from ?? new Date();
     const until = new Date(from.getTime() + 31 * 86400_000);
     return this.db.run(async (tx) => {
@@ -179,7 +171,7 @@ export class CalendarService {
       return firstFreeSlot({
         from,
         days: 31,
-        zone,
+        zone: tx.tenant.timeZone,
         durationMinutes: opts.durationMinutes,
         hours: schedule.hours,
         closures,

@@ -1,16 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { isUuid } from '../common/ids.js';
 import { TenantDb } from '../database/tenant-db.js';
 import { SearchService } from '../pet/search.service.js';
-
-export interface PetChoice {
-  id: string;
-  name: string;
-  species: string;
-  clientName: string;
-  alerts: string | null;
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { AppointmentQueries, type PetChoice } from './appointment.queries.js';
 
 /** Choosing the patient in the booking form, without JavaScript: search, then pick. */
 @Injectable()
@@ -21,16 +13,8 @@ export class PetPicker {
   ) {}
 
   describe(petId: string): Promise<PetChoice | null> {
-    if (!UUID.test(petId)) return Promise.resolve(null);
-    return this.db.run(async ({ manager, tenantId }) => {
-      const [row] = await manager.query(
-        `select p.id, p.name, p.species, p.alerts, c.first_name || ' ' || c.last_name as "clientName"
-           from pets p join clients c on c.tenant_id = p.tenant_id and c.id = p.client_id
-          where p.tenant_id = $1 and p.id = $2`,
-        [tenantId, petId],
-      );
-      return row ?? null;
-    });
+    if (!isUuid(petId)) return Promise.resolve(null);
+    return this.db.run((tx) => AppointmentQueries.petChoice(tx, petId));
   }
 
   /** The clinic's search (accent-tolerant, indexed), limited to pets that can still be booked. */

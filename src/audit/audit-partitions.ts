@@ -9,6 +9,7 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { LOG } from '../core.module.js';
 import { RUNTIME_DATA_SOURCE } from '../database/tenant-db.js';
+import { AuditQueries } from './audit.queries.js';
 
 const DAY_MS = 24 * 3600 * 1000;
 const MONTHS_AHEAD = 3;
@@ -22,17 +23,15 @@ export class AuditPartitions implements OnApplicationBootstrap, OnApplicationShu
   private timer?: NodeJS.Timeout;
 
   constructor(
+    // Raw runtime DataSource: partitions are kept for every tenant at once (maintenance).
     @Inject(RUNTIME_DATA_SOURCE) private readonly db: DataSource,
     @Inject(LOG) private readonly log: Logger,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** Drops whole monthly partitions that ended more than the retention ago; returns how many. */
-  async dropExpired(keepMonths = this.config.audit.retentionMonths): Promise<number> {
-    const [row] = await this.db.query('select drop_expired_audit_partitions($1) as dropped', [
-      keepMonths,
-    ]);
-    return row.dropped;
+  dropExpired(keepMonths = this.config.audit.retentionMonths): Promise<number> {
+    return AuditQueries.dropExpiredPartitions(this.db, keepMonths);
   }
 
   private async maintain(): Promise<void> {
@@ -41,11 +40,8 @@ export class AuditPartitions implements OnApplicationBootstrap, OnApplicationShu
     if (created || dropped) this.log.info({ created, dropped }, 'audit partitions maintained');
   }
 
-  async ensure(): Promise<number> {
-    const [row] = await this.db.query('select ensure_audit_partitions($1) as created', [
-      MONTHS_AHEAD,
-    ]);
-    return row.created;
+  ensure(): Promise<number> {
+    return AuditQueries.ensurePartitions(this.db, MONTHS_AHEAD);
   }
 
   async onApplicationBootstrap() {

@@ -1,47 +1,70 @@
-import { Redis } from 'ioredis';
+import type { Store } from 'express-session';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { CacheBackend, CacheBackendKind, SocketIoFanOut } from './cache-backend.js';
+import { MemoryBackend } from './memory-backend.js';
+import { RedisBackend } from './redis-backend.js';
 
-interface Entry {
-  value: string;
-  expiresAt: number;
+export type { CacheBackendKind, SocketIoFanOut };
+
+export interface CacheSettings {
+  /** Redis when set (every app process shares the state); this process's memory otherwise. */
+  url?: string;
+  /** Starts every key, so several deployments (or test runs) can share one Redis. */
+  prefix: string;
+}
+
+export interface RateLimiterOptions {
+  /** Names the limiter; its counters live under the key built from these parts. */
+  name: readonly string[];
+  points: number;
+  durationSeconds: number;
+  /** With Redis: count in this process's memory while Redis is away, rather than failing. */
+  memoryFallback?: boolean;
 }
 
 /**
- * The response cache. Redis when REDIS_URL is set (shared by all app processes); an
- * in-process map otherwise (embedded mode, one process). Only this module builds keys.
+ * The one door to shared state: the response cache, counts, and the session store, rate
+ * limiters and Socket.IO fan-out that sessions, throttles and the gateway are built on.
+ * Whether that state lives in Redis or in memory (embedded mode) is decided here, once,
+ * and only this module builds keys: each starts with the configured prefix.
  */
 export class CacheService {
-  private readonly memory = new Map<string, Entry>();
-
-  constructor(
-    readonly redis: Redis | null,
+  private constructor(
+    private readonly store: CacheBackend,
     private readonly prefix: string,
   ) {}
 
-  /** Every Redis key of Vetlane starts here, so one deployment can share a Redis. */
+  static open(settings: CacheSettings): CacheService {
+    const store = settings.url ? new RedisBackend(settings.url) : new MemoryBackend();
+    return new CacheService(store, settings.prefix);
+  }
+
+  /** Where the state lives, for /ready and the start-up line; nothing should branch on it. */
+  get backend(): CacheBackendKind {
+    return this.store.kind;
+  }
+
+  /** The one key builder: the prefix, then the parts joined with ':'. */
   key(...parts: string[]): string {
     return `${this.prefix}${parts.join(':')}`;
   }
 
   async getJson<T>(key: string): Promise<T | undefined> {
-    const raw = this.redis ? await this.redis.get(key) : this.readMemory(key);
+    const raw = await this.store.get(key);
     return raw == null ? undefined : (JSON.parse(raw) as T);
   }
 
   async setJson(key: string, value: unknown, ttlSeconds: number): Promise<void> {
-    const raw = JSON.stringify(value);
-    if (this.redis) await this.redis.set(key, raw, 'EX', ttlSeconds);
-    else this.memory.set(key, { value: raw, expiresAt: Date.now() + ttlSeconds * 1000 });
+    await this.store.set(key, JSON.stringify(value), ttlSeconds);
   }
 
   /** Stores text that already is JSON (a large value built without JSON.stringify). */
   async setRaw(key: string, json: string, ttlSeconds: number): Promise<void> {
-    if (this.redis) await this.redis.set(key, json, 'EX', ttlSeconds);
-    else this.memory.set(key, { value: json, expiresAt: Date.now() + ttlSeconds * 1000 });
+    await this.store.set(key, json, ttlSeconds);
   }
 
   async delete(key: string): Promise<void> {
-    if (this.redis) await this.redis.del(key);
-    else this.memory.delete(key);
+    await this.store.delete(key);
   }
 
   /** Reads through the cache: `load` runs only on a miss. */
@@ -53,28 +76,41 @@ export class CacheService {
     return value;
   }
 
+  /** Adds one to `field`'s count under `key`; the counts expire together, `ttlSeconds` after the last. */
+  incrementCount(key: string, field: string, ttlSeconds: number): Promise<void> {
+    return this.store.incrementCount(key, field, ttlSeconds);
+  }
+
+  /** Every count under `key` (none when it is unknown or expired). */
+  counts(key: string): Promise<Map<string, number>> {
+    return this.store.counts(key);
+  }
+
+  /** The express-session store; sessions expire `ttlSeconds` after their last save or touch. */
+  sessionStore(opts: { ttlSeconds: number }): Store {
+    return this.store.sessionStore(this.key('sess', ''), opts.ttlSeconds);
+  }
+
+  /** A rate-limiter-flexible limiter counting where every app process sees the same numbers. */
+  rateLimiter(opts: RateLimiterOptions): RateLimiterAbstract {
+    return this.store.rateLimiter({
+      keyPrefix: this.key(...opts.name),
+      points: opts.points,
+      durationSeconds: opts.durationSeconds,
+      memoryFallback: opts.memoryFallback ?? false,
+    });
+  }
+
+  /** Carries Socket.IO events between app processes; one per Socket.IO server, closed with it. */
+  socketIoFanOut(): SocketIoFanOut {
+    return this.store.socketIoFanOut(this.key('socket.io'));
+  }
+
   async ping(): Promise<void> {
-    if (this.redis) await this.redis.ping();
+    await this.store.ping();
   }
 
-  private readMemory(key: string): string | undefined {
-    const entry = this.memory.get(key);
-    if (!entry) return undefined;
-    if (entry.expiresAt <= Date.now()) {
-      this.memory.delete(key);
-      return undefined;
-    }
-    return entry.value;
+  async close(): Promise<void> {
+    await this.store.close();
   }
-}
-
-export function connectRedis(url: string): Redis {
-  const redis = new Redis(url, {
-    maxRetriesPerRequest: 2,
-    enableOfflineQueue: true,
-    lazyConnect: false,
-  });
-  // ioredis reconnects by itself; an outage shows on /ready and in the failing requests' logs.
-  redis.on('error', () => undefined);
-  return redis;
 }

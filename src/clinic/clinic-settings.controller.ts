@@ -1,11 +1,12 @@
 import { Body, Controller, Get, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
-import { AppError, ValidationFailed } from '../common/app-error.js';
+import { ValidationFailed } from '../common/app-error.js';
+import { isUuid } from '../common/ids.js';
 import { parseInput } from '../common/validation.js';
 import { ClinicAccessGuard, ClinicRoles } from '../tenant/clinic-access.guard.js';
 import { currentTenant } from '../tenant/request-context.js';
+import { type FormErrors, formErrors } from '../web/form-errors.js';
 import { ClinicSettingsService } from './clinic-settings.service.js';
-import { ClinicTime } from './clinic-time.js';
 import {
   ClosureForm,
   parseHours,
@@ -16,6 +17,8 @@ import {
 
 type Body = Record<string, string | undefined>;
 const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7];
+/** Fields of the room and type rows: many forms share these names, so their messages are listed on top. */
+const ROW_FIELDS = ['id', 'name', 'active', 'durationMinutes', 'colour'];
 
 /** Managers edit the clinic's time zone, hours, closures, rooms, types and who takes appointments. */
 @Controller('c/:clinicSlug/settings')
@@ -31,7 +34,7 @@ export class ClinicSettingsController {
 
   @Post('time-zone')
   save(@Res() res: Response, @Body() body: Body) {
-    return this.handle(res, body, async () =>
+    return this.handle(res, body, () =>
       this.settings.setTimeZone(parseInput(TimeZoneForm, body).timeZone),
     );
   }
@@ -47,21 +50,9 @@ export class ClinicSettingsController {
 
   @Post('closures')
   closure(@Res() res: Response, @Body() body: Body) {
-    return this.handle(res, body, async () => {
-      const form = parseInput(ClosureForm, body);
-      const zone = currentTenant().timeZone;
-      const startsAt = ClinicTime.toInstant(form.startDate, form.startTime, zone);
-      const endsAt = ClinicTime.toInstant(form.endDate, form.endTime, zone);
-      if (endsAt <= startsAt)
-        throw new ValidationFailed({ endTime: 'the end must be after the start' });
-      await this.settings.addClosure({
-        startsAt,
-        endsAt,
-        staffId: form.staffId,
-        roomId: form.roomId,
-        reason: form.reason,
-      });
-    });
+    return this.handle(res, body, () =>
+      this.settings.addLocalClosure(parseInput(ClosureForm, body)),
+    );
   }
 
   @Post('closures/:id/delete')
@@ -71,68 +62,69 @@ export class ClinicSettingsController {
 
   @Post('rooms')
   room(@Res() res: Response, @Body() body: Body) {
-    return this.handle(
-      res,
-      body,
-      async () => void (await this.settings.saveRoom(parseInput(RoomForm, body))),
-    );
+    return this.handle(res, body, () => this.settings.saveRoom(parseInput(RoomForm, body)));
   }
 
   @Post('types')
   type(@Res() res: Response, @Body() body: Body) {
-    return this.handle(
-      res,
-      body,
-      async () => void (await this.settings.saveType(parseInput(TypeForm, body))),
-    );
+    return this.handle(res, body, () => this.settings.saveType(parseInput(TypeForm, body)));
   }
 
   @Post('staff')
   staff(@Res() res: Response, @Body() body: Record<string, string | string[] | undefined>) {
-    const ids = ([] as string[])
-      .concat(body.bookable ?? [])
-      .filter((id) => /^[0-9a-f-]{36}$/i.test(id));
+    const ids = ([] as string[]).concat(body.bookable ?? []).filter(isUuid);
     return this.handle(res, {}, () => this.settings.setBookableStaff(ids));
   }
 
-  private async handle(res: Response, body: Body, save: () => Promise<void>) {
+  private async handle(res: Response, body: Body, save: () => Promise<unknown>) {
     try {
       await save();
       res.redirect(303, `/c/${currentTenant().slug}/settings?saved=1`);
     } catch (err) {
-      if (!(err instanceof AppError)) throw err;
-      const fields =
-        err instanceof ValidationFailed
-          ? err.fields
-          : err.field
-            ? { [err.field]: err.message }
-            : { _: err.message };
-      await this.render(res, err.status, {
-        error: { code: err.code, fields, params: err.params },
-        values: body,
-      });
+      const error = formErrors(err);
+      await this.render(res, error.status, { error, values: body });
     }
   }
 
-  private async render(res: Response, status: number, extra: Record<string, unknown>) {
+  private async render(
+    res: Response,
+    status: number,
+    extra: { saved?: string | null; error?: FormErrors; values?: Body },
+  ) {
     const data = await this.settings.load();
-    const zone = currentTenant().timeZone;
+    const fields = extra.error?.fields ?? {};
+    const values = extra.values ?? {};
     const byDay = WEEKDAYS.map((weekday) => {
       const intervals = data.hours.filter((h) => h.weekday === weekday);
-      return { weekday, first: intervals[0] ?? null, second: intervals[1] ?? null };
+      return {
+        weekday,
+        first: intervals[0] ?? null,
+        second: intervals[1] ?? null,
+        firstError: fields[`d${weekday}_1`],
+        secondError: fields[`d${weekday}_2`],
+      };
     });
+    const option = (id: string, label: string, selected?: string) => ({
+      value: id,
+      label,
+      selected: id === selected,
+    });
+    const staff = data.staff.filter((s) => s.active);
     res.status(status).render('clinic/settings', {
       ...extra,
-      timeZone: zone,
+      timeZone: currentTenant().timeZone,
       days: byDay,
       closures: data.closures.map((c) => ({
         ...c,
         staffName: data.staff.find((s) => s.id === c.staffId)?.name,
         roomName: data.rooms.find((r) => r.id === c.roomId)?.name,
       })),
+      rowErrors: ROW_FIELDS.filter((f) => fields[f]).map((f) => fields[f]),
+      closureStaff: staff.map((s) => option(s.id, s.name, values.staffId)),
+      closureRooms: data.rooms.map((r) => option(r.id, r.name, values.roomId)),
       rooms: data.rooms,
       types: data.types,
-      staff: data.staff.filter((s) => s.active),
+      staff,
     });
   }
 }

@@ -1,15 +1,40 @@
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
+import { requiredText } from '../common/validation.js';
 
-const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'use the format HH:MM');
+/** The settings page's forms; messages are catalog keys (`validation.*`). */
+const hhmm = z
+  .string({ error: 'validation.time' })
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, { error: 'validation.time' });
+const date = z
+  .string({ error: 'validation.dateFormat' })
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'validation.dateFormat' });
 const checkbox = z
-  .union([z.literal('on'), z.literal('true'), z.literal(''), z.undefined()])
+  .union([z.literal('on'), z.literal('true'), z.literal(''), z.undefined()], {
+    error: 'validation.invalid',
+  })
   .transform((v) => v === 'on' || v === 'true');
+/** A room or staff member to restrict a closure to; empty means the whole clinic. */
+const optionalChoice = z
+  .string({ error: 'validation.choose' })
+  .optional()
+  .transform((v) => v || null)
+  .pipe(z.string().uuid({ error: 'validation.choose' }).nullable());
+/** Rooms and types: an id to change one, none to add one. */
+const named = {
+  id: z
+    .string()
+    .uuid({ error: 'validation.invalid' })
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  name: requiredText(80),
+  active: checkbox,
+};
 
 export const TimeZoneForm = z.object({
   timeZone: z
-    .string()
-    .refine((v) => IANAZone.isValidZone(v), 'not a known time zone (e.g. Europe/Madrid)'),
+    .string({ error: 'validation.timeZone' })
+    .refine((v) => IANAZone.isValidZone(v), { error: 'validation.timeZone' }),
 });
 
 /** The week's hours: fields `d<weekday>_<n>_opens` / `_closes`, up to two intervals a day. */
@@ -23,50 +48,36 @@ export function parseHours(body: Record<string, string | undefined>) {
       if (!opens && !closes) continue;
       const key = `d${weekday}_${n}`;
       if (!opens || !closes || !hhmm.safeParse(opens).success || !hhmm.safeParse(closes).success)
-        fields[key] = 'use the format HH:MM for both times';
-      else if (closes <= opens) fields[key] = 'closing must be after opening';
+        fields[key] = 'validation.hoursFormat';
+      else if (closes <= opens) fields[key] = 'validation.closesAfterOpens';
       else hours.push({ weekday, opens, closes });
     }
   }
   return { hours, fields };
 }
 
+/** A closure as the manager types it, in clinic-local dates and times (closure-period.ts). */
 export const ClosureForm = z.object({
-  startDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'use the format YYYY-MM-DD'),
+  startDate: date,
   startTime: hhmm,
-  endDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'use the format YYYY-MM-DD'),
+  endDate: date,
   endTime: hhmm,
-  staffId: z
-    .string()
-    .optional()
-    .transform((v) => v || null)
-    .pipe(z.string().uuid().nullable()),
-  roomId: z
-    .string()
-    .optional()
-    .transform((v) => v || null)
-    .pipe(z.string().uuid().nullable()),
-  reason: z.string().trim().min(1, 'say why (it is shown when booking is refused)').max(200),
+  staffId: optionalChoice,
+  roomId: optionalChoice,
+  reason: requiredText(200, 'validation.closureReason'),
 });
+export type ClosureForm = z.output<typeof ClosureForm>;
 
-export const RoomForm = z.object({
-  id: z
-    .string()
-    .uuid()
-    .optional()
-    .or(z.literal('').transform(() => undefined)),
-  name: z.string().trim().min(1, 'required').max(80),
-  active: checkbox,
-});
+export const RoomForm = z.object(named);
 
 export const TypeForm = z.object({
-  id: z
-    .string()
-    .uuid()
-    .optional()
-    .or(z.literal('').transform(() => undefined)),
-  name: z.string().trim().min(1, 'required').max(80),
-  durationMinutes: z.coerce.number().int().min(5, 'at least 5 minutes').max(480, 'at most 8 hours'),
-  colour: z.string().regex(/^#[0-9a-f]{6}$/, 'a colour like #0b6e69'),
-  active: checkbox,
+  ...named,
+  durationMinutes: z.coerce
+    .number({ error: 'validation.duration' })
+    .int({ error: 'validation.duration' })
+    .min(5, { error: 'validation.duration' })
+    .max(480, { error: 'validation.duration' }),
+  colour: z
+    .string({ error: 'validation.colour' })
+    .regex(/^#[0-9a-f]{6}$/, { error: 'validation.colour' }),
 });

@@ -1,21 +1,16 @@
 import { DateTime } from 'luxon';
-import { AppError } from '../common/app-error.js';
+import { appError } from '../common/app-error.js';
 
 /** A wall-clock time that the clinic's clock skips (the spring-forward gap). */
-export class NonexistentLocalTime extends AppError {
-  readonly code = 'nonexistent_local_time';
-  readonly status = 422;
-  override readonly field = 'time';
+export class NonexistentLocalTime extends appError('nonexistent_local_time', 422, {
+  field: 'time',
+}) {
   constructor(date: string, time: string, zone: string) {
-    super(`${date} ${time} does not exist in ${zone} (the clocks skip it)`);
-    Object.assign(this.params, { date, time });
+    super(`${date} ${time} does not exist in ${zone} (the clocks skip it)`, { date, time });
   }
 }
 
-export class InvalidLocalDate extends AppError {
-  readonly code = 'invalid_date';
-  readonly status = 400;
-  override readonly field = 'date';
+export class InvalidLocalDate extends appError('invalid_date', 400, { field: 'date' }) {
   constructor(value: string) {
     super(`Not a date: ${value}`);
   }

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { ValidationFailed } from './app-error.js';
 
 /** Parses input with a zod schema; failures become a ValidationFailed naming each field. */
@@ -11,4 +11,12 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
     fields[field] ??= issue.message;
   }
   throw new ValidationFailed(fields);
+}
+
+/**
+ * A required text field of a form: trimmed, not empty, at most `max` characters. Messages are
+ * catalog keys: `error` for a missing or empty value, `validation.tooLong` for a long one.
+ */
+export function requiredText(max: number, error = 'validation.required') {
+  return z.string({ error }).trim().min(1, { error }).max(max, { error: 'validation.tooLong' });
 }

@@ -1,19 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { TenantDb } from '../database/tenant-db.js';
-import { CLINIC_ROLLUP, CLINIC_STAFF_WEEK, CLINIC_WEEK_DAYS } from './company-rollup.queries.js';
+import {
+  type ClinicRollupRow,
+  type ClinicWeekDay,
+  CompanyQueries,
+  type PractitionerWeek,
+} from './company.queries.js';
 
-export interface ClinicRollup {
-  tenantId: string;
-  slug: string;
-  name: string;
-  timeZone: string;
-  today: number;
-  week: number;
-  noShows: number;
-  pastAppointments: number;
-  bookedMinutes: number;
-  availableMinutes: number;
-  newClients: number;
+export interface ClinicRollup extends ClinicRollupRow {
   /** no-shows / appointments that were due in the last 30 days (cancelled ones excluded). */
   noShowRate: number | null;
   /** this week's booked minutes / this week's opening minutes × bookable staff. */
@@ -37,10 +31,8 @@ export class CompanyRollupService {
 
   async clinics(tenantIds: string[]): Promise<ClinicRollup[]> {
     if (!tenantIds.length) return [];
-    const parts: Omit<ClinicRollup, 'noShowRate' | 'utilisation'>[][] = await this.db.runForCompany(
-      tenantIds,
-      ({ eachTenant }) =>
-        eachTenant(({ manager, tenantId }) => manager.query(CLINIC_ROLLUP, [tenantId])),
+    const parts = await this.db.runForCompany(tenantIds, ({ eachTenant }) =>
+      eachTenant((tx) => CompanyQueries.clinicRollup(tx)),
     );
     const rows = parts.flat().sort((a, b) => a.name.localeCompare(b.name));
     return rows.map((r) => ({
@@ -68,20 +60,13 @@ export class CompanyRollupService {
   }
 
   /** One clinic's week by day and by practitioner. */
-  async clinicWeek(tenantId: string) {
+  async clinicWeek(
+    tenantId: string,
+  ): Promise<{ days: ClinicWeekDay[]; staff: PractitionerWeek[] }> {
     const [week] = await this.db.runForCompany([tenantId], ({ eachTenant }) =>
-      eachTenant(async ({ manager }) => ({
-        days: (await manager.query(CLINIC_WEEK_DAYS, [tenantId])) as {
-          day: string;
-          booked: number;
-          noShows: number;
-        }[],
-        staff: (await manager.query(CLINIC_STAFF_WEEK, [tenantId])) as {
-          name: string;
-          kind: string;
-          booked: number;
-          bookedMinutes: number;
-        }[],
+      eachTenant(async (tx) => ({
+        days: await CompanyQueries.clinicWeekDays(tx),
+        staff: await CompanyQueries.practitionersWeek(tx),
       })),
     );
     return week;

@@ -1,24 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { z } from 'zod';
 import { AuditService } from '../audit/audit.service.js';
 import { NotFoundError, ValidationFailed } from '../common/app-error.js';
+import { isUuid } from '../common/ids.js';
 import { parseInput } from '../common/validation.js';
 import { RUNTIME_DATA_SOURCE, TenantDb } from '../database/tenant-db.js';
-import { PasswordService } from '../staff/password.service.js';
+import type { UserContact } from '../staff/staff.queries.js';
+import { StaffService } from '../staff/staff.service.js';
+import { UserService } from '../staff/user.service.js';
 import type { MembershipRole } from '../tenant/request-context.js';
+import { AssignStaffForm, type AssignStaffInput } from './company.forms.js';
+import { TenantService } from '../tenant/tenant.service.js';
+import { CompanyQueries } from './company.queries.js';
 import type { CompanyView } from './company.service.js';
-
-const ROLES = ['manager', 'vet', 'nurse', 'front_desk'] as const;
-
-export const AssignStaffForm = z.object({
-  clinic: z.string().min(1, 'choose a clinic'),
-  email: z.string().trim().toLowerCase().email('enter an email address').max(254),
-  name: z.string().trim().max(200).optional().default(''),
-  role: z.enum(ROLES, { message: 'choose a role' }),
-  password: z.string().max(1024).optional().default(''),
-});
-export type AssignStaffInput = z.infer<typeof AssignStaffForm>;
 
 export interface CompanyPerson {
   userId: string;
@@ -36,35 +30,26 @@ export interface CompanyPerson {
 @Injectable()
 export class CompanyStaffService {
   constructor(
+    // Raw runtime DataSource: who works where across the company's clinics is directory data.
     @Inject(RUNTIME_DATA_SOURCE) private readonly directory: DataSource,
     private readonly db: TenantDb,
     private readonly audit: AuditService,
-    private readonly passwords: PasswordService,
+    private readonly users: UserService,
+    private readonly staff: StaffService,
+    private readonly tenants: TenantService,
   ) {}
 
   async people(company: CompanyView): Promise<CompanyPerson[]> {
-    const rows: {
-      user_id: string;
-      name: string;
-      email: string;
-      slug: string;
-      role: MembershipRole;
-    }[] = await this.directory.query(
-      `select u.id as user_id, u.name, u.email, t.slug, m.role
-           from memberships m join users u on u.id = m.user_id join tenants t on t.id = m.tenant_id
-          where t.company_id = $1 order by u.name, u.email`,
-      [company.id],
-    );
     const people = new Map<string, CompanyPerson>();
-    for (const r of rows) {
-      const person = people.get(r.user_id) ?? {
-        userId: r.user_id,
+    for (const r of await CompanyQueries.memberships(this.directory, company.id)) {
+      const person = people.get(r.userId) ?? {
+        userId: r.userId,
         name: r.name,
         email: r.email,
         roles: {},
       };
       person.roles[r.slug] = r.role;
-      people.set(r.user_id, person);
+      people.set(r.userId, person);
     }
     return [...people.values()];
   }
@@ -73,33 +58,21 @@ export class CompanyStaffService {
   async assign(company: CompanyView, body: unknown): Promise<void> {
     const form = parseInput(AssignStaffForm, body);
     const clinic = company.clinics.find((c) => c.slug === form.clinic);
-    if (!clinic) throw new ValidationFailed({ clinic: 'choose a clinic' });
-    const userId = await this.findOrCreateUser(form);
+    if (!clinic) throw new ValidationFailed({ clinic: 'rollup.errors.clinic' });
+    const user = await this.findOrCreateUser(form);
     await this.db.runFor(clinic.id, async (tx) => {
-      const [before] = await tx.manager.query(
-        'select role from memberships where tenant_id = $1 and user_id = $2',
-        [tx.tenantId, userId],
-      );
-      await tx.manager.query(
-        `insert into memberships (tenant_id, user_id, role) values ($1, $2, $3)
-         on conflict (tenant_id, user_id) do update set role = excluded.role`,
-        [tx.tenantId, userId, form.role],
-      );
-      const [user] = await tx.manager.query('select name, email from users where id = $1', [
-        userId,
-      ]);
-      const [staff] = await tx.manager.query(
-        `insert into staff (tenant_id, user_id, name, kind, email, takes_appointments)
-         values ($1, $2, $3, $4, $5, $6)
-         on conflict (tenant_id, user_id) do update set kind = excluded.kind, active = true
-         returning id`,
-        [tx.tenantId, userId, user.name, form.role, user.email, form.role === 'vet'],
-      );
+      const before = await this.tenants.membershipRole(tx, user.id);
+      await this.tenants.grantMembership(tx, user.id, form.role);
+      const staffId = await this.staff.linkUser(tx, {
+        user,
+        kind: form.role,
+        takesAppointments: form.role === 'vet',
+      });
       await this.audit.record(tx, {
         action: before ? 'staff.role_changed' : 'staff.added',
         entity: 'staff',
-        entityId: staff.id,
-        before: before ? { role: before.role } : undefined,
+        entityId: staffId,
+        before: before ? { role: before } : undefined,
         after: { role: form.role, email: user.email },
       });
     });
@@ -108,43 +81,27 @@ export class CompanyStaffService {
   /** Takes a person's membership in one clinic away; their staff row stays, inactive, for history. */
   async remove(company: CompanyView, clinicSlug: string, userId: string): Promise<void> {
     const clinic = company.clinics.find((c) => c.slug === clinicSlug);
-    if (!clinic || !z.string().uuid().safeParse(userId).success)
-      throw new NotFoundError('membership');
+    if (!clinic || !isUuid(userId)) throw new NotFoundError('membership');
     await this.db.runFor(clinic.id, async (tx) => {
-      const [gone] = await tx.manager.query(
-        'delete from memberships where tenant_id = $1 and user_id = $2 returning role',
-        [tx.tenantId, userId],
-      );
-      if (!gone) throw new NotFoundError('membership');
-      const [staff] = await tx.manager.query(
-        'update staff set active = false where tenant_id = $1 and user_id = $2 returning id',
-        [tx.tenantId, userId],
-      );
+      const role = await this.tenants.revokeMembership(tx, userId);
+      if (!role) throw new NotFoundError('membership');
+      const staffId = await this.staff.deactivateUser(tx, userId);
       await this.audit.record(tx, {
         action: 'staff.removed',
         entity: 'staff',
-        entityId: staff?.id ?? null,
-        before: { role: gone.role },
+        entityId: staffId,
+        before: { role },
       });
     });
   }
 
-  private async findOrCreateUser(form: AssignStaffInput): Promise<string> {
-    const [existing] = await this.directory.query('select id from users where email = $1', [
-      form.email,
-    ]);
-    if (existing) return existing.id;
+  private async findOrCreateUser(form: AssignStaffInput): Promise<UserContact> {
+    const existing = await this.users.byEmail(form.email);
+    if (existing) return existing;
     const problems: Record<string, string> = {};
-    if (!form.name) problems.name = 'enter the name of the new person';
-    if (form.password.length < 12)
-      problems.password = 'a new person needs a password of 12 or more characters';
+    if (!form.name) problems.name = 'rollup.errors.name';
+    if (form.password.length < 12) problems.password = 'rollup.errors.password';
     if (Object.keys(problems).length) throw new ValidationFailed(problems);
-    const hash = await this.passwords.hash(form.password);
-    const [created] = await this.directory.query(
-      `insert into users (email, name, password_hash) values ($1, $2, $3)
-       on conflict (email) do update set email = excluded.email returning id`,
-      [form.email, form.name, hash],
-    );
-    return created.id;
+    return this.users.create({ email: form.email, name: form.name, password: form.password });
   }
 }

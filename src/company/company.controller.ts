@@ -1,21 +1,16 @@
-import { Body, Controller, Get, Param, Post, Query, Render, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Render, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
-import { ValidationFailed } from '../common/app-error.js';
-import { LoginRequired } from '../staff/auth.errors.js';
-import { RequestContexts, type SessionUser } from '../tenant/request-context.js';
+import { type FormErrors, formErrors } from '../web/form-errors.js';
+import { CompanyAccessGuard, CurrentCompany } from './company-access.guard.js';
 import { CompanyRollupService } from './company-rollup.service.js';
 import { CompanyStaffService } from './company-staff.service.js';
-import { CompanyService } from './company.service.js';
+import { ASSIGNABLE_ROLES } from './company.forms.js';
+import { CompanyService, type CompanyView } from './company.service.js';
 import { clinicRows, percent, staffMatrix } from './company.view-model.js';
-
-function signedInUser(): SessionUser {
-  const user = RequestContexts.current()?.user;
-  if (!user) throw new LoginRequired();
-  return user;
-}
 
 /** A company admin's pages: roll-ups across its clinics, a clinic's drill-down, its people. */
 @Controller('companies/:companySlug')
+@UseGuards(CompanyAccessGuard)
 export class CompanyController {
   constructor(
     private readonly companies: CompanyService,
@@ -25,8 +20,7 @@ export class CompanyController {
 
   @Get()
   @Render('company/dashboard')
-  async dashboard(@Param('companySlug') slug: string) {
-    const company = await this.companies.forUser(slug, signedInUser());
+  async dashboard(@CurrentCompany() company: CompanyView) {
     const clinics = await this.rollups.clinics(company.clinics.map((c) => c.id));
     const totals = this.rollups.totals(clinics);
     return {
@@ -43,20 +37,18 @@ export class CompanyController {
 
   /** The clinic switcher's form (works without JavaScript). */
   @Get('clinics')
-  async switchClinic(
-    @Param('companySlug') slug: string,
+  switchClinic(
+    @CurrentCompany() company: CompanyView,
     @Query('clinic') clinicSlug: string,
     @Res() res: Response,
   ) {
-    const company = await this.companies.forUser(slug, signedInUser());
     const clinic = this.companies.clinicOf(company, String(clinicSlug ?? ''));
     res.redirect(303, `/companies/${company.slug}/clinics/${clinic.slug}`);
   }
 
   @Get('clinics/:clinicSlug')
   @Render('company/clinic')
-  async clinic(@Param('companySlug') slug: string, @Param('clinicSlug') clinicSlug: string) {
-    const company = await this.companies.forUser(slug, signedInUser());
+  async clinic(@CurrentCompany() company: CompanyView, @Param('clinicSlug') clinicSlug: string) {
     const clinic = this.companies.clinicOf(company, clinicSlug);
     const [[numbers], week] = await Promise.all([
       this.rollups.clinics([clinic.id]),
@@ -72,55 +64,62 @@ export class CompanyController {
   }
 
   @Get('staff')
-  async people(@Param('companySlug') slug: string, @Res() res: Response) {
-    const company = await this.companies.forUser(slug, signedInUser());
+  async people(@CurrentCompany() company: CompanyView, @Res() res: Response) {
     await this.renderStaff(res, company, 200);
   }
 
   @Post('staff')
   async assign(
-    @Param('companySlug') slug: string,
+    @CurrentCompany() company: CompanyView,
     @Body() body: Record<string, string>,
     @Res() res: Response,
   ) {
-    const company = await this.companies.forUser(slug, signedInUser());
     try {
       await this.staff.assign(company, body);
       res.redirect(303, `/companies/${company.slug}/staff`);
     } catch (err) {
-      if (!(err instanceof ValidationFailed)) throw err;
+      const error = formErrors(err);
       // The password is never echoed back into the form.
-      const input = { ...body, password: '' };
-      await this.renderStaff(res, company, 422, { errors: err.fields, input });
+      const values = { ...body, password: '' };
+      // 422 for refused details, as this page has always answered.
+      await this.renderStaff(res, company, error.status === 400 ? 422 : error.status, {
+        error,
+        values,
+      });
     }
   }
 
   @Post('staff/:userId/clinics/:clinicSlug/remove')
   async remove(
-    @Param('companySlug') slug: string,
+    @CurrentCompany() company: CompanyView,
     @Param('userId') userId: string,
     @Param('clinicSlug') clinicSlug: string,
     @Res() res: Response,
   ) {
-    const company = await this.companies.forUser(slug, signedInUser());
     await this.staff.remove(company, clinicSlug, userId);
     res.redirect(303, `/companies/${company.slug}/staff`);
   }
 
   private async renderStaff(
     res: Response,
-    company: Awaited<ReturnType<CompanyService['forUser']>>,
+    company: CompanyView,
     status: number,
-    form: { errors?: Record<string, string>; input?: Record<string, string> } = {},
+    form: { error?: FormErrors; values?: Record<string, string> } = {},
   ) {
     const people = await this.staff.people(company);
+    const values = form.values ?? {};
     res.status(status).render('company/staff', {
       title: company.name,
       company,
       people: staffMatrix(people, company.clinics),
-      roles: ['manager', 'vet', 'nurse', 'front_desk'],
-      errors: form.errors ?? {},
-      input: form.input ?? {},
+      clinicOptions: company.clinics.map((c) => ({
+        value: c.slug,
+        label: c.name,
+        selected: c.slug === values.clinic,
+      })),
+      roleOptions: ASSIGNABLE_ROLES.map((r) => ({ value: r, selected: r === values.role })),
+      error: form.error,
+      values,
     });
   }
 }

@@ -3,13 +3,7 @@ import { DataSource } from 'typeorm';
 import { NotFoundError } from '../common/app-error.js';
 import { RUNTIME_DATA_SOURCE } from '../database/tenant-db.js';
 import type { SessionUser } from '../tenant/request-context.js';
-
-export interface CompanyClinic {
-  id: string;
-  slug: string;
-  name: string;
-  timeZone: string;
-}
+import { type CompanyClinic, CompanyQueries } from './company.queries.js';
 
 export interface CompanyView {
   id: string;
@@ -21,6 +15,7 @@ export interface CompanyView {
 /** Enterprise companies and their clinics (directory tables only). */
 @Injectable()
 export class CompanyService {
+  // Raw runtime DataSource: companies and their tenants are directory tables, read before any tenant.
   constructor(@Inject(RUNTIME_DATA_SOURCE) private readonly db: DataSource) {}
 
   /**
@@ -28,19 +23,12 @@ export class CompanyService {
    * numbers only); otherwise the same 404 as for a company that does not exist.
    */
   async forUser(slug: string, user: SessionUser): Promise<CompanyView> {
-    const [company] = await this.db.query(
-      `select c.id, c.slug, c.name from companies c
-        where c.slug = $1
-          and ($3 or exists (select 1 from company_admins ca where ca.company_id = c.id and ca.user_id = $2))`,
-      [slug, user.id, user.isPlatformAdmin],
-    );
+    const company = await CompanyQueries.visibleTo(this.db, slug, {
+      id: user.id,
+      anyCompany: user.isPlatformAdmin,
+    });
     if (!company) throw new NotFoundError('company');
-    company.clinics = await this.db.query(
-      `select id, slug, name, time_zone as "timeZone" from tenants
-        where company_id = $1 and status = 'active' order by name`,
-      [company.id],
-    );
-    return company as CompanyView;
+    return { ...company, clinics: await CompanyQueries.clinicsOf(this.db, company.id) };
   }
 
   /** A clinic of this company, or the 404 a clinic of another company gets. */

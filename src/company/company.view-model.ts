@@ -1,6 +1,6 @@
 import type { ClinicRollup } from './company-rollup.service.js';
 import type { CompanyPerson } from './company-staff.service.js';
-import type { CompanyClinic } from './company.service.js';
+import type { CompanyClinic } from './company.queries.js';
 
 /** A ratio as a whole percentage for display, or null when there was nothing to divide. */
 export function percent(value: number | null): number | null {

@@ -77,17 +77,18 @@ export type DatabaseConfig =
   | { mode: 'embedded'; dir: string; port: number }
   | { mode: 'external'; url: string; directUrl: string };
 
+/** How to reach an S3-compatible server: the configured one, or the embedded s3rver's. */
+export interface S3Settings {
+  endpoint: string;
+  bucket: string;
+  region: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  forcePathStyle: boolean;
+}
+
 export type StorageConfig =
-  | { mode: 'embedded'; dir: string; bucket: string }
-  | {
-      mode: 'external';
-      endpoint: string;
-      bucket: string;
-      region: string;
-      accessKeyId: string;
-      secretAccessKey: string;
-      forcePathStyle: boolean;
-    };
+  { mode: 'embedded'; dir: string; bucket: string } | ({ mode: 'external' } & S3Settings);
 
 export interface AppConfig {
   env: 'development' | 'production' | 'test';

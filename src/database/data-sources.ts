@@ -1,7 +1,6 @@
 import { DataSource, type Logger as TypeOrmLogger } from 'typeorm';
 import type { Logger } from 'pino';
 import { MIGRATIONS } from '../../migrations/index.js';
-import { ENTITIES } from './entities.js';
 
 /**
  * Routes TypeORM's logging into pino. Failed queries go to debug: the ones we expect
@@ -28,12 +27,16 @@ class PinoTypeOrmLogger implements TypeOrmLogger {
   }
 }
 
-/** The runtime connection: role vetlane_app, through pgBouncer in transaction pooling. */
+/**
+ * The runtime connection: role vetlane_app, through pgBouncer in transaction pooling. No
+ * entities: every query is SQL in a module's `<module>.queries.ts`, and the migrations
+ * (raw SQL) are the schema's only source of truth.
+ */
 export function createRuntimeDataSource(opts: { url: string; poolSize: number; log: Logger }) {
   return new DataSource({
     type: 'postgres',
     url: opts.url,
-    entities: ENTITIES,
+    entities: [],
     synchronize: false,
     logging: ['error', 'warn'],
     logger: new PinoTypeOrmLogger(opts.log),

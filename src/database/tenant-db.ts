@@ -1,7 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { currentTenant } from '../tenant/request-context.js';
+import { isUuid } from '../common/ids.js';
+import {
+  type ClinicRole,
+  currentTenant,
+  RequestContexts,
+  type TenantRef,
+} from '../tenant/request-context.js';
 
+/** The raw runtime DataSource. Injected by TenantDb, and elsewhere only where eslint.config.js allows. */
 export const RUNTIME_DATA_SOURCE = Symbol('RUNTIME_DATA_SOURCE');
 
 /** A unit of company work: read only, over the listed tenants of one company. */
@@ -11,13 +18,38 @@ export interface CompanyTx {
   eachTenant<R>(work: (tx: TenantTx) => Promise<R>): Promise<R[]>;
 }
 
-/** A unit of tenant work: the transaction's manager and the tenant it is scoped to. */
+/** What a unit of work knows of its tenant, so nothing inside it re-reads the request. */
+export interface TxTenant {
+  readonly id: string;
+  readonly slug: string;
+  readonly timeZone: string;
+  readonly locale: 'en' | 'es';
+  /** The acting user's role in the clinic; null for work no clinic user started (seeds, jobs). */
+  readonly role: ClinicRole | null;
+}
+
+/** The signed-in user on whose behalf the work runs (audit actor, record author). */
+export interface ActingUser {
+  readonly id: string;
+  readonly name: string;
+}
+
+/** A unit of tenant work: the transaction's manager, its tenant and who is acting. */
 export interface TenantTx {
+  /** Same as `tenant.id`: the `$1` of every tenant query. */
   readonly tenantId: string;
+  readonly tenant: TxTenant;
+  /** Null for API tokens, jobs and seeds. */
+  readonly user: ActingUser | null;
+  readonly requestId: string | null;
   readonly manager: EntityManager;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The unit of work's user, for changes that must name who made them (a record's author). */
+export function actingUser(tx: TenantTx): ActingUser {
+  if (!tx.user) throw new Error('This change needs a signed-in user');
+  return tx.user;
+}
 
 export class InvalidTenantIdError extends Error {
   constructor(value: unknown) {
@@ -42,8 +74,10 @@ export class TenantDb {
   }
 
   /**
-   * Runs `work` for an explicit tenant: seeds, jobs, and tests. With `within`, the work
-   * joins that open transaction (the setting then holds until the next runFor or COMMIT).
+   * Runs `work` for an explicit tenant: seeds, jobs, and tests. The tenant's zone and
+   * locale come from the request context when it is that tenant, else from its row (role
+   * null). With `within`, the work joins that open transaction (the setting then holds
+   * until the next runFor or COMMIT).
    */
   async runFor<T>(
     tenantId: string,
@@ -51,10 +85,7 @@ export class TenantDb {
     within?: EntityManager,
   ): Promise<T> {
     assertTenantId(tenantId);
-    const scoped = async (manager: EntityManager) => {
-      await manager.query('select set_tenant($1)', [tenantId]);
-      return work({ tenantId, manager: oneQueryAtATime(manager) });
-    };
+    const scoped = (manager: EntityManager) => this.scope(manager, tenantId, work);
     if (within) {
       if (!within.queryRunner?.isTransactionActive)
         throw new Error('runFor(within) needs an open transaction');
@@ -76,19 +107,70 @@ export class TenantDb {
     tenantIds.forEach(assertTenantId);
     return this.dataSource.transaction(async (manager) => {
       await manager.query('set transaction read only');
+      const tenants = await knownTenants(manager, tenantIds);
       const eachTenant = async <R>(part: (tx: TenantTx) => Promise<R>): Promise<R[]> => {
         const results: R[] = [];
-        for (const tenantId of tenantIds) results.push(await this.runFor(tenantId, part, manager));
+        for (const tenant of tenants)
+          results.push(await this.scope(manager, tenant.id, part, tenant));
         return results;
       };
       return work({ tenantIds, eachTenant });
     });
   }
+
+  private async scope<T>(
+    manager: EntityManager,
+    tenantId: string,
+    work: (tx: TenantTx) => Promise<T>,
+    known?: TxTenant,
+  ): Promise<T> {
+    await manager.query('select set_tenant($1)', [tenantId]);
+    const tenant = known ?? (await knownTenants(manager, [tenantId]))[0];
+    const ctx = RequestContexts.current();
+    const user = ctx?.user ? { id: ctx.user.id, name: ctx.user.name } : null;
+    return work({
+      tenantId: tenant.id,
+      tenant,
+      user,
+      requestId: ctx?.requestId ?? null,
+      manager: oneQueryAtATime(manager),
+    });
+  }
 }
 
 function assertTenantId(tenantId: unknown): asserts tenantId is string {
-  if (typeof tenantId !== 'string' || !UUID.test(tenantId))
-    throw new InvalidTenantIdError(tenantId);
+  if (!isUuid(tenantId)) throw new InvalidTenantIdError(tenantId);
+}
+
+function txTenant(ref: TenantRef): TxTenant {
+  const { id, slug, timeZone, locale, role } = ref;
+  return { id, slug, timeZone, locale, role };
+}
+
+/**
+ * The tenants, in the order asked: the request's own from its context (with the user's
+ * role), any other from the directory (role null). An unknown id fails loudly.
+ */
+async function knownTenants(
+  manager: EntityManager,
+  tenantIds: readonly string[],
+): Promise<TxTenant[]> {
+  const inContext = RequestContexts.current()?.tenant;
+  const missing = tenantIds.filter((id) => id !== inContext?.id);
+  // The door's own lookup: tenants is a directory table (no tenant policy).
+  const rows = missing.length
+    ? await manager.query<Omit<TxTenant, 'role'>[]>(
+        `select id, slug, time_zone as "timeZone", locale from tenants where id = any($1::uuid[])`,
+        [missing],
+      )
+    : [];
+  const byId = new Map<string, TxTenant>(rows.map((r) => [r.id, { ...r, role: null }]));
+  if (inContext) byId.set(inContext.id, txTenant(inContext));
+  return tenantIds.map((id) => {
+    const tenant = byId.get(id);
+    if (!tenant) throw new InvalidTenantIdError(id);
+    return tenant;
+  });
 }
 
 /**
@@ -105,20 +187,33 @@ function oneQueryAtATime(manager: EntityManager): EntityManager {
   return Object.create(manager, { query: { value: query } }) as EntityManager;
 }
 
+/** Anything that runs SQL: a TenantTx's manager, or the directory DataSource. */
+export type Queryable = Pick<EntityManager, 'query'>;
+
 /**
- * Runs an UPDATE/DELETE … RETURNING and gives its rows. (TypeORM's `query` answers such
- * statements with `[rows, rowCount]` instead of the rows.)
+ * The rows a statement returns. The one helper for UPDATE/DELETE … RETURNING: TypeORM's
+ * `query` answers those with `[rows, rowCount]` instead of the rows.
  */
-export async function returningRows<T = Record<string, unknown>>(
-  manager: EntityManager,
+export async function returningRows<T>(
+  db: Queryable,
   sql: string,
-  params: unknown[],
+  params: unknown[] = [],
 ): Promise<T[]> {
-  const result = await manager.query(sql, params);
+  const result: unknown = await db.query(sql, params);
   return Array.isArray(result) &&
     result.length === 2 &&
     Array.isArray(result[0]) &&
     typeof result[1] === 'number'
-    ? result[0]
-    : result;
+    ? (result[0] as T[])
+    : (result as T[]);
+}
+
+/** The first row a statement returns (a SELECT, INSERT or UPDATE … RETURNING), or null. */
+export async function firstRow<T>(
+  db: Queryable,
+  sql: string,
+  params: unknown[] = [],
+): Promise<T | null> {
+  const [row] = await returningRows<T>(db, sql, params);
+  return row ?? null;
 }

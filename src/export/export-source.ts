@@ -1,4 +1,5 @@
 import type { TenantTx } from '../database/tenant-db.js';
+import { ExportQueries, type ExportRow } from './export.queries.js';
 
 /**
  * What a tenant export reads: short tenant transactions, one per batch, so a slow
@@ -36,19 +37,18 @@ export async function* keysetRows(
   opts: { table: string; columns: readonly string[]; key: readonly string[]; batch?: number },
 ): AsyncIterable<Record<string, unknown>> {
   const batch = opts.batch ?? 1000;
-  // Keys travel as text: a JS Date would drop the microseconds of a timestamptz key.
-  const keyText = opts.key.map((c, i) => `"${c}"::text as "__key${i}"`).join(', ');
-  const cols = `${opts.columns.map((c) => `"${c}"`).join(', ')}, ${keyText}`;
-  const key = opts.key.map((c) => `"${c}"`).join(', ');
-  const after = opts.key.map((_, i) => `$${i + 3}`).join(', ');
   let last: unknown[] | null = null;
   for (;;) {
-    const params: unknown[] = [ctx.tenantId, batch, ...(last ?? [])];
-    const sql =
-      `select ${cols} from ${opts.table} where tenant_id = $1` +
-      (last ? ` and (${key}) > (${after})` : '') +
-      ` order by ${key} limit $2`;
-    const rows: Record<string, unknown>[] = await ctx.run((tx) => tx.manager.query(sql, params));
+    const after: unknown[] | null = last;
+    const rows: ExportRow[] = await ctx.run((tx) =>
+      ExportQueries.keysetBatch(tx, {
+        table: opts.table,
+        columns: opts.columns,
+        key: opts.key,
+        batch,
+        after,
+      }),
+    );
     for (const row of rows) {
       const clean = { ...row };
       opts.key.forEach((_, i) => delete clean[`__key${i}`]);

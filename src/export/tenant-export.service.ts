@@ -3,7 +3,7 @@ import { type Archiver, ZipArchive } from 'archiver';
 import { Readable, type Writable } from 'node:stream';
 import type { Logger } from 'pino';
 import { AuditService } from '../audit/audit.service.js';
-import { csvCell } from '../admin/tenant-table.js';
+import { csvLine } from '../common/csv.js';
 import { LOG } from '../core.module.js';
 import { TenantDb } from '../database/tenant-db.js';
 import { ObjectStorage } from '../storage/object-storage.js';
@@ -21,11 +21,6 @@ export interface ExportManifest {
 
 function plain(value: unknown): unknown {
   return value instanceof Date ? value.toISOString() : value;
-}
-
-function csvValue(value: unknown): string {
-  const v = plain(value);
-  return csvCell(v !== null && typeof v === 'object' ? JSON.stringify(v) : v);
 }
 
 /**
@@ -87,11 +82,10 @@ export class TenantExportService {
       return JSON.stringify(row, (_k, v: unknown) => plain(v)) + '\n';
     });
     await appendAndWait(archive, Readable.from(jsonLines), jsonName);
-    const header = source.columns.join(',') + '\r\n';
     const csvLines = chunked(
       source.rows(ctx),
-      (row) => source.columns.map((c) => csvValue(row[c])).join(',') + '\r\n',
-      header,
+      (row) => csvLine(source.columns.map((c) => row[c])),
+      csvLine(source.columns),
     );
     await appendAndWait(archive, Readable.from(csvLines), csvName);
     return { rows, files: [jsonName, csvName] };

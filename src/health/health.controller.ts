@@ -13,6 +13,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
+    // Raw runtime DataSource: readiness pings the database itself, through pgBouncer, not a tenant.
     @Inject(RUNTIME_DATA_SOURCE) private readonly db: DataSource,
     private readonly cache: CacheService,
     private readonly storage: ObjectStorage,
@@ -40,7 +41,7 @@ export class HealthController {
           .check('cache')
           .attempt(async () => {
             await this.cache.ping();
-            return { backend: this.cache.redis ? 'redis' : 'memory' };
+            return { backend: this.cache.backend };
           })
           .withTimeout(TIMEOUT_MS),
       () =>

@@ -15,8 +15,8 @@ import { parseInput } from '../common/validation.js';
 import { CLINIC_STAFF, ClinicAccessGuard, ClinicRoles } from '../tenant/clinic-access.guard.js';
 import { currentTenant } from '../tenant/request-context.js';
 import { wantsJson } from '../web/exception.filter.js';
+import { formErrors } from '../web/form-errors.js';
 import { ClientService } from './client.service.js';
-import { formFailure } from './form-errors.js';
 import { ClientInput, PetInput, QuickCreateInput } from './pet.inputs.js';
 import { PetService } from './pet.service.js';
 import {
@@ -63,7 +63,7 @@ export class ClientController {
   @Get('new')
   @Render('pet/client-form')
   newClient() {
-    return { isNew: true, form: {}, errors: {} };
+    return { isNew: true, form: {} };
   }
 
   @Post()
@@ -73,8 +73,8 @@ export class ClientController {
       const client = await this.clients.create(parseInput(ClientInput, clientFormInput(form)));
       res.redirect(303, `/c/${currentTenant().slug}/clients/${client.id}`);
     } catch (err) {
-      const { status, errors } = formFailure(err);
-      res.status(status).render('pet/client-form', { isNew: true, form, errors });
+      const error = formErrors(err);
+      res.status(error.status).render('pet/client-form', { isNew: true, form, error });
     }
   }
 
@@ -98,8 +98,8 @@ export class ClientController {
       res.redirect(303, `${target}${sep}clientId=${client.id}&petId=${pet.id}`);
     } catch (err) {
       if (json) throw err;
-      const { status, errors } = formFailure(err);
-      res.status(status).render('pet/quick-create', { form, errors, ...quickSelects(form) });
+      const error = formErrors(err);
+      res.status(error.status).render('pet/quick-create', { form, error, ...quickSelects(form) });
     }
   }
 
@@ -107,7 +107,7 @@ export class ClientController {
   @Render('pet/quick-create')
   quickForm(@Query('next') next?: string) {
     const form = { next: next ?? '' };
-    return { form, errors: {}, ...quickSelects(form) };
+    return { form, ...quickSelects(form) };
   }
 
   @Get(':clientId')
@@ -122,7 +122,7 @@ export class ClientController {
   @Render('pet/client-form')
   async edit(@Param('clientId') clientId: string) {
     const client = await this.clients.get(clientId);
-    return { isNew: false, clientId, form: clientFormValues(client), errors: {} };
+    return { isNew: false, clientId, form: clientFormValues(client) };
   }
 
   @Post(':clientId')
@@ -132,8 +132,8 @@ export class ClientController {
       await this.clients.update(clientId, parseInput(ClientInput, clientFormInput(form)));
       res.redirect(303, `/c/${currentTenant().slug}/clients/${clientId}`);
     } catch (err) {
-      const { status, errors } = formFailure(err);
-      res.status(status).render('pet/client-form', { isNew: false, clientId, form, errors });
+      const error = formErrors(err);
+      res.status(error.status).render('pet/client-form', { isNew: false, clientId, form, error });
     }
   }
 
@@ -142,7 +142,7 @@ export class ClientController {
   async newPet(@Param('clientId') clientId: string) {
     const client = await this.clients.get(clientId);
     const form: FormValues = {};
-    return { isNew: true, client, form, errors: {}, ...petSelects(form) };
+    return { isNew: true, client, form, ...petSelects(form) };
   }
 
   @Post(':clientId/pets')
@@ -156,11 +156,11 @@ export class ClientController {
       const pet = await this.pets.create(clientId, parseInput(PetInput, petFormInput(form)));
       res.redirect(303, `/c/${currentTenant().slug}/pets/${pet.id}`);
     } catch (err) {
-      const { status, errors } = formFailure(err);
+      const error = formErrors(err);
       const client = await this.clients.get(clientId);
       res
-        .status(status)
-        .render('pet/pet-form', { isNew: true, client, form, errors, ...petSelects(form) });
+        .status(error.status)
+        .render('pet/pet-form', { isNew: true, client, form, error, ...petSelects(form) });
     }
   }
 }

@@ -1,41 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service.js';
 import { NotFoundError } from '../common/app-error.js';
+import { isUuid } from '../common/ids.js';
 import { TenantDb, type TenantTx } from '../database/tenant-db.js';
 import { MicrochipTaken } from './pet.errors.js';
 import type { ClientInput, ClientPatch, QuickCreateInput } from './pet.inputs.js';
-import {
-  assignments,
-  CLIENT_COLUMN_NAMES,
-  CLIENT_COLUMNS,
-  insertion,
-  PET_COLUMNS,
-  UUID,
-} from './pet.sql.js';
-import { PetService, type PetRecord } from './pet.service.js';
-import { searchTerms, termConditions } from './search.terms.js';
-
-export interface ClientListItem {
-  id: string;
-  firstName: string;
-  lastName: string;
-  phone: string | null;
-  email: string | null;
-  petNames: string | null;
-}
-
-export interface ClientRecord {
-  id: string;
-  firstName: string;
-  lastName: string;
-  email: string | null;
-  phone: string | null;
-  phoneAlt: string | null;
-  address: string | null;
-  notes: string | null;
-  createdAt: Date;
-  updatedAt: Date;
-}
+import { ClientQueries, PetQueries } from './pet.queries.js';
+import { PetService } from './pet.service.js';
+import type { ClientListItem, ClientRecord, PetRecord } from './pet.types.js';
+import { searchTerms } from './search.terms.js';
 
 export interface ClientDetail extends ClientRecord {
   pets: PetRecord[];
@@ -51,26 +24,12 @@ export class ClientService {
   ) {}
 
   counts(): Promise<{ clients: number; pets: number }> {
-    return this.db.run(async ({ manager, tenantId }) => {
-      const [row] = await manager.query(
-        `select (select count(*) from clients where tenant_id = $1)::int as clients,
-                (select count(*) from pets where tenant_id = $1)::int as pets`,
-        [tenantId],
-      );
-      return row;
-    });
+    return this.db.run((tx) => ClientQueries.counts(tx));
   }
 
   list(opts: { page: number; pageSize: number }): Promise<ClientListItem[]> {
-    return this.db.run(({ manager, tenantId }) =>
-      manager.query(
-        `select c.id, c.first_name as "firstName", c.last_name as "lastName", c.phone, c.email,
-                (select string_agg(p.name, ', ' order by p.name) from pets p
-                  where p.tenant_id = c.tenant_id and p.client_id = c.id) as "petNames"
-           from clients c where c.tenant_id = $1
-          order by c.last_name, c.first_name, c.id limit $2 offset $3`,
-        [tenantId, opts.pageSize, (opts.page - 1) * opts.pageSize],
-      ),
+    return this.db.run((tx) =>
+      ClientQueries.list(tx, { limit: opts.pageSize, offset: (opts.page - 1) * opts.pageSize }),
     );
   }
 
@@ -80,46 +39,27 @@ export class ClientService {
     page: number;
     pageSize: number;
   }): Promise<{ data: ClientRecord[]; total: number }> {
-    return this.db.run(async ({ manager, tenantId }) => {
+    return this.db.run(async (tx) => {
       const terms = searchTerms(opts.q);
       if (opts.q && !terms) return { data: [], total: 0 };
-      const cond = terms ? termConditions('c', terms, 2) : { sql: 'true', params: [] };
-      const where = `c.tenant_id = $1 and ${cond.sql}`;
-      const n = cond.params.length + 2;
-      const [data, [{ total }]] = await Promise.all([
-        manager.query(
-          `select ${CLIENT_COLUMNS} from clients c where ${where}
-            order by c.last_name, c.first_name, c.id limit $${n} offset $${n + 1}`,
-          [tenantId, ...cond.params, opts.pageSize, (opts.page - 1) * opts.pageSize],
-        ),
-        manager.query(`select count(*)::int as total from clients c where ${where}`, [
-          tenantId,
-          ...cond.params,
-        ]),
-      ]);
-      return { data, total };
+      return ClientQueries.page(tx, {
+        terms,
+        limit: opts.pageSize,
+        offset: (opts.page - 1) * opts.pageSize,
+      });
     });
   }
 
   get(id: string): Promise<ClientDetail> {
     return this.db.run(async (tx) => {
       const client = await this.find(tx, id);
-      const pets: PetRecord[] = await tx.manager.query(
-        `select ${PET_COLUMNS} from pets p where p.tenant_id = $1 and p.client_id = $2
-          order by p.deceased_on is not null, p.name`,
-        [tx.tenantId, id],
-      );
-      return { ...client, pets };
+      return { ...client, pets: await PetQueries.ofClient(tx, id) };
     });
   }
 
   /** The client, or NotFoundError (also for another clinic's id: RLS and the filter hide it). */
   async find(tx: TenantTx, id: string): Promise<ClientRecord> {
-    if (!UUID.test(id)) throw new NotFoundError('client');
-    const [client] = await tx.manager.query(
-      `select ${CLIENT_COLUMNS} from clients c where c.tenant_id = $1 and c.id = $2`,
-      [tx.tenantId, id],
-    );
+    const client = isUuid(id) ? await ClientQueries.byId(tx, id) : null;
     if (!client) throw new NotFoundError('client');
     return client;
   }
@@ -129,12 +69,7 @@ export class ClientService {
   }
 
   async insert(tx: TenantTx, input: ClientInput): Promise<ClientRecord> {
-    const ins = insertion(input, CLIENT_COLUMN_NAMES, 2);
-    const [client] = await tx.manager.query(
-      `insert into clients as c (tenant_id, ${ins.columns.join(', ')})
-       values ($1, ${ins.placeholders.join(', ')}) returning ${CLIENT_COLUMNS}`,
-      [tx.tenantId, ...ins.params],
-    );
+    const client = await ClientQueries.insert(tx, input);
     await this.audit.record(tx, {
       action: 'client.created',
       entity: 'client',
@@ -147,13 +82,8 @@ export class ClientService {
   update(id: string, patch: ClientPatch): Promise<ClientRecord> {
     return this.db.run(async (tx) => {
       const before = await this.find(tx, id);
-      const set = assignments(patch, CLIENT_COLUMN_NAMES, 3);
-      if (set.sql.length === 0) return before;
-      const [[after]] = await tx.manager.query(
-        `update clients c set ${set.sql.join(', ')}, updated_at = now()
-          where c.tenant_id = $1 and c.id = $2 returning ${CLIENT_COLUMNS}`,
-        [tx.tenantId, id, ...set.params],
-      );
+      const after = await ClientQueries.update(tx, id, patch);
+      if (!after) return before;
       await this.audit.record(tx, {
         action: 'client.updated',
         entity: 'client',

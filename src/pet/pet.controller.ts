@@ -5,7 +5,7 @@ import type { Response } from 'express';
 import { parseInput } from '../common/validation.js';
 import { CLINIC_STAFF, ClinicAccessGuard, ClinicRoles } from '../tenant/clinic-access.guard.js';
 import { currentTenant } from '../tenant/request-context.js';
-import { formFailure } from './form-errors.js';
+import { formErrors } from '../web/form-errors.js';
 import { PetInput } from './pet.inputs.js';
 import { PetService } from './pet.service.js';
 import {
@@ -51,7 +51,7 @@ export class PetController {
   async edit(@Param('petId') petId: string) {
     const pet = await this.pets.get(petId);
     const form = petFormValues(pet);
-    return { isNew: false, pet, client: pet.owner, form, errors: {}, ...petSelects(form) };
+    return { isNew: false, pet, client: pet.owner, form, ...petSelects(form) };
   }
 
   @Post(':petId')
@@ -61,14 +61,14 @@ export class PetController {
       await this.pets.update(petId, parseInput(PetInput, petFormInput(form)));
       res.redirect(303, `/c/${currentTenant().slug}/pets/${petId}`);
     } catch (err) {
-      const { status, errors } = formFailure(err);
+      const error = formErrors(err);
       const pet = await this.pets.get(petId);
-      res.status(status).render('pet/pet-form', {
+      res.status(error.status).render('pet/pet-form', {
         isNew: false,
         pet,
         client: pet.owner,
         form,
-        errors,
+        error,
         ...petSelects(form),
       });
     }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SPECIES } from './pet.entity.js';
+import { SPECIES } from './species.js';
 
 /**
  * Form and API input for clients and pets. Messages are catalog keys (`validation.*`):

@@ -1,7 +1,5 @@
-import { SPECIES } from './pet.entity.js';
-import { CLIENT_COLUMN_NAMES, PET_COLUMN_NAMES } from './pet.sql.js';
-import type { ClientRecord } from './client.service.js';
-import type { PetRecord } from './pet.service.js';
+import { SPECIES } from './species.js';
+import { CLIENT_FIELDS, type ClientRecord, PET_FIELDS, type PetRecord } from './pet.types.js';
 
 /** What a form shows: the user's text as typed, or the record's values as text. */
 export type FormValues = Record<string, string>;
@@ -44,21 +42,21 @@ export function postedValues(body: unknown): FormValues {
 
 /** A posted client form: a field left out is a field left empty (the page sends them all). */
 export function clientFormInput(values: FormValues): Record<string, unknown> {
-  return { ...blanks(CLIENT_COLUMN_NAMES), ...values };
+  return { ...blanks(CLIENT_FIELDS), ...values };
 }
 
 /** A posted pet form: an unticked checkbox is not sent, and means "no". */
 export function petFormInput(values: FormValues): Record<string, unknown> {
   return {
-    ...blanks(PET_COLUMN_NAMES),
+    ...blanks(PET_FIELDS),
     sex: 'unknown',
     ...values,
     neutered: values.neutered === 'on',
   };
 }
 
-function blanks(columns: Record<string, string>): FormValues {
-  return Object.fromEntries(Object.keys(columns).map((k) => [k, '']));
+function blanks(fields: readonly string[]): FormValues {
+  return Object.fromEntries(fields.map((k) => [k, '']));
 }
 
 export function petSelects(values: FormValues) {

@@ -6,38 +6,23 @@ import { AuditService } from '../audit/audit.service.js';
 import { NotFoundError } from '../common/app-error.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { LOG, SESSION_SECRET } from '../core.module.js';
-import { TenantDb } from '../database/tenant-db.js';
+import { isUuid } from '../common/ids.js';
+import { actingUser, TenantDb } from '../database/tenant-db.js';
 import { ObjectStorage } from '../storage/object-storage.js';
 import { currentTenant, RequestContexts } from '../tenant/request-context.js';
 import { type IncomingFile, receiveOneFile } from './attachment-intake.js';
 import { FileLinkSigner, type FileLinkVariant } from './file-link.js';
-import { processImage } from './image-processing.js';
-import { canReadClinical, canWriteRecords } from './record-access.js';
+import { type IncomingImageType, processImage } from './image-processing.js';
+import { canReadClinical } from './record-access.js';
 import { FileLinkExpired, RecordLocked } from './record.errors.js';
-import { UUID } from './record.service.js';
+import { AttachmentQueries, RecordQueries } from './record.queries.js';
+import type { AttachmentRow, AttachmentView } from './record.types.js';
 
-export interface AttachmentView {
-  id: string;
-  recordId: string;
-  kind: 'image' | 'pdf';
-  contentType: string;
-  sizeBytes: number;
-  width: number | null;
-  height: number | null;
-  displayName: string;
-  uploadedByName: string;
-  createdAt: Date;
-}
-
-interface AttachmentRow extends AttachmentView {
-  objectKey: string;
-  thumbnailKey: string | null;
-}
-
-const COLUMNS = `a.id, a.record_id as "recordId", a.kind, a.content_type as "contentType",
-  a.size_bytes::float8 as "sizeBytes", a.width, a.height, a.display_name as "displayName",
-  a.uploaded_by_name as "uploadedByName", a.created_at as "createdAt",
-  a.object_key as "objectKey", a.thumbnail_key as "thumbnailKey"`;
+/** What storing a file produced: everything of its row that depends on its kind. */
+type StoredFile = Pick<
+  AttachmentRow,
+  'kind' | 'contentType' | 'sizeBytes' | 'width' | 'height' | 'thumbnailKey'
+>;
 
 /** The object key of an attachment: the tenant first, then a fresh id; no client input. */
 export function attachmentKey(tenantId: string, id: string) {
@@ -76,7 +61,6 @@ export class AttachmentService {
 
   /** Streams one uploaded file into storage and records it on the record. */
   async upload(recordId: string, req: IncomingMessage): Promise<AttachmentView> {
-    if (!canWriteRecords()) throw new NotFoundError('page');
     await this.recordStatus(recordId);
     const tenantId = currentTenant().id;
     const ctx = RequestContexts.current()!;
@@ -93,73 +77,21 @@ export class AttachmentService {
     const id = randomUUID();
     const keys = attachmentKey(tenantId, id);
     const written: string[] = [];
-    const user = RequestContexts.current()!.user!;
     try {
-      let row: Omit<AttachmentRow, 'createdAt' | 'uploadedByName'>;
-      if (file.type === 'application/pdf') {
-        const size = await this.storage.putStream(keys.object, file.chunks, file.type);
-        written.push(keys.object);
-        row = {
-          id,
-          recordId,
-          kind: 'pdf',
-          contentType: file.type,
-          sizeBytes: size,
-          width: null,
-          height: null,
-          displayName: file.displayName,
-          objectKey: keys.object,
-          thumbnailKey: null,
-        };
-      } else {
-        const parts: Buffer[] = [];
-        for await (const chunk of file.chunks) parts.push(chunk);
-        const image = await processImage(Buffer.concat(parts), file.type, maxPixels);
-        parts.length = 0;
-        await this.storage.put(keys.object, image.data, image.contentType, image.data.length);
-        written.push(keys.object);
-        await this.storage.put(
-          keys.thumbnail,
-          image.thumbnail,
-          'image/jpeg',
-          image.thumbnail.length,
-        );
-        written.push(keys.thumbnail);
-        row = {
-          id,
-          recordId,
-          kind: 'image',
-          contentType: image.contentType,
-          sizeBytes: image.data.length,
-          width: image.width,
-          height: image.height,
-          displayName: file.displayName,
-          objectKey: keys.object,
-          thumbnailKey: keys.thumbnail,
-        };
-      }
+      const stored =
+        file.type === 'application/pdf'
+          ? await this.storePdf(keys, file, written)
+          : await this.storeImage(keys, { ...file, type: file.type }, maxPixels, written);
+      const row = {
+        id,
+        recordId,
+        displayName: file.displayName,
+        objectKey: keys.object,
+        ...stored,
+      };
       return await this.db.run(async (tx) => {
-        const [saved] = await tx.manager.query(
-          `insert into attachments (tenant_id, id, record_id, kind, content_type, object_key, thumbnail_key,
-             size_bytes, width, height, display_name, uploaded_by_user_id, uploaded_by_name)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-           returning created_at as "createdAt"`,
-          [
-            tx.tenantId,
-            id,
-            recordId,
-            row.kind,
-            row.contentType,
-            row.objectKey,
-            row.thumbnailKey,
-            row.sizeBytes,
-            row.width,
-            row.height,
-            row.displayName,
-            user.id,
-            user.name,
-          ],
-        );
+        const user = actingUser(tx);
+        const createdAt = await AttachmentQueries.insert(tx, row, user);
         await this.audit.record(tx, {
           action: 'attachment.uploaded',
           entity: 'attachment',
@@ -172,7 +104,7 @@ export class AttachmentService {
             displayName: row.displayName,
           },
         });
-        return publicView({ ...row, createdAt: saved.createdAt, uploadedByName: user.name });
+        return publicView({ ...row, createdAt, uploadedByName: user.name });
       });
     } catch (err) {
       await this.removeObjects(written);
@@ -180,45 +112,71 @@ export class AttachmentService {
     }
   }
 
+  /** A PDF is streamed into storage as it arrives. */
+  private async storePdf(
+    keys: { object: string },
+    file: IncomingFile,
+    written: string[],
+  ): Promise<StoredFile> {
+    const size = await this.storage.putStream(keys.object, file.chunks, file.type);
+    written.push(keys.object);
+    return {
+      kind: 'pdf',
+      contentType: file.type,
+      sizeBytes: size,
+      width: null,
+      height: null,
+      thumbnailKey: null,
+    };
+  }
+
+  /** An image is decoded (within the pixel limit), re-encoded and stored with a thumbnail. */
+  private async storeImage(
+    keys: { object: string; thumbnail: string },
+    file: IncomingFile & { type: IncomingImageType },
+    maxPixels: number,
+    written: string[],
+  ): Promise<StoredFile> {
+    const parts: Buffer[] = [];
+    for await (const chunk of file.chunks) parts.push(chunk);
+    const image = await processImage(Buffer.concat(parts), file.type, maxPixels);
+    parts.length = 0;
+    await this.storage.put(keys.object, image.data, image.contentType, image.data.length);
+    written.push(keys.object);
+    await this.storage.put(keys.thumbnail, image.thumbnail, 'image/jpeg', image.thumbnail.length);
+    written.push(keys.thumbnail);
+    return {
+      kind: 'image',
+      contentType: image.contentType,
+      sizeBytes: image.data.length,
+      width: image.width,
+      height: image.height,
+      thumbnailKey: keys.thumbnail,
+    };
+  }
+
   async listForRecord(recordId: string): Promise<AttachmentView[]> {
     await this.recordStatus(recordId);
     if (!canReadClinical()) return [];
-    return this.db.run(async ({ manager, tenantId }) =>
-      (
-        (await manager.query(
-          `select ${COLUMNS} from attachments a where a.tenant_id = $1 and a.record_id = $2 order by a.created_at, a.id`,
-          [tenantId, recordId],
-        )) as AttachmentRow[]
-      ).map(publicView),
+    return this.db.run(async (tx) =>
+      (await AttachmentQueries.ofRecord(tx, recordId)).map(publicView),
     );
   }
 
   /** The pet's images across its records, newest first, for the gallery. */
   imagesForPet(petId: string, limit = 24): Promise<AttachmentView[]> {
     if (!canReadClinical()) return Promise.resolve([]);
-    return this.db.run(async ({ manager, tenantId }) =>
-      (
-        (await manager.query(
-          `select ${COLUMNS} from attachments a
-             join medical_records r on r.tenant_id = a.tenant_id and r.id = a.record_id
-            where a.tenant_id = $1 and r.pet_id = $2 and a.kind = 'image'
-            order by a.created_at desc limit $3`,
-          [tenantId, petId, limit],
-        )) as AttachmentRow[]
-      ).map(publicView),
+    return this.db.run(async (tx) =>
+      (await AttachmentQueries.imagesOfPet(tx, petId, limit)).map(publicView),
     );
   }
 
   /** Deletes the row (while the record is a draft), then the object and its thumbnail. */
   async delete(attachmentId: string): Promise<{ recordId: string }> {
-    if (!canWriteRecords()) throw new NotFoundError('page');
     const row = await this.find(attachmentId);
     if ((await this.recordStatus(row.recordId)) === 'final') throw new RecordLocked();
     await this.db.run(async (tx) => {
-      await tx.manager.query('delete from attachments where tenant_id = $1 and id = $2', [
-        tx.tenantId,
-        attachmentId,
-      ]);
+      await AttachmentQueries.delete(tx, attachmentId);
       await this.audit.record(tx, {
         action: 'attachment.deleted',
         entity: 'attachment',
@@ -235,7 +193,6 @@ export class AttachmentService {
     attachmentId: string,
     variant: FileLinkVariant,
   ): Promise<{ url: string; expiresAt: Date }> {
-    if (!canReadClinical()) throw new NotFoundError('file');
     await this.find(attachmentId);
     const tenant = currentTenant();
     const expires = Math.floor(Date.now() / 1000) + this.config.attachments.linkTtlSeconds;
@@ -255,7 +212,7 @@ export class AttachmentService {
 
   /** Checks a file link, logs the view or download, and opens the object's stream. */
   async openLinked(attachmentId: string, q: { v?: string; exp?: string; sig?: string }) {
-    if (!canReadClinical() || !UUID.test(attachmentId)) throw new NotFoundError('file');
+    if (!isUuid(attachmentId)) throw new NotFoundError('file');
     const variant: FileLinkVariant = q.v === 'download' ? 'download' : 'view';
     const claims = {
       tenantId: currentTenant().id,
@@ -281,34 +238,23 @@ export class AttachmentService {
   }
 
   async openThumbnail(attachmentId: string) {
-    if (!canReadClinical()) throw new NotFoundError('file');
     const row = await this.find(attachmentId);
     if (!row.thumbnailKey) throw new NotFoundError('file');
     return this.storage.getStream(row.thumbnailKey);
   }
 
   private async find(attachmentId: string): Promise<AttachmentRow> {
-    if (!UUID.test(attachmentId)) throw new NotFoundError('file');
-    const [row] = await this.db.run(({ manager, tenantId }) =>
-      manager.query(`select ${COLUMNS} from attachments a where a.tenant_id = $1 and a.id = $2`, [
-        tenantId,
-        attachmentId,
-      ]),
-    );
+    if (!isUuid(attachmentId)) throw new NotFoundError('file');
+    const row = await this.db.run((tx) => AttachmentQueries.byId(tx, attachmentId));
     if (!row) throw new NotFoundError('file');
-    return row as AttachmentRow;
+    return row;
   }
 
   private async recordStatus(recordId: string): Promise<'draft' | 'final'> {
-    if (!UUID.test(recordId)) throw new NotFoundError('record');
-    const [row] = await this.db.run(({ manager, tenantId }) =>
-      manager.query('select status from medical_records where tenant_id = $1 and id = $2', [
-        tenantId,
-        recordId,
-      ]),
-    );
-    if (!row) throw new NotFoundError('record');
-    return row.status;
+    if (!isUuid(recordId)) throw new NotFoundError('record');
+    const status = await this.db.run((tx) => RecordQueries.status(tx, recordId));
+    if (!status) throw new NotFoundError('record');
+    return status;
   }
 
   /** Best effort: an object that cannot be removed now is an orphan the sweeper removes later. */

@@ -10,6 +10,8 @@ import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { LOG } from '../core.module.js';
 import { RUNTIME_DATA_SOURCE, TenantDb } from '../database/tenant-db.js';
 import { ObjectStorage } from '../storage/object-storage.js';
+import { TenantQueries } from '../tenant/tenant.queries.js';
+import { AttachmentQueries } from './record.queries.js';
 
 const ATTACHMENT_KEY = /^[0-9a-f-]{36}\/attachments\/[0-9a-f-]{36}(\.thumb\.jpg)?$/;
 
@@ -32,6 +34,7 @@ export class OrphanSweeper implements OnApplicationBootstrap, OnApplicationShutd
   constructor(
     private readonly storage: ObjectStorage,
     private readonly db: TenantDb,
+    // Raw runtime DataSource: the sweep lists every tenant (maintenance), then works in each.
     @Inject(RUNTIME_DATA_SOURCE) private readonly directory: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOG) private readonly log: Logger,
@@ -59,9 +62,8 @@ export class OrphanSweeper implements OnApplicationBootstrap, OnApplicationShutd
   private async sweepOnce(opts: { olderThanMinutes?: number; now?: Date }): Promise<SweepResult> {
     const age = opts.olderThanMinutes ?? this.config.attachments.orphanSweepAgeMinutes;
     const cutoff = (opts.now ?? new Date()).getTime() - age * 60_000;
-    const tenants: { id: string }[] = await this.directory.query('select id from tenants');
     const result: SweepResult = { checked: 0, deleted: [] };
-    for (const { id: tenantId } of tenants) {
+    for (const tenantId of await TenantQueries.allIds(this.directory)) {
       const candidates: string[] = [];
       for await (const object of this.storage.list(`${tenantId}/attachments/`)) {
         result.checked++;
@@ -69,15 +71,9 @@ export class OrphanSweeper implements OnApplicationBootstrap, OnApplicationShutd
           candidates.push(object.key);
       }
       if (!candidates.length) continue;
-      const known = await this.db.runFor(tenantId, async ({ manager }) => {
-        const rows: { key: string }[] = await manager.query(
-          `select object_key as key from attachments where tenant_id = $1 and object_key = any($2)
-           union all
-           select thumbnail_key from attachments where tenant_id = $1 and thumbnail_key = any($2)`,
-          [tenantId, candidates],
-        );
-        return new Set(rows.map((r) => r.key));
-      });
+      const known = await this.db.runFor(tenantId, (tx) =>
+        AttachmentQueries.knownKeys(tx, candidates),
+      );
       for (const key of candidates.filter((k) => !known.has(k))) {
         await this.storage.delete(key);
         result.deleted.push(key);

@@ -1,9 +1,9 @@
 import { Body, Controller, Get, Param, Query, Post, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
-import { AppError, ValidationFailed } from '../common/app-error.js';
 import { parseInput } from '../common/validation.js';
 import { isLocale, type Locale } from '../i18n/i18n.js';
 import { ClinicAccessGuard, ClinicRoles } from '../tenant/clinic-access.guard.js';
+import { type FormErrors, formErrors } from '../web/form-errors.js';
 import { RECORD_FINALISERS, RECORD_WRITERS, SUMMARY_READERS } from './record-access.js';
 import { RecordViews } from './record-views.service.js';
 import { RecordService } from './record.service.js';
@@ -14,12 +14,16 @@ function localeOf(res: Response): Locale {
   return isLocale(res.locals.locale) ? res.locals.locale : 'en';
 }
 
-/** Form errors re-render the page with the user's input; other errors go to the filter. */
-function formError(err: unknown): { status: number; fields: Record<string, string>; code: string } {
-  if (err instanceof ValidationFailed) return { status: 400, fields: err.fields, code: err.code };
-  if (err instanceof AppError && err.status === 409)
-    return { status: 409, fields: {}, code: err.code };
-  throw err;
+/** The record form's weight unit choice; a new record weighs in kg. */
+function weightUnits(values: unknown) {
+  const unit = (values as { weightUnit?: unknown } | undefined)?.weightUnit ?? 'kg';
+  return ['kg', 'lb'].map((u) => ({ value: u, label: u, selected: u === unit }));
+}
+
+/** One form of a page: what was typed, and what was wrong with it. */
+interface FormState {
+  values?: unknown;
+  error?: FormErrors;
 }
 
 @Controller('c/:clinicSlug')
@@ -39,7 +43,7 @@ export class RecordController {
     @Query('appointmentId') appointmentId?: string,
   ) {
     // Opened from an appointment: the new record is linked to it.
-    const form = appointmentId ? { recordForm: { values: { appointmentId }, errors: {} } } : {};
+    const form = appointmentId ? { recordForm: { values: { appointmentId } } } : {};
     await this.renderPetRecords(res, petId, 200, form);
   }
 
@@ -50,9 +54,9 @@ export class RecordController {
       const id = await this.records.create(petId, parseInput(recordFormSchema, body));
       res.redirect(303, `/c/${res.locals.clinic.slug}/records/${id}`);
     } catch (err) {
-      const e = formError(err);
-      await this.renderPetRecords(res, petId, e.status, {
-        recordForm: { values: body, errors: e.fields },
+      const error = formErrors(err);
+      await this.renderPetRecords(res, petId, error.status, {
+        recordForm: { values: body, error },
       });
     }
   }
@@ -64,9 +68,9 @@ export class RecordController {
       await this.vaccinations.add(petId, parseInput(vaccinationSchema, body));
       res.redirect(303, `/c/${res.locals.clinic.slug}/pets/${petId}/records#vaccinations`);
     } catch (err) {
-      const e = formError(err);
-      await this.renderPetRecords(res, petId, e.status, {
-        vaccinationForm: { values: body, errors: e.fields },
+      const error = formErrors(err);
+      await this.renderPetRecords(res, petId, error.status, {
+        vaccinationForm: { values: body, error },
       });
     }
   }
@@ -89,10 +93,8 @@ export class RecordController {
       await this.records.update(recordId, parseInput(recordFormSchema, body));
       res.redirect(303, `/c/${res.locals.clinic.slug}/records/${recordId}`);
     } catch (err) {
-      const e = formError(err);
-      await this.renderRecord(res, recordId, e.status, {
-        form: { values: body, errors: e.fields, code: e.code },
-      });
+      const error = formErrors(err);
+      await this.renderRecord(res, recordId, error.status, { form: { values: body, error } });
     }
   }
 
@@ -103,8 +105,8 @@ export class RecordController {
       await this.records.finalise(recordId);
       res.redirect(303, `/c/${res.locals.clinic.slug}/records/${recordId}`);
     } catch (err) {
-      const e = formError(err);
-      await this.renderRecord(res, recordId, e.status, { form: { errors: {}, code: e.code } });
+      const error = formErrors(err);
+      await this.renderRecord(res, recordId, error.status, { form: { error } });
     }
   }
 
@@ -115,34 +117,46 @@ export class RecordController {
       await this.records.addAddendum(recordId, parseInput(addendumSchema, body).body);
       res.redirect(303, `/c/${res.locals.clinic.slug}/records/${recordId}#addenda`);
     } catch (err) {
-      const e = formError(err);
-      await this.renderRecord(res, recordId, e.status, {
-        addendumForm: { values: body, errors: e.fields, code: e.code },
+      const error = formErrors(err);
+      await this.renderRecord(res, recordId, error.status, {
+        addendumForm: { values: body, error },
       });
     }
   }
 
-  private async renderPetRecords(res: Response, petId: string, status: number, extra: object) {
+  private async renderPetRecords(
+    res: Response,
+    petId: string,
+    status: number,
+    forms: { recordForm?: FormState; vaccinationForm?: FormState },
+  ) {
     const section = await this.views.petRecordsSection(petId, localeOf(res));
     // The new record may belong to one of the pet's appointments.
     const appointments = section.canWrite ? await this.records.appointmentsForPet(petId) : [];
-    res
-      .status(status)
-      .render('record/pet-records', { title: section.pet.name, section, appointments, ...extra });
+    res.status(status).render('record/pet-records', {
+      title: section.pet.name,
+      section,
+      appointments,
+      weightUnits: weightUnits(forms.recordForm?.values),
+      ...forms,
+    });
   }
 
-  private async renderRecord(res: Response, recordId: string, status: number, extra: object) {
+  private async renderRecord(
+    res: Response,
+    recordId: string,
+    status: number,
+    forms: { form?: FormState; addendumForm?: FormState },
+  ) {
     const page = await this.views.recordPage(recordId);
     const r = page.record as unknown as Record<string, unknown>;
-    const values = (extra as { form?: { values?: unknown } }).form?.values ?? {
-      ...r,
-      weightUnit: r.weightUnit ?? 'kg',
-    };
+    const values = forms.form?.values ?? { ...r, weightUnit: r.weightUnit ?? 'kg' };
     res.status(status).render('record/record', {
       title: page.record.summary,
       ...page,
-      form: { values, errors: {}, ...(extra as { form?: object }).form },
-      addendumForm: (extra as { addendumForm?: object }).addendumForm ?? { values: {}, errors: {} },
+      form: { ...forms.form, values },
+      weightUnits: weightUnits(values),
+      addendumForm: forms.addendumForm ?? { values: {} },
     });
   }
 }

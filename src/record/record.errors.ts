@@ -1,27 +1,17 @@
-import { AppError } from '../common/app-error.js';
+import { appError } from '../common/app-error.js';
 
 /** A finalised record is locked: corrections go into an addendum. */
-export class RecordLocked extends AppError {
-  readonly code = 'record_locked';
-  readonly status = 409;
-  constructor() {
-    super('This record is finalised and locked; add an addendum instead.');
-  }
-}
+export class RecordLocked extends appError('record_locked', 409, {
+  message: 'This record is finalised and locked; add an addendum instead.',
+}) {}
 
 /** Someone saved the draft since this form was opened. */
-export class RecordChangedMeanwhile extends AppError {
-  readonly code = 'record_changed';
-  readonly status = 409;
-  constructor() {
-    super('Someone else saved this record since you opened it; reload to see their changes.');
-  }
-}
+export class RecordChangedMeanwhile extends appError('record_changed', 409, {
+  message: 'Someone else saved this record since you opened it; reload to see their changes.',
+}) {}
 
 /** The file's content is not one of the types a record accepts (decided by its bytes). */
-export class UnsupportedFileType extends AppError {
-  readonly code = 'unsupported_file_type';
-  readonly status = 415;
+export class UnsupportedFileType extends appError('unsupported_file_type', 415) {
   constructor(detected?: string) {
     super(
       `Only JPEG, PNG, WebP or HEIC photos and PDF documents can be attached${
@@ -31,45 +21,31 @@ export class UnsupportedFileType extends AppError {
   }
 }
 
-export class FileTooLarge extends AppError {
-  readonly code = 'file_too_large';
-  readonly status = 413;
+export class FileTooLarge extends appError('file_too_large', 413) {
   constructor(readonly maxBytes: number) {
-    super(`The file is larger than the limit of ${Math.round(maxBytes / 1024 / 1024)} MB.`);
-    Object.assign(this.params, { mb: Math.round(maxBytes / 1024 / 1024) });
+    const mb = Math.round(maxBytes / 1024 / 1024);
+    super(`The file is larger than the limit of ${mb} MB.`, { mb });
   }
 }
 
-export class ImageTooLarge extends AppError {
-  readonly code = 'image_too_many_pixels';
-  readonly status = 422;
+export class ImageTooLarge extends appError('image_too_many_pixels', 422) {
   constructor(readonly maxPixels: number) {
-    super(`The image has more than ${Math.round(maxPixels / 1e6)} megapixels.`);
-    Object.assign(this.params, { mp: Math.round(maxPixels / 1e6) });
+    const mp = Math.round(maxPixels / 1e6);
+    super(`The image has more than ${mp} megapixels.`, { mp });
   }
 }
 
-export class UnreadableImage extends AppError {
-  readonly code = 'unreadable_image';
-  readonly status = 422;
-  constructor() {
-    super('The image could not be read; it may be damaged.');
-  }
-}
+export class UnreadableImage extends appError('unreadable_image', 422, {
+  message: 'The image could not be read; it may be damaged.',
+}) {}
 
-export class BadUpload extends AppError {
-  readonly code = 'bad_upload';
-  readonly status = 400;
+export class BadUpload extends appError('bad_upload', 400) {
   constructor(reason: string) {
     super(reason);
   }
 }
 
 /** A file link whose signature does not match or whose lifetime is over. */
-export class FileLinkExpired extends AppError {
-  readonly code = 'link_expired';
-  readonly status = 410;
-  constructor() {
-    super('This file link has expired; open the file again from the record.');
-  }
-}
+export class FileLinkExpired extends appError('link_expired', 410, {
+  message: 'This file link has expired; open the file again from the record.',
+}) {}

@@ -1,45 +1,53 @@
 import { z } from 'zod';
+import { isUuid } from '../common/ids.js';
+import { requiredText } from '../common/validation.js';
 
+/** Messages are catalog keys (`validation.*`): pages show them in the clinic's language. */
 const text = (max: number) =>
   z
-    .string()
+    .string({ error: 'validation.text' })
     .trim()
-    .max(max, `At most ${max} characters`)
+    .max(max, { error: 'validation.tooLong' })
     .optional()
     .transform((v) => v ?? '');
-const optionalNumber = (min: number, max: number, message: string) =>
+const optionalNumber = (min: number, max: number, error: string) =>
   z
-    .union([z.literal(''), z.coerce.number().min(min, message).max(max, message)])
+    .union([z.literal(''), z.coerce.number({ error }).min(min, { error }).max(max, { error })], {
+      error,
+    })
     .optional()
     .transform((v) => (v === '' || v === undefined ? null : v));
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The record form: SOAP notes and vitals. Temperatures are °C; weight keeps its unit. */
 export const recordFormSchema = z
   .object({
-    summary: z.string().trim().min(1, 'Say in a few words what the visit was for').max(200),
+    summary: requiredText(200, 'validation.recordSummary'),
     subjective: text(20000),
     objective: text(20000),
     assessment: text(20000),
     plan: text(20000),
-    weightValue: optionalNumber(0.01, 99999, 'Enter a weight above 0'),
-    weightUnit: z.enum(['kg', 'lb']).default('kg'),
-    temperatureC: optionalNumber(20, 50, 'Enter a temperature between 20 and 50 °C'),
-    heartRate: optionalNumber(1, 600, 'Enter beats per minute between 1 and 600').refine(
+    weightValue: optionalNumber(0.01, 99999, 'validation.weightAboveZero'),
+    weightUnit: z.enum(['kg', 'lb'], { error: 'validation.invalid' }).default('kg'),
+    temperatureC: optionalNumber(20, 50, 'validation.temperature'),
+    heartRate: optionalNumber(1, 600, 'validation.heartRate').refine(
       (v) => v === null || Number.isInteger(v),
-      'Whole beats per minute',
+      { error: 'validation.heartRateWhole' },
     ),
-    respiratoryRate: optionalNumber(1, 300, 'Enter breaths per minute between 1 and 300').refine(
+    respiratoryRate: optionalNumber(1, 300, 'validation.respiratoryRate').refine(
       (v) => v === null || Number.isInteger(v),
-      'Whole breaths per minute',
+      { error: 'validation.respiratoryRateWhole' },
     ),
     appointmentId: z
-      .string()
+      .string({ error: 'validation.appointment' })
       .trim()
       .optional()
       .transform((v) => (v ? v : null))
-      .refine((v) => v === null || UUID.test(v), 'Not an appointment of this clinic'),
-    version: z.coerce.number().int().min(1).optional(),
+      .refine((v) => v === null || isUuid(v), { error: 'validation.appointment' }),
+    version: z.coerce
+      .number({ error: 'validation.invalid' })
+      .int({ error: 'validation.invalid' })
+      .min(1, { error: 'validation.invalid' })
+      .optional(),
   })
   .transform((r) => ({
     ...r,
@@ -52,27 +60,27 @@ export const recordFormSchema = z
 export type RecordForm = z.output<typeof recordFormSchema>;
 
 export const addendumSchema = z.object({
-  body: z.string().trim().min(1, 'Write the correction or addition').max(20000),
+  body: requiredText(20000, 'validation.addendum'),
 });
 
 const isoDate = z
-  .string()
+  .string({ error: 'validation.date' })
   .trim()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'Enter a date')
-  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)), 'Enter a real date');
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'validation.date' })
+  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)), { error: 'validation.date' });
 
 export const vaccinationSchema = z
   .object({
     givenOn: isoDate,
-    product: z.string().trim().min(1, 'Enter the vaccine product').max(200),
-    batch: z.string().trim().min(1, 'Enter the batch number').max(100),
+    product: requiredText(200, 'validation.vaccineProduct'),
+    batch: requiredText(100, 'validation.vaccineBatch'),
     nextDueOn: z
-      .union([z.literal(''), isoDate])
+      .union([z.literal(''), isoDate], { error: 'validation.date' })
       .optional()
       .transform((v) => (v ? v : null)),
   })
   .refine((v) => v.nextDueOn === null || v.nextDueOn > v.givenOn, {
     path: ['nextDueOn'],
-    message: 'The next dose is due after the date given',
+    error: 'validation.nextDoseAfterGiven',
   });
 export type VaccinationForm = z.output<typeof vaccinationSchema>;

@@ -1,22 +1,36 @@
 import { Body, Controller, Get, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { AppError } from '../common/app-error.js';
 import { parseInput } from '../common/validation.js';
 import { isLocale } from '../i18n/i18n.js';
 import { RequestContexts } from '../tenant/request-context.js';
+import { type FormErrors, formErrors } from '../web/form-errors.js';
 import { LoginThrottled } from './auth.errors.js';
 import { AuthService } from './auth.service.js';
 
+/** Which field failed is never shown (the page says only that sign-in failed). */
 const SignInForm = z.object({
-  email: z.string().trim().min(3).max(254),
-  password: z.string().min(1).max(1024),
-  next: z.string().optional(),
+  email: z
+    .string({ error: 'validation.required' })
+    .trim()
+    .min(3, { error: 'validation.required' })
+    .max(254, { error: 'validation.tooLong' }),
+  password: z
+    .string({ error: 'validation.required' })
+    .min(1, { error: 'validation.required' })
+    .max(1024, { error: 'validation.tooLong' }),
+  next: z.string({ error: 'validation.invalid' }).optional(),
 });
 
 /** Only same-site paths: `/c/x`, never `//evil.example` or `https://…`. */
 function safeNext(next: string | undefined): string {
   return next && /^\/(?![/\\])/.test(next) ? next : '/';
+}
+
+/** A malformed sign-in says no more than a wrong password: which field failed is never told. */
+function signInError(error: FormErrors): FormErrors {
+  if (error.code !== 'validation_failed') return error;
+  return { status: 401, code: 'login_failed', message: { key: 'errors.login_failed' }, fields: {} };
 }
 
 function regenerate(req: Request): Promise<void> {
@@ -57,14 +71,13 @@ export class AuthController {
       await save(req);
       res.redirect(303, next);
     } catch (err) {
-      if (!(err instanceof AppError)) throw err;
+      const error = signInError(formErrors(err));
       if (err instanceof LoginThrottled)
         res.setHeader('Retry-After', String(Math.ceil(err.retryAfterSeconds)));
-      const code = err.code === 'validation_failed' ? 'login_failed' : err.code;
-      res.status(err.status === 400 ? 401 : err.status).render('staff/login', {
+      res.status(error.status).render('staff/login', {
         next,
         email: (body as { email?: string })?.email ?? '',
-        error: { code, params: err.params },
+        error,
       });
     }
   }

@@ -6,19 +6,12 @@ import type { SessionUser } from '../tenant/request-context.js';
 import { LoginFailed } from './auth.errors.js';
 import { LoginThrottle } from './login-throttle.js';
 import { PasswordService } from './password.service.js';
-
-interface UserRow {
-  id: string;
-  email: string;
-  name: string;
-  locale: 'en' | 'es' | null;
-  is_platform_admin: boolean;
-  password_hash: string;
-}
+import { type UserWithHash, UserQueries } from './staff.queries.js';
 
 @Injectable()
 export class AuthService {
   constructor(
+    // Raw runtime DataSource: sign-in reads users (a directory table) before any tenant is known.
     @Inject(RUNTIME_DATA_SOURCE) private readonly db: DataSource,
     private readonly passwords: PasswordService,
     private readonly throttle: LoginThrottle,
@@ -29,30 +22,26 @@ export class AuthService {
   async signIn(input: { email: string; password: string; ip: string }): Promise<SessionUser> {
     const email = input.email.trim().toLowerCase();
     await this.throttle.beforeAttempt(email, input.ip);
-    const rows: UserRow[] = await this.db.query(
-      'select id, email, name, locale, is_platform_admin, password_hash from users where email = $1',
-      [email],
-    );
-    const user = rows[0];
-    const ok = await this.passwords.verify(user?.password_hash ?? null, input.password);
+    const user = await UserQueries.withHashByEmail(this.db, email);
+    const ok = await this.passwords.verify(user?.passwordHash ?? null, input.password);
     if (!user || !ok) {
       await this.throttle.failed(email, input.ip);
       throw new LoginFailed();
     }
     await this.throttle.succeeded(email);
-    await this.db.query('update users set last_login_at = now() where id = $1', [user.id]);
+    await UserQueries.touchLastLogin(this.db, user.id);
     await this.recordSignIn(user, input.ip);
     return {
       id: user.id,
       email: user.email,
       name: user.name,
       locale: user.locale,
-      isPlatformAdmin: user.is_platform_admin,
+      isPlatformAdmin: user.isPlatformAdmin,
     };
   }
 
   async setLocale(userId: string, locale: 'en' | 'es' | null): Promise<void> {
-    await this.db.query('update users set locale = $2 where id = $1', [userId, locale]);
+    await UserQueries.setLocale(this.db, userId, locale);
   }
 
   /**
@@ -61,18 +50,13 @@ export class AuthService {
    * record shares the clinic's partitions and retention. A platform admin who works at no
    * clinic leaves no tenant record (the request log still has it).
    */
-  private async recordSignIn(user: UserRow, ip: string): Promise<void> {
-    const rows: { tenant_id: string }[] = await this.db.query(
-      `select tenant_id from memberships where user_id = $1
-       union
-       select t.id from company_admins ca join tenants t on t.company_id = ca.company_id where ca.user_id = $1`,
-      [user.id],
-    );
-    if (!rows.length) return;
+  private async recordSignIn(user: UserWithHash, ip: string): Promise<void> {
+    const tenantIds = await UserQueries.tenantIdsOf(this.db, user.id);
+    if (!tenantIds.length) return;
     await this.db.transaction(async (manager) => {
-      for (const { tenant_id } of rows)
+      for (const tenantId of tenantIds)
         await this.tenants.runFor(
-          tenant_id,
+          tenantId,
           (tx) =>
             this.audit.record(tx, {
               action: 'user.signed_in',

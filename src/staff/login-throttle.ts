@@ -1,10 +1,5 @@
-import type { Redis } from 'ioredis';
-import {
-  RateLimiterMemory,
-  RateLimiterRedis,
-  RateLimiterRes,
-  type RateLimiterAbstract,
-} from 'rate-limiter-flexible';
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { CacheService } from '../cache/cache.service.js';
 import { LoginThrottled } from './auth.errors.js';
 
 interface Limits {
@@ -21,17 +16,13 @@ export class LoginThrottle {
   private readonly perAccount: RateLimiterAbstract;
   private readonly perIp: RateLimiterAbstract;
 
-  constructor(redis: Redis | null, keyPrefix: string, limits: Limits) {
-    const duration = limits.blockMinutes * 60;
-    const make = (prefix: string, points: number) =>
-      redis
-        ? new RateLimiterRedis({
-            storeClient: redis,
-            keyPrefix: `${keyPrefix}${prefix}`,
-            points,
-            duration,
-          })
-        : new RateLimiterMemory({ keyPrefix: prefix, points, duration });
+  constructor(cache: CacheService, limits: Limits) {
+    const make = (name: string, points: number) =>
+      cache.rateLimiter({
+        name: ['throttle', name],
+        points,
+        durationSeconds: limits.blockMinutes * 60,
+      });
     this.perAccount = make('login-fail-account', limits.maxFailuresPerAccount);
     this.perIp = make('login-fail-ip', limits.maxFailuresPerIp);
   }

@@ -6,6 +6,7 @@ import { AuthService } from './auth.service.js';
 import { LoginThrottle } from './login-throttle.js';
 import { PasswordService } from './password.service.js';
 import { StaffService } from './staff.service.js';
+import { UserService } from './user.service.js';
 
 /** Staff, users and sign-in. */
 @Module({
@@ -13,14 +14,15 @@ import { StaffService } from './staff.service.js';
     AuthService,
     PasswordService,
     StaffService,
+    UserService,
     {
       provide: LoginThrottle,
       inject: [CacheService, APP_CONFIG],
       useFactory: (cache: CacheService, config: AppConfig) =>
-        new LoginThrottle(cache.redis, cache.key('throttle', ''), config.loginThrottle),
+        new LoginThrottle(cache, config.loginThrottle),
     },
   ],
   controllers: [AuthController],
-  exports: [StaffService, PasswordService],
+  exports: [StaffService, UserService, PasswordService],
 })
 export class StaffModule {}

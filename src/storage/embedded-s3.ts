@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import S3rver from 's3rver';
-import type { S3Settings } from './object-storage.js';
+import type { S3Settings } from '../config/config.js';
 
 /**
  * An in-process S3-compatible server (s3rver) on a local folder, for the zero-config start

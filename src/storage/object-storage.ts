@@ -12,16 +12,8 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
+import type { S3Settings } from '../config/config.js';
 import { classifyStorageError } from './storage.errors.js';
-
-export interface S3Settings {
-  endpoint: string;
-  bucket: string;
-  region: string;
-  accessKeyId: string;
-  secretAccessKey: string;
-  forcePathStyle: boolean;
-}
 
 export interface StoredObjectInfo {
   key: string;

@@ -1,24 +1,16 @@
-import { AppError } from '../common/app-error.js';
+import { appError } from '../common/app-error.js';
 
 /** The object store did not answer (down, unreachable, or failing): nothing was saved. */
-export class StorageUnavailable extends AppError {
-  readonly code = 'storage_unavailable';
-  readonly status = 503;
+export class StorageUnavailable extends appError('storage_unavailable', 503, {
+  message: 'File storage is not available right now; nothing was saved. Try again in a moment.',
+}) {
   constructor(cause?: unknown) {
-    super('File storage is not available right now; nothing was saved. Try again in a moment.', {
-      cause,
-    });
+    super(undefined, {}, { cause });
   }
 }
 
 /** A key the store does not hold. */
-export class StoredObjectMissing extends AppError {
-  readonly code = 'not_found';
-  readonly status = 404;
-  constructor() {
-    super('No such file');
-  }
-}
+export class StoredObjectMissing extends appError('not_found', 404, { message: 'No such file' }) {}
 
 interface SdkError {
   name?: string;

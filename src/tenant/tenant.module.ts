@@ -2,12 +2,13 @@ import { Global, Module } from '@nestjs/common';
 import { AccessService } from './access.service.js';
 import { ClinicAccessGuard } from './clinic-access.guard.js';
 import { HomeController } from './home.controller.js';
+import { TenantService } from './tenant.service.js';
 
 /** Tenant resolution, access checks and the request's tenant context. */
 @Global()
 @Module({
-  providers: [AccessService, ClinicAccessGuard],
+  providers: [AccessService, ClinicAccessGuard, TenantService],
   controllers: [HomeController],
-  exports: [AccessService, ClinicAccessGuard],
+  exports: [AccessService, ClinicAccessGuard, TenantService],
 })
 export class TenantModule {}

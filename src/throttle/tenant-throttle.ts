@@ -1,10 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import {
-  RateLimiterMemory,
-  RateLimiterRedis,
-  RateLimiterRes,
-  type RateLimiterAbstract,
-} from 'rate-limiter-flexible';
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { CacheService } from '../cache/cache.service.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { TenantThrottled } from './throttle.errors.js';
@@ -21,7 +16,6 @@ const COUNT_DAYS_KEPT = 8;
 @Injectable()
 export class TenantThrottle {
   private readonly limiters = new Map<string, RateLimiterAbstract>();
-  private readonly memoryCounts = new Map<string, Map<string, number>>();
 
   constructor(
     private readonly cache: CacheService,
@@ -45,28 +39,13 @@ export class TenantThrottle {
   }
 
   /** Refused requests per tenant id on a UTC day (default today). */
-  async refusals(day = utcDay(new Date())): Promise<Map<string, number>> {
-    const redis = this.cache.redis;
-    if (!redis) return new Map(this.memoryCounts.get(day) ?? []);
-    const raw = await redis.hgetall(this.cache.key('throttled', day));
-    return new Map(Object.entries(raw).map(([k, v]) => [k, Number(v)]));
+  refusals(day = utcDay(new Date())): Promise<Map<string, number>> {
+    return this.cache.counts(this.cache.key('throttled', day));
   }
 
-  private async countRefusal(tenantId: string): Promise<void> {
-    const day = utcDay(new Date());
-    const redis = this.cache.redis;
-    if (!redis) {
-      const counts = this.memoryCounts.get(day) ?? new Map<string, number>();
-      counts.set(tenantId, (counts.get(tenantId) ?? 0) + 1);
-      this.memoryCounts.set(day, counts);
-      return;
-    }
-    const key = this.cache.key('throttled', day);
-    await redis
-      .multi()
-      .hincrby(key, tenantId, 1)
-      .expire(key, COUNT_DAYS_KEPT * 86400)
-      .exec();
+  private countRefusal(tenantId: string): Promise<void> {
+    const key = this.cache.key('throttled', utcDay(new Date()));
+    return this.cache.incrementCount(key, tenantId, COUNT_DAYS_KEPT * 86400);
   }
 
   private limiter(plan: string): RateLimiterAbstract {
@@ -74,17 +53,13 @@ export class TenantThrottle {
     const name = `${plan}:${points}`;
     let limiter = this.limiters.get(name);
     if (!limiter) {
-      const memory = new RateLimiterMemory({ points, duration: WINDOW_SECONDS });
-      limiter = this.cache.redis
-        ? new RateLimiterRedis({
-            storeClient: this.cache.redis,
-            keyPrefix: this.cache.key('tenant-rate', plan),
-            points,
-            duration: WINDOW_SECONDS,
-            // When Redis is briefly away each process limits on its own rather than failing requests.
-            insuranceLimiter: memory,
-          })
-        : memory;
+      limiter = this.cache.rateLimiter({
+        name: ['tenant-rate', plan],
+        points,
+        durationSeconds: WINDOW_SECONDS,
+        // When Redis is briefly away each process limits on its own rather than failing requests.
+        memoryFallback: true,
+      });
       this.limiters.set(name, limiter);
     }
     return limiter;

@@ -9,7 +9,6 @@ import express, {
   type Response,
 } from 'express';
 import helmet from 'helmet';
-import type { CacheService } from '../cache/cache.service.js';
 import { VIEWS_DIR } from '../common/paths.js';
 import type { AppConfig } from '../config/config.js';
 import { chooseLocale, type Translator } from '../i18n/i18n.js';
@@ -23,7 +22,6 @@ const REQUEST_ID = /^[\w.:-]{1,100}$/;
 
 interface PipelineDeps {
   config: AppConfig;
-  cache: CacheService;
   sessionMiddleware: RequestHandler;
   translator: Translator;
   access: AccessService;

@@ -1,4 +1,3 @@
-import RedisStore from 'connect-redis';
 import type { RequestHandler } from 'express';
 import session from 'express-session';
 import type { CacheService } from '../cache/cache.service.js';
@@ -7,7 +6,7 @@ import type { AppConfig } from '../config/config.js';
 export const SESSION_COOKIE = 'vetlane.sid';
 export const SESSION_MIDDLEWARE = Symbol('SESSION_MIDDLEWARE');
 
-/** One session middleware for pages and the Socket.IO handshake. Sessions live in Redis when it is configured. */
+/** One session middleware for pages and the Socket.IO handshake; the cache module keeps the sessions. */
 export function createSessionMiddleware(
   config: AppConfig,
   cache: CacheService,
@@ -19,13 +18,7 @@ export function createSessionMiddleware(
     resave: false,
     saveUninitialized: false,
     rolling: true,
-    store: cache.redis
-      ? new RedisStore({
-          client: cache.redis,
-          prefix: cache.key('sess', ''),
-          ttl: config.session.ttlHours * 3600,
-        })
-      : undefined,
+    store: cache.sessionStore({ ttlSeconds: config.session.ttlHours * 3600 }),
     cookie: {
       httpOnly: true,
       sameSite: 'lax',

@@ -3,6 +3,7 @@ import { join, relative } from 'node:path';
 import hbs from 'hbs';
 import { VIEWS_DIR } from '../common/paths.js';
 import { isLocale, type Locale, Translator } from '../i18n/i18n.js';
+import type { FormMessage } from './form-errors.js';
 
 type HelperOptions = { hash: Record<string, unknown>; data: { root: Record<string, unknown> } };
 
@@ -39,7 +40,10 @@ function registerPartials(dir: string) {
 /** Handlebars with the views' helpers: `t` for every user-facing string, locale-aware formatting. */
 export function setUpViewEngine(translator: Translator) {
   registerPartials(join(VIEWS_DIR, 'partials'));
-  hbs.registerHelper('t', function (key: string, options: HelperOptions) {
+  // `{{t "key" name=…}}`, or `{{t message}}` for a { key, params } from src/web/form-errors.ts.
+  hbs.registerHelper('t', function (key: string | FormMessage, options: HelperOptions) {
+    if (key && typeof key === 'object')
+      return translator.t(rootLocale(options), key.key, { ...key.params, ...options.hash });
     return translator.t(rootLocale(options), key, options.hash);
   });
   hbs.registerHelper('formatDate', function (value: unknown, options: HelperOptions) {
@@ -66,7 +70,9 @@ export function setUpViewEngine(translator: Translator) {
     return Number.isFinite(n) ? translator.formatNumber(rootLocale(options), n) : '';
   });
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
-  hbs.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));
+  // Like `||`: the first truthy argument (`{{or id name}}`), or false.
+  hbs.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).find(Boolean) ?? false);
+  hbs.registerHelper('and', (...args: unknown[]) => args.slice(0, -1).every(Boolean));
   hbs.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).join(''));
   return hbs;
 }

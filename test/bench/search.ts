@@ -16,7 +16,8 @@ import { NAMES, PET_NAMES } from '../../seeds/demo-data.js';
 import { createRuntimeDataSource } from '../../src/database/data-sources.js';
 import { TenantDb } from '../../src/database/tenant-db.js';
 import { createLogger } from '../../src/logger.js';
-import { SearchService, searchSql } from '../../src/pet/search.service.js';
+import { searchSql } from '../../src/pet/pet.queries.js';
+import { SearchService } from '../../src/pet/search.service.js';
 import { searchTerms, termConditions } from '../../src/pet/search.terms.js';
 import { throwawayDatabase } from './throwaway-db.js';
 

@@ -267,7 +267,7 @@ describe('the front desk books, moves and cancels', () => {
     expect(clash.status).toBe(409);
     expect(JSON.parse(clash.text).error).toMatchObject({
       code: 'appointment_conflict',
-      clash: { petName: clinic.pets[0].name },
+      details: { clash: { petName: clinic.pets[0].name } },
     });
     const stale = await move({ version: '1', date: '2031-05-13', time: '13:00' });
     expect(stale.status).toBe(409);
@@ -277,7 +277,11 @@ describe('the front desk books, moves and cancels', () => {
   it('gives clear form errors for bad input and a 404 for another clinic’s appointment', async () => {
     const bad = await book({ time: '25:99', staffId: 'nobody' });
     expect(bad.status).toBe(400);
-    expect(bad.text).toContain('time: use the format HH:MM');
+    expect(bad.text).toMatch(/id="time"[^>]*aria-invalid="true"/);
+    expect(bad.text).toContain('<p class="field-error" id="time-error">Use the format HH:MM.</p>');
+    expect(bad.text).toContain(
+      '<p class="field-error" id="staffId-error">Choose one from the list.</p>',
+    );
     const other = await createClinic({ timeZone: 'Europe/Madrid' });
     const { rows } = await adminQuery(
       superuserUrl(),

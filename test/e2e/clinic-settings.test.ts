@@ -45,7 +45,7 @@ describe('clinic settings', () => {
       d1_1_closes: '09:00',
     });
     expect(bad.status).toBe(400);
-    expect(bad.text).toContain('closing must be after opening');
+    expect(bad.text).toContain('Closing must be after opening.');
     expect((await manager.get(`/c/${clinic.slug}/settings`)).text).toContain('value="16:00"');
     const tz = await manager.post(`/c/${clinic.slug}/settings/time-zone`, {
       timeZone: 'Mars/Olympus',

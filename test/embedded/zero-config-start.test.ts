@@ -43,7 +43,7 @@ describe('the zero-configuration start', () => {
     try {
       expect(first.config.database.mode).toBe('embedded');
       expect(first.config.storage.mode).toBe('embedded');
-      expect(first.infra.cache.redis).toBeNull();
+      expect(first.infra.cache.backend).toBe('memory');
       expect((await fetch(`${first.url}/ready`)).status).toBe(200);
       const web = new WebClient(first.url);
       await web.signIn('frontdesk@vetgroom-central.vetlane.test');

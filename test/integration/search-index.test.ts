@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import { createRuntimeDataSource } from '../../src/database/data-sources.js';
 import { TenantDb } from '../../src/database/tenant-db.js';
 import { createLogger } from '../../src/logger.js';
-import { searchSql } from '../../src/pet/search.service.js';
+import { searchSql } from '../../src/pet/pet.queries.js';
 import { createClinic } from '../harness/factories.js';
 import { adminQuery, superuserUrl, tenantIdOf } from '../harness/services.js';
 

@@ -1,9 +1,56 @@
+import type { DataSource } from 'typeorm';
+import { firstRow, type TenantTx } from '../database/tenant-db.js';
+import type { MembershipRole } from '../tenant/request-context.js';
+
+export interface CompanyClinic {
+  id: string;
+  slug: string;
+  name: string;
+  timeZone: string;
+}
+
+/** One clinic's row on the company dashboard, before the ratios are worked out. */
+export interface ClinicRollupRow {
+  tenantId: string;
+  slug: string;
+  name: string;
+  timeZone: string;
+  today: number;
+  week: number;
+  noShows: number;
+  pastAppointments: number;
+  bookedMinutes: number;
+  availableMinutes: number;
+  newClients: number;
+}
+
+export interface ClinicWeekDay {
+  day: string;
+  booked: number;
+  noShows: number;
+}
+
+export interface PractitionerWeek {
+  name: string;
+  kind: string;
+  booked: number;
+  bookedMinutes: number;
+}
+
+export interface CompanyMembershipRow {
+  userId: string;
+  name: string;
+  email: string;
+  slug: string;
+  role: MembershipRole;
+}
+
 /**
  * Roll-up SQL for one clinic ($1), run for each of a company's clinics inside
  * TenantDb.runForCompany with that clinic set; every table filters `tenant_id = $1`
  * itself. Day and week boundaries are the clinic's local midnight / Monday.
  */
-export const CLINIC_BOUNDS = `
+const CLINIC_BOUNDS = `
   with local_now as (
     select t.id, t.slug, t.name, t.time_zone as tz,
            date_trunc('day', now() at time zone t.time_zone) as today,
@@ -17,7 +64,7 @@ export const CLINIC_BOUNDS = `
   )`;
 
 /** One row per clinic: the numbers on the company dashboard. */
-export const CLINIC_ROLLUP = `${CLINIC_BOUNDS}
+const CLINIC_ROLLUP = `${CLINIC_BOUNDS}
   select b.id as "tenantId", b.slug, b.name, b.tz as "timeZone",
     (select count(*)::int from appointments a
       where a.tenant_id = $1 and a.starts_at >= b.day_start and a.starts_at < b.day_end
@@ -44,7 +91,7 @@ export const CLINIC_ROLLUP = `${CLINIC_BOUNDS}
   from bounds b order by b.name`;
 
 /** Appointments per local day of this week, for one clinic's drill-down. */
-export const CLINIC_WEEK_DAYS = `${CLINIC_BOUNDS}
+const CLINIC_WEEK_DAYS = `${CLINIC_BOUNDS}
   select to_char(g.day, 'YYYY-MM-DD') as day,
          count(a.id) filter (where a.status <> 'cancelled')::int as booked,
          count(a.id) filter (where a.status = 'no_show')::int as "noShows"
@@ -57,7 +104,7 @@ export const CLINIC_WEEK_DAYS = `${CLINIC_BOUNDS}
    group by g.day order by g.day`;
 
 /** Per practitioner this week, for the drill-down. */
-export const CLINIC_STAFF_WEEK = `${CLINIC_BOUNDS}
+const CLINIC_STAFF_WEEK = `${CLINIC_BOUNDS}
   select s.name, s.kind,
          count(a.id) filter (where a.status not in ('cancelled', 'no_show'))::int as booked,
          coalesce(sum(extract(epoch from a.ends_at - a.starts_at) / 60)
@@ -67,3 +114,54 @@ export const CLINIC_STAFF_WEEK = `${CLINIC_BOUNDS}
     left join appointments a on a.tenant_id = $1 and a.staff_id = s.id
          and a.starts_at >= b.week_start and a.starts_at < b.week_end
    group by s.id, s.name, s.kind order by s.name`;
+
+/**
+ * SQL of the company module. Directory queries (companies, their tenants and people) take
+ * the runtime DataSource; roll-ups run per clinic inside TenantDb.runForCompany.
+ */
+export const CompanyQueries = {
+  /** The company, when the user administers it or `anyCompany` (platform admin). */
+  visibleTo(
+    db: DataSource,
+    slug: string,
+    user: { id: string; anyCompany: boolean },
+  ): Promise<{ id: string; slug: string; name: string } | null> {
+    return firstRow<{ id: string; slug: string; name: string }>(
+      db,
+      `select c.id, c.slug, c.name from companies c
+        where c.slug = $1
+          and ($3 or exists (select 1 from company_admins ca where ca.company_id = c.id and ca.user_id = $2))`,
+      [slug, user.id, user.anyCompany],
+    );
+  },
+
+  clinicsOf(db: DataSource, companyId: string): Promise<CompanyClinic[]> {
+    return db.query<CompanyClinic[]>(
+      `select id, slug, name, time_zone as "timeZone" from tenants
+        where company_id = $1 and status = 'active' order by name`,
+      [companyId],
+    );
+  },
+
+  /** Every membership in the company's clinics, by person. */
+  memberships(db: DataSource, companyId: string): Promise<CompanyMembershipRow[]> {
+    return db.query<CompanyMembershipRow[]>(
+      `select u.id as "userId", u.name, u.email, t.slug, m.role
+         from memberships m join users u on u.id = m.user_id join tenants t on t.id = m.tenant_id
+        where t.company_id = $1 order by u.name, u.email`,
+      [companyId],
+    );
+  },
+
+  clinicRollup(tx: TenantTx): Promise<ClinicRollupRow[]> {
+    return tx.manager.query<ClinicRollupRow[]>(CLINIC_ROLLUP, [tx.tenantId]);
+  },
+
+  clinicWeekDays(tx: TenantTx): Promise<ClinicWeekDay[]> {
+    return tx.manager.query<ClinicWeekDay[]>(CLINIC_WEEK_DAYS, [tx.tenantId]);
+  },
+
+  practitionersWeek(tx: TenantTx): Promise<PractitionerWeek[]> {
+    return tx.manager.query<PractitionerWeek[]>(CLINIC_STAFF_WEEK, [tx.tenantId]);
+  },
+};

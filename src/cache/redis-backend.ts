@@ -1,0 +1,87 @@
+import { createAdapter } from '@socket.io/redis-adapter';
+import RedisStore from 'connect-redis';
+import type { Store } from 'express-session';
+import { Redis } from 'ioredis';
+import {
+  RateLimiterMemory,
+  RateLimiterRedis,
+  type RateLimiterAbstract,
+} from 'rate-limiter-flexible';
+import type { CacheBackend, RateLimiterSettings, SocketIoFanOut } from './cache-backend.js';
+
+/**
+ * Shared state in Redis, seen by every app process. The only file that imports ioredis
+ * and the Redis flavours of the session store, rate limiter and Socket.IO adapter.
+ */
+export class RedisBackend implements CacheBackend {
+  readonly kind = 'redis';
+  private readonly redis: Redis;
+
+  constructor(url: string) {
+    this.redis = new Redis(url, {
+      maxRetriesPerRequest: 2,
+      enableOfflineQueue: true,
+      lazyConnect: false,
+    });
+    // ioredis reconnects by itself; an outage shows on /ready and in the failing requests' logs.
+    this.redis.on('error', () => undefined);
+  }
+
+  get(key: string): Promise<string | null> {
+    return this.redis.get(key);
+  }
+
+  async set(key: string, value: string, ttlSeconds: number): Promise<void> {
+    await this.redis.set(key, value, 'EX', ttlSeconds);
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.redis.del(key);
+  }
+
+  async incrementCount(key: string, field: string, ttlSeconds: number): Promise<void> {
+    await this.redis.multi().hincrby(key, field, 1).expire(key, ttlSeconds).exec();
+  }
+
+  async counts(key: string): Promise<Map<string, number>> {
+    const raw = await this.redis.hgetall(key);
+    return new Map(Object.entries(raw).map(([field, n]) => [field, Number(n)]));
+  }
+
+  async ping(): Promise<void> {
+    await this.redis.ping();
+  }
+
+  sessionStore(keyPrefix: string, ttlSeconds: number): Store {
+    return new RedisStore({ client: this.redis, prefix: keyPrefix, ttl: ttlSeconds });
+  }
+
+  rateLimiter(s: RateLimiterSettings): RateLimiterAbstract {
+    const limits = { points: s.points, duration: s.durationSeconds };
+    return new RateLimiterRedis({
+      storeClient: this.redis,
+      keyPrefix: s.keyPrefix,
+      ...limits,
+      ...(s.memoryFallback ? { insuranceLimiter: new RateLimiterMemory(limits) } : {}),
+    });
+  }
+
+  socketIoFanOut(key: string): SocketIoFanOut {
+    // Pub/sub waits for Redis to come back rather than failing its subscriptions (/ready reports the outage).
+    const pub = this.redis.duplicate({ maxRetriesPerRequest: null });
+    const sub = pub.duplicate();
+    for (const client of [pub, sub]) client.on('error', () => undefined);
+    return {
+      attach: (server) => server.adapter(createAdapter(pub, sub, { key })),
+      close: async () => {
+        pub.disconnect();
+        sub.disconnect();
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.redis.status === 'ready') await this.redis.quit();
+    else this.redis.disconnect();
+  }
+}

@@ -1,0 +1,185 @@
+import { firstRow, type TenantTx } from '../database/tenant-db.js';
+
+export interface OpeningHours {
+  id: string;
+  weekday: number;
+  opens: string; // HH:mm
+  closes: string; // HH:mm, '24:00' = midnight at the end of the day
+}
+export interface Closure {
+  id: string;
+  startsAt: Date;
+  endsAt: Date;
+  staffId: string | null;
+  roomId: string | null;
+  reason: string;
+}
+export interface Room {
+  id: string;
+  name: string;
+  active: boolean;
+}
+export interface AppointmentType {
+  id: string;
+  name: string;
+  durationMinutes: number;
+  colour: string;
+  active: boolean;
+}
+export interface BookableStaff {
+  id: string;
+  name: string;
+  kind: string;
+  takesAppointments: boolean;
+  active: boolean;
+}
+
+/** Everything the calendar needs to know about the clinic, read in a fixed number of queries. */
+export interface ClinicSchedule {
+  hours: OpeningHours[];
+  rooms: Room[];
+  types: AppointmentType[];
+  staff: BookableStaff[];
+}
+
+const HHMM = (column: string) => `to_char(${column}, 'HH24:MI')`;
+
+const CLOSURE_COLUMNS = `id, starts_at as "startsAt", ends_at as "endsAt", staff_id as "staffId",
+  room_id as "roomId", reason`;
+
+/**
+ * Updates row `id` of `table` with `values` (returning its id, or null when there is no such
+ * row), or inserts a new row when there is no id. Columns are constants of this file.
+ */
+async function saveRow(
+  tx: TenantTx,
+  table: string,
+  values: Record<string, unknown>,
+  id?: string,
+): Promise<string | null> {
+  const columns = Object.keys(values);
+  const params = Object.values(values);
+  const row = await firstRow<{ id: string }>(
+    tx.manager,
+    id
+      ? `update ${table} set ${columns.map((c, i) => `${c} = $${i + 3}`).join(', ')}
+          where tenant_id = $1 and id = $2 returning id`
+      : `insert into ${table} (tenant_id, ${columns.join(', ')})
+         values ($1, ${columns.map((_, i) => `$${i + 2}`).join(', ')}) returning id`,
+    id ? [tx.tenantId, id, ...params] : [tx.tenantId, ...params],
+  );
+  return row?.id ?? null;
+}
+
+/** SQL of the clinic module (hours, closures, rooms, appointment types). Filters tenant_id = $1. */
+export const ClinicQueries = {
+  /** Everything the calendar needs to know about the clinic, in a fixed number of queries. */
+  async schedule(tx: TenantTx): Promise<ClinicSchedule> {
+    const { manager, tenantId } = tx;
+    const [hours, rooms, types, staff] = await Promise.all([
+      manager.query<OpeningHours[]>(
+        `select id, weekday, ${HHMM('opens')} as opens,
+                case when closes = '24:00' then '24:00' else ${HHMM('closes')} end as closes
+           from opening_hours where tenant_id = $1 order by weekday, opens`,
+        [tenantId],
+      ),
+      manager.query<Room[]>(
+        `select id, name, active from rooms where tenant_id = $1 order by name`,
+        [tenantId],
+      ),
+      manager.query<AppointmentType[]>(
+        `select id, name, duration_minutes as "durationMinutes", colour, active
+           from appointment_types where tenant_id = $1 order by name`,
+        [tenantId],
+      ),
+      manager.query<BookableStaff[]>(
+        `select id, name, kind, takes_appointments as "takesAppointments", active
+           from staff where tenant_id = $1 order by name`,
+        [tenantId],
+      ),
+    ]);
+    return { hours, rooms, types, staff };
+  },
+
+  closuresBetween(tx: TenantTx, range: { start: Date; end: Date }): Promise<Closure[]> {
+    return tx.manager.query<Closure[]>(
+      `select ${CLOSURE_COLUMNS}
+         from closures where tenant_id = $1 and starts_at < $3 and ends_at > $2 order by starts_at`,
+      [tx.tenantId, range.start, range.end],
+    );
+  },
+
+  /** Closures not yet over (the settings page). */
+  upcomingClosures(tx: TenantTx): Promise<Closure[]> {
+    return tx.manager.query<Closure[]>(
+      `select ${CLOSURE_COLUMNS}
+         from closures where tenant_id = $1 and ends_at > now() order by starts_at limit 200`,
+      [tx.tenantId],
+    );
+  },
+
+  /** The week's hours as stored, for the audit record of a change. */
+  storedHours(tx: TenantTx): Promise<{ weekday: number; opens: string; closes: string }[]> {
+    return tx.manager.query<{ weekday: number; opens: string; closes: string }[]>(
+      `select weekday, opens, closes from opening_hours where tenant_id = $1 order by weekday, opens`,
+      [tx.tenantId],
+    );
+  },
+
+  async replaceHours(
+    tx: TenantTx,
+    hours: { weekday: number; opens: string; closes: string }[],
+  ): Promise<void> {
+    await tx.manager.query('delete from opening_hours where tenant_id = $1', [tx.tenantId]);
+    for (const h of hours) {
+      await tx.manager.query(
+        'insert into opening_hours (tenant_id, weekday, opens, closes) values ($1, $2, $3, $4)',
+        [tx.tenantId, h.weekday, h.opens, h.closes],
+      );
+    }
+  },
+
+  async insertClosure(tx: TenantTx, closure: Omit<Closure, 'id'>): Promise<string> {
+    const [row] = await tx.manager.query<{ id: string }[]>(
+      `insert into closures (tenant_id, starts_at, ends_at, staff_id, room_id, reason)
+       values ($1, $2, $3, $4, $5, $6) returning id`,
+      [
+        tx.tenantId,
+        closure.startsAt,
+        closure.endsAt,
+        closure.staffId,
+        closure.roomId,
+        closure.reason,
+      ],
+    );
+    return row.id;
+  },
+
+  /** The removed closure as stored (for the audit record); null when there was none. */
+  deleteClosure(
+    tx: TenantTx,
+    id: string,
+  ): Promise<{ reason: string; starts_at: Date; ends_at: Date } | null> {
+    return firstRow<{ reason: string; starts_at: Date; ends_at: Date }>(
+      tx.manager,
+      `delete from closures where tenant_id = $1 and id = $2 returning reason, starts_at, ends_at`,
+      [tx.tenantId, id],
+    );
+  },
+
+  /** The room's id; null when `room.id` names no room of the clinic. */
+  saveRoom(tx: TenantTx, room: { id?: string; name: string; active: boolean }) {
+    return saveRow(tx, 'rooms', { name: room.name, active: room.active }, room.id);
+  },
+
+  /** The type's id; null when `type.id` names no appointment type of the clinic. */
+  saveType(tx: TenantTx, type: Omit<AppointmentType, 'id'> & { id?: string }) {
+    const { name, durationMinutes, colour, active } = type;
+    return saveRow(
+      tx,
+      'appointment_types',
+      { name, duration_minutes: durationMinutes, colour, active },
+      type.id,
+    );
+  },
+};
