@@ -1,6 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { AuditPartitions } from '../../src/audit/audit-partitions.js';
-import { ownRedisPrefix, startTestApp, type TestApp } from '../harness/app.js';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import {
   createCompany,
   createUser,
@@ -8,19 +6,17 @@ import {
   type TestCompany,
 } from '../harness/factories.js';
 import { WebClient } from '../harness/http.js';
-import { adminQuery, superuserUrl } from '../harness/services.js';
+import { sharedApp } from '../harness/shared-app.js';
 
 describe("a clinic manager reads the clinic's audit log", () => {
-  let t: TestApp;
+  const t = sharedApp();
   let clinic: TestClinic;
   let company: TestCompany;
 
   beforeAll(async () => {
-    t = await startTestApp(ownRedisPrefix('audit'));
     company = await createCompany({ clinics: [{}] });
     [clinic] = company.clinics;
   });
-  afterAll(() => t.close());
 
   it('shows who signed in and which staff role changed from what to what, filtered by kind', async () => {
     const admin = await createUser({ adminOf: [company.id] });
@@ -66,29 +62,5 @@ describe("a clinic manager reads the clinic's audit log", () => {
     const other = new WebClient(t.url);
     await other.signIn('manager@pet-spa-deluxe.vetlane.test');
     expect((await other.get(`/c/${clinic.slug}/audit`)).status).toBe(404);
-  });
-
-  it('drops monthly partitions older than the retention and keeps the recent ones', async () => {
-    await adminQuery(
-      superuserUrl(),
-      `create table if not exists audit_events_2001_01 partition of audit_events for values from ('2001-01-01') to ('2001-02-01')`,
-    );
-    const partitions = async () =>
-      (
-        await adminQuery(
-          superuserUrl(),
-          `select c.relname from pg_inherits i join pg_class c on c.oid = i.inhrelid
-            where i.inhparent = 'audit_events'::regclass order by 1`,
-        )
-      ).rows.map((r) => r.relname as string);
-    expect(await partitions()).toContain('audit_events_2001_01');
-    const dropped = await t.app.get(AuditPartitions).dropExpired(24);
-    expect(dropped).toBeGreaterThanOrEqual(1);
-    const left = await partitions();
-    expect(left).not.toContain('audit_events_2001_01');
-    const now = new Date();
-    expect(left).toContain(
-      `audit_events_${now.getUTCFullYear()}_${String(now.getUTCMonth() + 1).padStart(2, '0')}`,
-    );
   });
 });

@@ -38,6 +38,31 @@ describe('the audit log', () => {
     expect(created).toBe(0);
   });
 
+  it('drops monthly partitions older than the retention and keeps the recent ones', async () => {
+    await adminQuery(
+      superuserUrl(),
+      `create table if not exists audit_events_2001_01 partition of audit_events for values from ('2001-01-01') to ('2001-02-01')`,
+    );
+    const partitions = async () =>
+      (
+        await adminQuery(
+          superuserUrl(),
+          `select c.relname from pg_inherits i join pg_class c on c.oid = i.inhrelid
+            where i.inhparent = 'audit_events'::regclass order by 1`,
+        )
+      ).rows.map((r) => r.relname as string);
+    expect(await partitions()).toContain('audit_events_2001_01');
+    // What the app's daily maintenance (AuditPartitions) runs, as the app's role.
+    const [{ dropped }] = await ds.query('select drop_expired_audit_partitions(24) as dropped');
+    expect(dropped).toBeGreaterThanOrEqual(1);
+    const left = await partitions();
+    expect(left).not.toContain('audit_events_2001_01');
+    const now = new Date();
+    expect(left).toContain(
+      `audit_events_${now.getUTCFullYear()}_${String(now.getUTCMonth() + 1).padStart(2, '0')}`,
+    );
+  });
+
   it('records who changed what, visible only to that tenant, and never through a partition directly', async () => {
     const [{ id: ours }, { id: theirs }] = await Promise.all([createClinic(), createClinic()]);
     const entityId = crypto.randomUUID();
