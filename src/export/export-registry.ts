@@ -5,7 +5,7 @@ import { tableSource } from './export-source.js';
 /**
  * The export's sources, registered by the modules that own the data. A module adds its
  * own with `registry.register(source)` in its constructor or onModuleInit (records,
- * vaccinations and attachments will, once their branch is merged).
+ * vaccinations and attachments do, in RecordModule).
  */
 @Injectable()
 export class ExportRegistry {
@@ -29,8 +29,8 @@ export class ExportRegistry {
 }
 
 /**
- * Clients, pets, staff, appointments and the audit log. (Kept here rather than in each
- * owning module so this branch merges without touching theirs; they may move later.)
+ * Clients, pets, staff, appointments and the audit log: plain table dumps that need nothing
+ * from their modules, so they are declared once here rather than registered by five modules.
  */
 const CORE_SOURCES: ExportSource[] = [
   tableSource({
