@@ -9,10 +9,10 @@ const hhmm = z
 const date = z
   .string({ error: 'validation.dateFormat' })
   .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'validation.dateFormat' });
-const checkbox = z
-  .union([z.literal('on'), z.literal('true'), z.literal(''), z.undefined()], {
-    error: 'validation.invalid',
-  })
+/** A checkbox: browsers send nothing when it is unticked (so the key must be optional). */
+export const checkbox = z
+  .enum(['on', 'true', ''], { error: 'validation.invalid' })
+  .optional()
   .transform((v) => v === 'on' || v === 'true');
 /** A room or staff member to restrict a closure to; empty means the whole clinic. */
 const optionalChoice = z

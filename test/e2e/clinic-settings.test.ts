@@ -87,9 +87,11 @@ describe('clinic settings', () => {
       reason: 'Conference',
     });
     expect(closure.status).toBe(303);
-    const page = await manager.get(`/c/${clinic.slug}/settings`);
-    for (const text of ['Dental suite', 'Dental cleaning', 'Conference'])
-      expect(page.text).toContain(text);
+    const page = async (section: string) =>
+      (await manager.get(`/c/${clinic.slug}/settings/${section}`)).text;
+    expect(await page('rooms')).toContain('Dental suite');
+    expect(await page('types')).toContain('Dental cleaning');
+    expect(await page('closures')).toContain('Conference');
     const refused = await manager.post(`/c/${clinic.slug}/appointments`, {
       petId: clinic.pets[0].id,
       staffId: clinic.vets[1].id,
@@ -107,6 +109,57 @@ describe('clinic settings', () => {
       time: '10:00',
     });
     expect(otherVet.status).toBe(303);
+  });
+
+  it('deactivates a room and an appointment type (an unticked box sends nothing)', async () => {
+    const roomId = clinic.rooms[0];
+    const room = await manager.post(`/c/${clinic.slug}/settings/rooms`, {
+      id: roomId,
+      name: 'Exam 1',
+    });
+    expect(room.status).toBe(303);
+    expect(room.location).toBe(`/c/${clinic.slug}/settings/rooms?saved=1`);
+    const type = await manager.post(`/c/${clinic.slug}/settings/types`, {
+      id: clinic.consult,
+      name: 'Consultation',
+      durationMinutes: '20',
+      colour: '#0b6e69',
+    });
+    expect(type.status).toBe(303);
+    const types = await manager.get(`/c/${clinic.slug}/settings/types`);
+    expect(types.text).toMatch(new RegExp(`id="type-${clinic.consult}"[^]*?name="active" >`));
+    await manager.post(`/c/${clinic.slug}/settings/types`, {
+      id: clinic.consult,
+      name: 'Consultation',
+      durationMinutes: '20',
+      colour: '#0b6e69',
+      active: 'on',
+    });
+    await manager.post(`/c/${clinic.slug}/settings/rooms`, {
+      id: roomId,
+      name: 'Exam 1',
+      active: 'on',
+    });
+  });
+
+  it('splits settings into sections, picks the time zone from a list and confirms removing a closure', async () => {
+    const hours = await manager.get(`/c/${clinic.slug}/settings/hours`);
+    expect(hours.text).toContain('<select id="timeZone" name="timeZone"');
+    const zone = /<option value="([\w/+-]+)" selected>/.exec(hours.text)?.[1];
+    expect(zone).toBe(
+      (await manager.get(`/c/${clinic.slug}`)).text.match(/(Europe|Atlantic)\/\w+/)?.[0],
+    );
+    expect(hours.text.match(/<option value="\w+\/[\w/+-]+"/g)!.length).toBeGreaterThan(300);
+    expect(hours.text).not.toContain('id="new-room"');
+    const rooms = await manager.get(`/c/${clinic.slug}/settings/rooms`);
+    expect(rooms.text).toContain('id="new-room"');
+    expect(rooms.text).not.toContain('id="d1_1_opens"');
+    expect(rooms.text).toContain('aria-current="page">Rooms</a>');
+    const closures = await manager.get(`/c/${clinic.slug}/settings/closures`);
+    expect(closures.text).toMatch(
+      /<details class="confirm"><summary class="button">Remove<\/summary>\s*<form method="post" action="[^"]+\/delete"/,
+    );
+    expect(closures.text).toContain('Yes, remove it');
   });
 
   it('is for managers only: the front desk and the vet get 404', async () => {
