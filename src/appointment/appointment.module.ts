@@ -5,6 +5,7 @@ import { AppointmentController } from './appointment.controller.js';
 import { AppointmentEvents } from './appointment.events.js';
 import { AppointmentGateway } from './appointment.gateway.js';
 import { AppointmentService } from './appointment.service.js';
+import { BookingDefaults } from './booking-defaults.js';
 import { CalendarController } from './calendar.controller.js';
 import { CalendarService } from './calendar.service.js';
 import { PetPicker } from './pet-picker.js';
@@ -18,6 +19,7 @@ import { PetPicker } from './pet-picker.js';
     AppointmentEvents,
     AppointmentGateway,
     PetPicker,
+    BookingDefaults,
   ],
   controllers: [CalendarController, AppointmentController],
   exports: [AppointmentService, CalendarService, AppointmentEvents],

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { createClinic, type TestClinic } from '../harness/factories.js';
 import { WebClient } from '../harness/http.js';
+import { adminQuery, superuserUrl } from '../harness/services.js';
 import { sharedApp } from '../harness/shared-app.js';
 
 describe('clinic settings', () => {
@@ -134,12 +135,43 @@ describe('clinic settings', () => {
       durationMinutes: '20',
       colour: '#0b6e69',
       active: 'on',
+      isDefault: 'on',
     });
     await manager.post(`/c/${clinic.slug}/settings/rooms`, {
       id: roomId,
       name: 'Exam 1',
       active: 'on',
     });
+  });
+
+  it('marks one appointment type as the default, taking the mark from the previous one', async () => {
+    const defaults = async () =>
+      (
+        await adminQuery(
+          superuserUrl(),
+          `select name from appointment_types where tenant_id = $1 and is_default`,
+          [clinic.id],
+        )
+      ).rows.map((r) => r.name);
+    expect(await defaults()).toEqual(['Consultation']);
+    const add = await manager.post(`/c/${clinic.slug}/settings/types`, {
+      name: 'Vaccination',
+      durationMinutes: '15',
+      colour: '#2e7d32',
+      active: 'on',
+      isDefault: 'on',
+    });
+    expect(add.status).toBe(303);
+    expect(await defaults()).toEqual(['Vaccination']);
+    await manager.post(`/c/${clinic.slug}/settings/types`, {
+      id: clinic.consult,
+      name: 'Consultation',
+      durationMinutes: '20',
+      colour: '#0b6e69',
+      active: 'on',
+      isDefault: 'on',
+    });
+    expect(await defaults()).toEqual(['Consultation']);
   });
 
   it('splits settings into sections, picks the time zone from a list and confirms removing a closure', async () => {
