@@ -112,6 +112,16 @@ describe('clinic settings', () => {
     expect(otherVet.status).toBe(303);
   });
 
+  /** The clinic's 'Consultation' type's row of the types section, with its checkboxes. */
+  const saveConsult = (boxes: { active?: string; isDefault?: string }) =>
+    manager.post(`/c/${clinic.slug}/settings/types`, {
+      id: clinic.consult,
+      name: 'Consultation',
+      durationMinutes: '20',
+      colour: '#0b6e69',
+      ...boxes,
+    });
+
   it('deactivates a room and an appointment type (an unticked box sends nothing)', async () => {
     const roomId = clinic.rooms[0];
     const room = await manager.post(`/c/${clinic.slug}/settings/rooms`, {
@@ -120,23 +130,11 @@ describe('clinic settings', () => {
     });
     expect(room.status).toBe(303);
     expect(room.location).toBe(`/c/${clinic.slug}/settings/rooms?saved=1`);
-    const type = await manager.post(`/c/${clinic.slug}/settings/types`, {
-      id: clinic.consult,
-      name: 'Consultation',
-      durationMinutes: '20',
-      colour: '#0b6e69',
-    });
+    const type = await saveConsult({});
     expect(type.status).toBe(303);
     const types = await manager.get(`/c/${clinic.slug}/settings/types`);
     expect(types.text).toMatch(new RegExp(`id="type-${clinic.consult}"[^]*?name="active" >`));
-    await manager.post(`/c/${clinic.slug}/settings/types`, {
-      id: clinic.consult,
-      name: 'Consultation',
-      durationMinutes: '20',
-      colour: '#0b6e69',
-      active: 'on',
-      isDefault: 'on',
-    });
+    await saveConsult({ active: 'on', isDefault: 'on' });
     await manager.post(`/c/${clinic.slug}/settings/rooms`, {
       id: roomId,
       name: 'Exam 1',
@@ -163,14 +161,7 @@ describe('clinic settings', () => {
     });
     expect(add.status).toBe(303);
     expect(await defaults()).toEqual(['Vaccination']);
-    await manager.post(`/c/${clinic.slug}/settings/types`, {
-      id: clinic.consult,
-      name: 'Consultation',
-      durationMinutes: '20',
-      colour: '#0b6e69',
-      active: 'on',
-      isDefault: 'on',
-    });
+    await saveConsult({ active: 'on', isDefault: 'on' });
     expect(await defaults()).toEqual(['Consultation']);
   });
 
