@@ -6,6 +6,7 @@ import { AppointmentEvents } from './appointment.events.js';
 import { AppointmentGateway } from './appointment.gateway.js';
 import { AppointmentService } from './appointment.service.js';
 import { BookingDefaults } from './booking-defaults.js';
+import { BookingPanelController } from './booking-panel.controller.js';
 import { CalendarController } from './calendar.controller.js';
 import { CalendarService } from './calendar.service.js';
 import { PetPicker } from './pet-picker.js';
@@ -21,7 +22,7 @@ import { PetPicker } from './pet-picker.js';
     PetPicker,
     BookingDefaults,
   ],
-  controllers: [CalendarController, AppointmentController],
+  controllers: [CalendarController, BookingPanelController, AppointmentController],
   exports: [AppointmentService, CalendarService, AppointmentEvents],
 })
 export class AppointmentModule {}
