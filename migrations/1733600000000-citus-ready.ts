@@ -118,11 +118,11 @@ const STATS_FUNCTIONS = `
       set object_bytes = s.object_bytes + excluded.object_bytes, last_activity_at = excluded.last_activity_at;
   end $$;`;
 
+/** What the app may call (1733110000000: no other definer function). */
 const READERS = [
   'platform_tenant_stats()',
   'platform_appointments_per_day(date, date, uuid)',
   'platform_database_metrics()',
-  'record_object_bytes(bigint)',
 ];
 
 /**
@@ -173,7 +173,7 @@ export class CitusReady1733600000000 implements MigrationInterface {
       drop function sync_staff_booking();
       alter table staff_bookings drop constraint staff_bookings_tenant_id_appointment_id_fkey;
     `);
-    for (const fn of [...READERS, 'platform_table_bytes(regclass)'])
+    for (const fn of [...READERS, 'record_object_bytes(bigint)', 'platform_table_bytes(regclass)'])
       await q.query(
         `alter function ${fn} owner to vetlane_stats; revoke all on function ${fn} from public`,
       );
@@ -228,6 +228,7 @@ export class CitusReady1733600000000 implements MigrationInterface {
     `);
     await q.query(STAFF_BOOKING_TRIGGER);
     await new TenantStats1732541000000().up(q);
+    await q.query('revoke all on function record_object_bytes(bigint) from vetlane_app');
     for (const o of objects)
       await q.query('update tenant_stats set object_bytes = $2 where tenant_id = $1', [
         o.tenant_id,
