@@ -19,21 +19,6 @@ function countTriggers(table: string, column: string): string {
       referencing new table as new_rows for each statement execute function stats_rows_touched();`;
 }
 
-/** The stats functions, handed to vetlane_stats; the app may call those from index 7 on. */
-export const STATS_FUNCTIONS = [
-  'stats_apply_days(jsonb)',
-  'stats_rows_inserted()',
-  'stats_rows_deleted()',
-  'stats_rows_touched()',
-  'stats_appointments_moved()',
-  'platform_roll_stats_windows(date)',
-  'platform_recompute_stats()',
-  'platform_tenant_stats()',
-  'platform_appointments_per_day(date, date, uuid)',
-  'platform_database_metrics()',
-  'record_object_bytes(bigint)',
-];
-
 /**
  * Per-tenant counters for the platform admin, kept incrementally by triggers so /admin
  * never counts 10,000 tenants' rows. The counter tables are tenant tables (colocated on
@@ -285,7 +270,19 @@ export class TenantStats1732541000000 implements MigrationInterface {
         on conflict (tenant_id) do update set object_bytes = s.object_bytes + delta, last_activity_at = now();
       end $$;
     `);
-    const fns = STATS_FUNCTIONS;
+    const fns = [
+      'stats_apply_days(jsonb)',
+      'stats_rows_inserted()',
+      'stats_rows_deleted()',
+      'stats_rows_touched()',
+      'stats_appointments_moved()',
+      'platform_roll_stats_windows(date)',
+      'platform_recompute_stats()',
+      'platform_tenant_stats()',
+      'platform_appointments_per_day(date, date, uuid)',
+      'platform_database_metrics()',
+      'record_object_bytes(bigint)',
+    ];
     for (const fn of fns)
       await q.query(
         `alter function ${fn} owner to vetlane_stats; revoke all on function ${fn} from public`,

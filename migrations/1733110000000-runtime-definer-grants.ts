@@ -1,5 +1,4 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { STATS_FUNCTIONS } from './1732541000000-tenant-stats.js';
 
 /**
  * SECURITY DEFINER functions that only triggers and other definer functions call: the
@@ -8,7 +7,16 @@ import { STATS_FUNCTIONS } from './1732541000000-tenant-stats.js';
  * new definer function is callable by the app only when its migration grants it
  * (test/integration/schema-rules.test.ts keeps the allow-list).
  */
-const NOT_FOR_THE_APP = [...STATS_FUNCTIONS.slice(0, 7), 'record_object_bytes(bigint)'];
+const NOT_FOR_THE_APP = [
+  'stats_apply_days(jsonb)',
+  'stats_rows_inserted()',
+  'stats_rows_deleted()',
+  'stats_rows_touched()',
+  'stats_appointments_moved()',
+  'platform_roll_stats_windows(date)',
+  'platform_recompute_stats()',
+  'record_object_bytes(bigint)',
+];
 
 export class RuntimeDefinerGrants1733110000000 implements MigrationInterface {
   name = 'RuntimeDefinerGrants1733110000000';

@@ -1,17 +1,12 @@
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
-import { calendarDate, requiredText } from '../common/validation.js';
+import { calendarDate, checkbox, requiredText } from '../common/validation.js';
 
 /** The settings page's forms; messages are catalog keys (`validation.*`). */
 const hhmm = z
   .string({ error: 'validation.time' })
   .regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, { error: 'validation.time' });
 const date = calendarDate('validation.dateFormat');
-const checkbox = z
-  .union([z.literal('on'), z.literal('true'), z.literal(''), z.undefined()], {
-    error: 'validation.invalid',
-  })
-  .transform((v) => v === 'on' || v === 'true');
 /** A room or staff member to restrict a closure to; empty means the whole clinic. */
 const optionalChoice = z
   .string({ error: 'validation.choose' })
@@ -73,6 +68,7 @@ export const RoomForm = z.object(named);
 
 export const TypeForm = z.object({
   ...named,
+  isDefault: checkbox,
   durationMinutes: z.coerce
     .number({ error: 'validation.duration' })
     .int({ error: 'validation.duration' })
