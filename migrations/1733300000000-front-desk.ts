@@ -5,9 +5,9 @@ import { disableTenantRls, enableTenantRls } from './rls.js';
  * The front desk's day (issue 12): the clinic's default appointment type, each user's
  * calendar columns, arrival and departure times for the today board, the no-show grace
  * period, the clinic's order of calendar columns, and the bytes of stored files for the
- * admin's "Files" column: a row trigger on attachments adds an upload's object and thumbnail
- * bytes and gives them back on delete, in the same transaction as the row. (The runtime role
- * may not call record_object_bytes since 1733110000000; the trigger needs no grant.)
+ * admin's "Files" column: the app adds an upload's object and thumbnail bytes to its own
+ * clinic's tenant_stats row and gives them back on delete, in the same transaction as the
+ * attachment row (the runtime role may not call record_object_bytes since 1733110000000).
  */
 export class FrontDesk1733300000000 implements MigrationInterface {
   name = 'FrontDesk1733300000000';
@@ -39,24 +39,11 @@ export class FrontDesk1733300000000 implements MigrationInterface {
       );
       ${enableTenantRls('user_calendar_prefs')}
 
-      -- A row trigger, not a statement one with transition tables (Citus refuses those).
-      create function stats_attachment_bytes() returns trigger language plpgsql
-      security definer set search_path = public as $$
-      declare
-        r attachments := case when tg_op = 'DELETE' then old else new end;
-        delta bigint := (r.size_bytes + r.thumbnail_bytes) * case when tg_op = 'DELETE' then -1 else 1 end;
-      begin
-        insert into tenant_stats as s (tenant_id, object_bytes, last_activity_at)
-        values (r.tenant_id, delta, now())
-        on conflict (tenant_id) do update
-          set object_bytes = s.object_bytes + excluded.object_bytes,
-              last_activity_at = excluded.last_activity_at;
-        return null;
-      end $$;
-      alter function stats_attachment_bytes() owner to vetlane_stats;
-      revoke all on function stats_attachment_bytes() from public;
-      create trigger attachments_bytes after insert or delete on attachments
-        for each row execute function stats_attachment_bytes();
+      -- The app counts the bytes it stores, in the upload's (or delete's) transaction, as a
+      -- plain write under the tenant policy: the clinic's own row only. No trigger (Citus
+      -- cannot run one that writes another distributed table) and no definer function.
+      grant select (tenant_id, object_bytes), insert (tenant_id, object_bytes),
+        update (object_bytes) on tenant_stats to vetlane_app;
     `);
     // Uploads before this migration were never counted: count what is stored now, one
     // tenant at a time (RLS is forced on the owner too).
@@ -74,8 +61,8 @@ export class FrontDesk1733300000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`
-      drop trigger attachments_bytes on attachments;
-      drop function stats_attachment_bytes();
+      revoke select (tenant_id, object_bytes), insert (tenant_id, object_bytes),
+        update (object_bytes) on tenant_stats from vetlane_app;
       ${disableTenantRls('user_calendar_prefs')}
       drop table user_calendar_prefs;
       alter table attachments drop column thumbnail_bytes;

@@ -10,6 +10,7 @@ import { isUuid } from '../common/ids.js';
 import { actingUser, TenantDb } from '../database/tenant-db.js';
 import { ObjectStorage } from '../storage/object-storage.js';
 import { currentTenant, RequestContexts } from '../tenant/request-context.js';
+import { TenantService } from '../tenant/tenant.service.js';
 import { type IncomingFile, receiveOneFile } from './attachment-intake.js';
 import { FileLinkSigner, type FileLinkVariant } from './file-link.js';
 import { type IncomingImageType, processImage } from './image-processing.js';
@@ -52,6 +53,7 @@ export class AttachmentService {
     private readonly db: TenantDb,
     private readonly storage: ObjectStorage,
     private readonly audit: AuditService,
+    private readonly tenants: TenantService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(SESSION_SECRET) sessionSecret: string,
     @Inject(LOG) private readonly log: Logger,
@@ -99,6 +101,7 @@ export class AttachmentService {
         if ((await RecordQueries.status(tx, recordId, { lock: true })) !== 'draft')
           throw new RecordLocked();
         const createdAt = await AttachmentQueries.insert(tx, row, user);
+        await this.tenants.recordObjectBytes(tx, row.sizeBytes + row.thumbnailBytes);
         await this.audit.record(tx, {
           action: 'attachment.uploaded',
           entity: 'attachment',
@@ -186,7 +189,7 @@ export class AttachmentService {
     const row = await this.find(attachmentId);
     if ((await this.recordStatus(row.recordId)) === 'final') throw new RecordLocked();
     await this.db.run(async (tx) => {
-      await AttachmentQueries.delete(tx, attachmentId);
+      await this.tenants.recordObjectBytes(tx, -(await AttachmentQueries.delete(tx, attachmentId)));
       await this.audit.record(tx, {
         action: 'attachment.deleted',
         entity: 'attachment',

@@ -279,12 +279,15 @@ export const AttachmentQueries = {
     );
   },
 
-  /** Deletes the row (a trigger gives its bytes back to the clinic's count). */
-  async delete(tx: TenantTx, id: string): Promise<void> {
-    await tx.manager.query('delete from attachments where tenant_id = $1 and id = $2', [
-      tx.tenantId,
-      id,
-    ]);
+  /** Deletes the row; the bytes its object and thumbnail took (0 when there was no row). */
+  async delete(tx: TenantTx, id: string): Promise<number> {
+    const row = await firstRow<{ bytes: string }>(
+      tx.manager,
+      `delete from attachments where tenant_id = $1 and id = $2
+       returning size_bytes + thumbnail_bytes as bytes`,
+      [tx.tenantId, id],
+    );
+    return Number(row?.bytes ?? 0);
   },
 
   /** Which of these object keys a row points at (as its object or its thumbnail). */
