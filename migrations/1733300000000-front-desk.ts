@@ -4,10 +4,8 @@ import { disableTenantRls, enableTenantRls } from './rls.js';
 /**
  * The front desk's day (issue 12): the clinic's default appointment type, each user's
  * calendar columns, arrival and departure times for the today board, the no-show grace
- * period, the clinic's order of calendar columns, and the bytes of stored files for the
- * admin's "Files" column: the app adds an upload's object and thumbnail bytes to its own
- * clinic's tenant_stats row and gives them back on delete, in the same transaction as the
- * attachment row (the runtime role may not call record_object_bytes since 1733110000000).
+ * period, the clinic's order of calendar columns, and the bytes of thumbnails (so the
+ * admin's "Files" column can subtract what a deleted attachment stored).
  */
 export class FrontDesk1733300000000 implements MigrationInterface {
   name = 'FrontDesk1733300000000';
@@ -38,12 +36,6 @@ export class FrontDesk1733300000000 implements MigrationInterface {
         primary key (tenant_id, user_id)
       );
       ${enableTenantRls('user_calendar_prefs')}
-
-      -- The app counts the bytes it stores, in the upload's (or delete's) transaction, as a
-      -- plain write under the tenant policy: the clinic's own row only. No trigger (Citus
-      -- cannot run one that writes another distributed table) and no definer function.
-      grant select (tenant_id, object_bytes), insert (tenant_id, object_bytes),
-        update (object_bytes) on tenant_stats to vetlane_app;
     `);
     // Uploads before this migration were never counted: count what is stored now, one
     // tenant at a time (RLS is forced on the owner too).
@@ -61,8 +53,6 @@ export class FrontDesk1733300000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`
-      revoke select (tenant_id, object_bytes), insert (tenant_id, object_bytes),
-        update (object_bytes) on tenant_stats from vetlane_app;
       ${disableTenantRls('user_calendar_prefs')}
       drop table user_calendar_prefs;
       alter table attachments drop column thumbnail_bytes;

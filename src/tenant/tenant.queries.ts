@@ -78,13 +78,9 @@ export const TenantQueries = {
     await tx.manager.query('update tenants set time_zone = $2 where id = $1', [tx.tenantId, zone]);
   },
 
-  /** Adds `delta` bytes to the clinic's stored files (its own tenant_stats row, under the policy). */
+  /** Adds `delta` bytes to the clinic's stored files (SECURITY DEFINER; the current tenant only). */
   async recordObjectBytes(tx: TenantTx, delta: number): Promise<void> {
-    await tx.manager.query(
-      `insert into tenant_stats as s (tenant_id, object_bytes) values ($1, $2)
-       on conflict (tenant_id) do update set object_bytes = s.object_bytes + excluded.object_bytes`,
-      [tx.tenantId, delta],
-    );
+    await tx.manager.query('select record_object_bytes($1)', [delta]);
   },
 
   async membershipRole(tx: TenantTx, userId: string): Promise<MembershipRole | null> {
