@@ -92,11 +92,12 @@ export async function seedSchedule(opts: {
     'rooms',
     roomIds.map((r) => ({ tenant_id: tenantId, ...r })),
   );
-  const types = TYPES[clinic.locale].map(([name, minutes, colour]) => ({
+  const types = TYPES[clinic.locale].map(([name, minutes, colour], i) => ({
     id: randomUUID(),
     name,
     duration_minutes: minutes as number,
     colour,
+    is_default: i === 0,
   }));
   await insertRows(
     manager,
