@@ -26,9 +26,9 @@ const DIRECTORY_TABLES = new Set(['memberships', 'api_tokens']);
  */
 /**
  * The SECURITY DEFINER functions the runtime role may call, each for a reason: audit
- * partitions made ahead and dropped when expired, and the platform admin's counts (numbers
- * only). Every other one (the stats writers, trigger functions) runs only inside these or
- * inside triggers; the runtime role calling it directly could rewrite any tenant's numbers.
+ * partitions made ahead and dropped when expired, the platform admin's counts (numbers
+ * only) and the current clinic's stored bytes. Every other one runs only inside these; the
+ * runtime role calling it directly could rewrite any tenant's numbers.
  */
 const RUNTIME_DEFINER_FUNCTIONS = [
   'drop_expired_audit_partitions(integer)',
@@ -36,6 +36,8 @@ const RUNTIME_DEFINER_FUNCTIONS = [
   'platform_appointments_per_day(date,date,uuid)',
   'platform_database_metrics()',
   'platform_tenant_stats()',
+  // The current tenant's stored bytes only (the attachment service).
+  'record_object_bytes(bigint)',
 ];
 const CROSS_TENANT_CONSTRAINTS = new Map([['staff_bookings', ['staff_bookings_no_overlap']]]);
 
