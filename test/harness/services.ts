@@ -71,10 +71,12 @@ export async function startPgBouncer(opts: {
   pgPort: number;
   users: string[];
   poolSize?: number;
+  /** A fixed port (a restart in a fault test); a free one by default. */
+  port?: number;
 }): Promise<PgBouncer> {
   const dir = mkdtempSync(join(tmpdir(), 'vetlane-pgbouncer-'));
   chmodSync(dir, 0o777);
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const ini = join(dir, 'pgbouncer.ini');
   writeFileSync(join(dir, 'userlist.txt'), opts.users.map((u) => `"${u}" ""`).join('\n') + '\n', {
     mode: 0o644,
