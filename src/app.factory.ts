@@ -29,6 +29,7 @@ export async function createApp(infra: Infrastructure): Promise<NestExpressAppli
     translator,
     access: app.get(AccessService),
     log: infra.log,
+    sessionSecret: infra.sessionSecret,
   });
   app.useWebSocketAdapter(new VetlaneIoAdapter(app, infra.cache));
   app.useGlobalFilters(new AllExceptionsFilter(infra.log));
