@@ -32,7 +32,7 @@ export async function createApp(infra: Infrastructure): Promise<NestExpressAppli
     sessionSecret: infra.sessionSecret,
   });
   app.useWebSocketAdapter(new VetlaneIoAdapter(app, infra.cache));
-  app.useGlobalFilters(new AllExceptionsFilter(infra.log));
+  app.useGlobalFilters(new AllExceptionsFilter(infra.log, translator));
   setUpOpenApi(app);
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   return app;

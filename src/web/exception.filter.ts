@@ -3,7 +3,9 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { AppError, ValidationFailed } from '../common/app-error.js';
 import { classifyDependencyError, RETRY_AFTER_SECONDS } from '../common/dependency-errors.js';
+import { isLocale, type Locale, type Translator } from '../i18n/i18n.js';
 import { LoginRequired } from '../staff/auth.errors.js';
+import { CATALOG_KEY } from './form-errors.js';
 
 interface ErrorBody {
   status: number;
@@ -72,24 +74,62 @@ export function wantsJson(req: Request): boolean {
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
-  constructor(private readonly log: Logger) {}
+  constructor(
+    private readonly log: Logger,
+    private readonly translator?: Translator,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost) {
     const req = host.switchToHttp().getRequest<Request>();
     const res = host.switchToHttp().getResponse<Response>();
-    respondWithError(this.log, exception, req, res);
+    respondWithError(this.log, this.translator, exception, req, res);
   }
 }
 
 /** Errors raised in the Express pipeline before Nest's routes (the session store, the header's menus). */
-export function pipelineErrorHandler(log: Logger) {
+export function pipelineErrorHandler(log: Logger, translator?: Translator) {
   return (err: unknown, req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(err);
-    respondWithError(log, err, req, res);
+    respondWithError(log, translator, err, req, res);
   };
 }
 
-function respondWithError(log: Logger, exception: unknown, req: Request, res: Response) {
+/**
+ * The JSON error in the request's language (the user's, the clinic's, else Accept-Language):
+ * `errors.<code>` for the message and the catalog key of each field. Codes never change.
+ */
+function translated(
+  translator: Translator | undefined,
+  body: ErrorBody,
+  exception: unknown,
+  locale: Locale,
+): ErrorBody {
+  if (!translator) return body;
+  const params = exception instanceof AppError ? exception.params : {};
+  const key = `errors.${body.code}`;
+  const message = translator.has(locale, key) ? translator.t(locale, key, params) : body.message;
+  const fields = body.fields
+    ? Object.fromEntries(
+        Object.entries(body.fields).map(([field, text]) => [
+          field,
+          CATALOG_KEY.test(text) && translator.has(locale, text)
+            ? translator.t(locale, text)
+            : text === body.message
+              ? message
+              : text,
+        ]),
+      )
+    : undefined;
+  return { ...body, message, ...(fields ? { fields } : {}) };
+}
+
+function respondWithError(
+  log: Logger,
+  translator: Translator | undefined,
+  exception: unknown,
+  req: Request,
+  res: Response,
+) {
   const body = describe(exception);
   if (body.status === 503)
     log.warn(
@@ -112,7 +152,8 @@ function respondWithError(log: Logger, exception: unknown, req: Request, res: Re
     return;
   }
   if (wantsJson(req)) {
-    const { status, ...error } = body;
+    const locale = isLocale(res.locals.locale) ? res.locals.locale : 'en';
+    const { status, ...error } = translated(translator, body, exception, locale);
     res.status(status).json({ error });
     return;
   }

@@ -103,7 +103,7 @@ export function configureHttpPipeline(app: NestExpressApplication, deps: Pipelin
       })
       .catch(next);
   });
-  app.use(pipelineErrorHandler(deps.log));
+  app.use(pipelineErrorHandler(deps.log, deps.translator));
 
   setUpViewEngine(deps.translator);
   app.setBaseViewsDir(VIEWS_DIR);
