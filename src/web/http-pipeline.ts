@@ -17,6 +17,7 @@ import type { AccessService } from '../tenant/access.service.js';
 import { RequestContexts } from '../tenant/request-context.js';
 import { csrfProtection } from './csrf.js';
 import { pipelineErrorHandler, wantsJson } from './exception.filter.js';
+import type { RequestGate } from './request-gate.js';
 import { setUpViewEngine } from './view-engine.js';
 
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
@@ -31,12 +32,15 @@ interface PipelineDeps {
   log: Logger;
   /** Signs the anonymous CSRF tokens (as it signs session cookies). */
   sessionSecret: string;
+  gate: RequestGate;
 }
 
 /** Express middleware in the order each request meets it, before Nest's routes. */
 export function configureHttpPipeline(app: NestExpressApplication, deps: PipelineDeps) {
   const { config } = deps;
   app.set('trust proxy', config.trustProxy);
+  // Admission first: a request refused for overload costs no parsing, session or query.
+  app.use(deps.gate.middleware);
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -78,7 +82,9 @@ export function configureHttpPipeline(app: NestExpressApplication, deps: Pipelin
       acceptLanguage: req.headers['accept-language'],
     });
     res.locals.path = req.originalUrl;
-    const ctx = { requestId, user };
+    const deadline = Date.now() + config.resilience.requestDeadlineMs;
+    const mayCommit = () => Date.now() < deadline && !res.destroyed && !res.writableEnded;
+    const ctx = { requestId, user, mayCommit };
     (req as Request & { vetlaneContext?: typeof ctx }).vetlaneContext = ctx;
     RequestContexts.run(ctx, next);
   });
