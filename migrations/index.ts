@@ -7,6 +7,9 @@ import { VetAcrossClinics1732560000000 } from './1732560000000-vet-across-clinic
 import { TenantPlans1732540000000 } from './1732540000000-tenant-plans.js';
 import { TenantStats1732541000000 } from './1732541000000-tenant-stats.js';
 import { AuditRetention1732542000000 } from './1732542000000-audit-retention.js';
+import { RecordAuditFieldNames1733100000000 } from './1733100000000-record-audit-field-names.js';
+import { RuntimeDefinerGrants1733110000000 } from './1733110000000-runtime-definer-grants.js';
+import { FrontDesk1733300000000 } from './1733300000000-front-desk.js';
 import { Billing1733500000000 } from './1733500000000-billing.js';
 
 /** Every migration, in order. The schema's only source of truth (never `synchronize`). */
@@ -20,5 +23,8 @@ export const MIGRATIONS = [
   TenantStats1732541000000,
   AuditRetention1732542000000,
   VetAcrossClinics1732560000000,
+  RecordAuditFieldNames1733100000000,
+  RuntimeDefinerGrants1733110000000,
+  FrontDesk1733300000000,
   Billing1733500000000,
 ];

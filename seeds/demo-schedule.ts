@@ -89,8 +89,9 @@ export async function seedSchedule(opts: {
     [tenantId, ROOMS[clinic.locale]],
   )) as { id: string; name: string }[];
   const types = (await manager.query(
-    `insert into appointment_types (tenant_id, name, duration_minutes, colour)
-     select $1, n, d, c from unnest($2::text[], $3::int[], $4::text[]) as t(n, d, c) returning id, name, duration_minutes`,
+    `insert into appointment_types (tenant_id, name, duration_minutes, colour, is_default)
+     select $1, n, d, c, ord = 1 from unnest($2::text[], $3::int[], $4::text[]) with ordinality as t(n, d, c, ord)
+     returning id, name, duration_minutes`,
     [
       tenantId,
       TYPES[clinic.locale].map((t) => t[0]),

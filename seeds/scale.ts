@@ -58,7 +58,7 @@ async function loadBatch(client: pg.Client, prefix: string, from: number, to: nu
     insert into staff (tenant_id, name, kind, takes_appointments)
     select b.id, 'Staff ' || s, (array['vet', 'vet', 'nurse', 'front_desk', 'manager'])[s], s <= 2
       from scale_batch b cross join generate_series(1, 5) s;
-    insert into appointment_types (tenant_id, name, duration_minutes) select id, 'Consultation', 30 from scale_batch;
+    insert into appointment_types (tenant_id, name, duration_minutes, is_default) select id, 'Consultation', 30, true from scale_batch;
     insert into opening_hours (tenant_id, weekday, opens, closes)
     select b.id, d, '08:00', '18:00' from scale_batch b cross join generate_series(1, 6) d;
     insert into clients (tenant_id, first_name, last_name, email)

@@ -30,7 +30,7 @@ export async function createApp(infra: Infrastructure): Promise<NestExpressAppli
     access: app.get(AccessService),
   });
   app.useWebSocketAdapter(new VetlaneIoAdapter(app, infra.cache));
-  app.useGlobalFilters(new AllExceptionsFilter(infra.log));
+  app.useGlobalFilters(new AllExceptionsFilter(infra.log, translator));
   setUpOpenApi(app);
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   return app;

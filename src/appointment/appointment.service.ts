@@ -12,6 +12,7 @@ import {
   AppointmentNotEditable,
   type FieldChange,
   IllegalStatusTransition,
+  PastTimeUnconfirmed,
   SeriesConflict,
   SlotInClosure,
   SlotOutsideOpeningHours,
@@ -46,6 +47,8 @@ export interface BookAppointment {
   repeat?: Repeat | null;
   /** A manager may book outside opening hours or into a closure, with a reason that is recorded. */
   overrideReason?: string | null;
+  /** The person confirmed a start that has already passed. */
+  confirmPast?: boolean;
 }
 
 export interface ChangeAppointment {
@@ -98,6 +101,8 @@ export class AppointmentService {
         const userId = await this.requireStaffAndRoom(tx, input.staffId, input.roomId);
         const duration = input.durationMinutes ?? type.durationMinutes;
         const slots = occurrences(input, duration, tx.tenant.timeZone);
+        if (!input.confirmPast && slots[0].startsAt.getTime() < Date.now())
+          throw new PastTimeUnconfirmed();
         await this.checkOpen(tx, {
           slots,
           staffId: input.staffId,

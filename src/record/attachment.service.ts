@@ -10,6 +10,7 @@ import { isUuid } from '../common/ids.js';
 import { actingUser, TenantDb } from '../database/tenant-db.js';
 import { ObjectStorage } from '../storage/object-storage.js';
 import { currentTenant, RequestContexts } from '../tenant/request-context.js';
+import { TenantService } from '../tenant/tenant.service.js';
 import { type IncomingFile, receiveOneFile } from './attachment-intake.js';
 import { FileLinkSigner, type FileLinkVariant } from './file-link.js';
 import { type IncomingImageType, processImage } from './image-processing.js';
@@ -22,7 +23,7 @@ import type { AttachmentRow, AttachmentView } from './record.types.js';
 type StoredFile = Pick<
   AttachmentRow,
   'kind' | 'contentType' | 'sizeBytes' | 'width' | 'height' | 'thumbnailKey'
->;
+> & { thumbnailBytes: number };
 
 /** The object key of an attachment: the tenant first, then a fresh id; no client input. */
 export function attachmentKey(tenantId: string, id: string) {
@@ -52,6 +53,7 @@ export class AttachmentService {
     private readonly db: TenantDb,
     private readonly storage: ObjectStorage,
     private readonly audit: AuditService,
+    private readonly tenants: TenantService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(SESSION_SECRET) sessionSecret: string,
     @Inject(LOG) private readonly log: Logger,
@@ -59,9 +61,13 @@ export class AttachmentService {
     this.links = new FileLinkSigner(config.attachments.linkSecret ?? sessionSecret);
   }
 
-  /** Streams one uploaded file into storage and records it on the record. */
+  /**
+   * Streams one uploaded file into storage and records it on the record. A finalised record
+   * is locked for attachments as for everything else (corrections are addenda, which carry
+   * text only); the status is checked before the upload and again, held, when the row is written.
+   */
   async upload(recordId: string, req: IncomingMessage): Promise<AttachmentView> {
-    await this.recordStatus(recordId);
+    if ((await this.recordStatus(recordId)) === 'final') throw new RecordLocked();
     const tenantId = currentTenant().id;
     const ctx = RequestContexts.current()!;
     const { maxBytes, maxPixels } = this.config.attachments;
@@ -91,7 +97,11 @@ export class AttachmentService {
       };
       return await this.db.run(async (tx) => {
         const user = actingUser(tx);
+        // Finalised while the file was arriving: the record is locked now.
+        if ((await RecordQueries.status(tx, recordId, { lock: true })) !== 'draft')
+          throw new RecordLocked();
         const createdAt = await AttachmentQueries.insert(tx, row, user);
+        await this.tenants.recordObjectBytes(tx, row.sizeBytes + row.thumbnailBytes);
         await this.audit.record(tx, {
           action: 'attachment.uploaded',
           entity: 'attachment',
@@ -104,7 +114,8 @@ export class AttachmentService {
             displayName: row.displayName,
           },
         });
-        return publicView({ ...row, createdAt, uploadedByName: user.name });
+        const { thumbnailBytes: _counted, ...saved } = row;
+        return publicView({ ...saved, createdAt, uploadedByName: user.name });
       });
     } catch (err) {
       await this.removeObjects(written);
@@ -127,6 +138,7 @@ export class AttachmentService {
       width: null,
       height: null,
       thumbnailKey: null,
+      thumbnailBytes: 0,
     };
   }
 
@@ -152,6 +164,7 @@ export class AttachmentService {
       width: image.width,
       height: image.height,
       thumbnailKey: keys.thumbnail,
+      thumbnailBytes: image.thumbnail.length,
     };
   }
 
@@ -176,7 +189,7 @@ export class AttachmentService {
     const row = await this.find(attachmentId);
     if ((await this.recordStatus(row.recordId)) === 'final') throw new RecordLocked();
     await this.db.run(async (tx) => {
-      await AttachmentQueries.delete(tx, attachmentId);
+      await this.tenants.recordObjectBytes(tx, -(await AttachmentQueries.delete(tx, attachmentId)));
       await this.audit.record(tx, {
         action: 'attachment.deleted',
         entity: 'attachment',

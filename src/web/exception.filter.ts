@@ -2,7 +2,9 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException } from '
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { AppError, ValidationFailed } from '../common/app-error.js';
+import { isLocale, type Locale, type Translator } from '../i18n/i18n.js';
 import { LoginRequired } from '../staff/auth.errors.js';
+import { CATALOG_KEY } from './form-errors.js';
 
 interface ErrorBody {
   status: number;
@@ -61,7 +63,35 @@ export function wantsJson(req: Request): boolean {
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
-  constructor(private readonly log: Logger) {}
+  constructor(
+    private readonly log: Logger,
+    private readonly translator?: Translator,
+  ) {}
+
+  /**
+   * The JSON error in the request's language (the user's, the clinic's, else Accept-Language):
+   * `errors.<code>` for the message and the catalog key of each field. Codes never change.
+   */
+  private translated(body: ErrorBody, exception: unknown, locale: Locale): ErrorBody {
+    const translator = this.translator;
+    if (!translator) return body;
+    const params = exception instanceof AppError ? exception.params : {};
+    const key = `errors.${body.code}`;
+    const message = translator.has(locale, key) ? translator.t(locale, key, params) : body.message;
+    const fields = body.fields
+      ? Object.fromEntries(
+          Object.entries(body.fields).map(([field, text]) => [
+            field,
+            CATALOG_KEY.test(text) && translator.has(locale, text)
+              ? translator.t(locale, text)
+              : text === body.message
+                ? message
+                : text,
+          ]),
+        )
+      : undefined;
+    return { ...body, message, ...(fields ? { fields } : {}) };
+  }
 
   catch(exception: unknown, host: ArgumentsHost) {
     const req = host.switchToHttp().getRequest<Request>();
@@ -81,7 +111,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
       return;
     }
     if (wantsJson(req)) {
-      const { status, ...error } = body;
+      const locale = isLocale(res.locals.locale) ? res.locals.locale : 'en';
+      const { status, ...error } = this.translated(body, exception, locale);
       res.status(status).json({ error });
       return;
     }

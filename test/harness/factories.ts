@@ -44,7 +44,7 @@ export interface TestClinic {
   vets: TestStaff[];
   /** Room ids ('Exam 1', 'Exam 2'). */
   rooms: string[];
-  /** The 20-minute 'Consultation' appointment type. */
+  /** The 20-minute 'Consultation' appointment type, the clinic's default. */
   consult: string;
   /** One client per pet. */
   pets: TestPet[];
@@ -123,7 +123,7 @@ export async function createClinic(opts: ClinicOptions = {}): Promise<TestClinic
           .id,
       );
     const { id: consult } = await one(
-      `insert into appointment_types (tenant_id, name, duration_minutes) values ($1, 'Consultation', 20) returning id`,
+      `insert into appointment_types (tenant_id, name, duration_minutes, is_default) values ($1, 'Consultation', 20, true) returning id`,
       [id],
     );
     for (const h of opts.hours ?? EVERY_DAY('08:00', '20:00'))
