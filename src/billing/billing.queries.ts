@@ -17,6 +17,13 @@ const CHARGE = `ch.id, ch.client_id as "clientId", ch.pet_id as "petId", p.name 
   from charges ch left join pets p on p.tenant_id = ch.tenant_id and p.id = ch.pet_id`;
 const BALANCE = `coalesce((select balance_minor from client_balances b where b.tenant_id = c.tenant_id and b.client_id = c.id), 0)::text`;
 
+/**
+ * Whether a client owes money, as a column expression other modules' queries may select
+ * (the calendar block, the pet page): billing owns what a balance is.
+ */
+export const owesMoneySql = (tenantId: string, clientId: string) =>
+  `exists (select 1 from client_balances b where b.tenant_id = ${tenantId} and b.client_id = ${clientId} and b.balance_minor > 0)`;
+
 /** The first column `n` of a count query. */
 export const count = async (tx: TenantTx, sql: string, params: unknown[]) =>
   Number((await firstRow<{ n: string }>(tx.manager, sql, params))?.n ?? 0);

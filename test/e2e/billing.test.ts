@@ -288,4 +288,36 @@ describe('billing at a Spanish clinic: price list, charges, invoices, payments',
     expect(rows).toEqual([{ invoice_id: null }, { invoice_id: null }]);
     expect((await desk.get(draft)).status).toBe(404);
   });
+
+  it('marks a client who owes money on the calendar block, the appointment and the pet page, until paid', async () => {
+    const pet = clinic.pets[3];
+    const visit = await book(clinic, { pet, startsAt: new Date('2031-03-04T10:00:00Z') });
+    const block = async () =>
+      new RegExp(`data-id="${visit}"[\\s\\S]*?</a>`).exec(
+        (await desk.get(`/c/${clinic.slug}/calendar?date=2031-03-04`)).text,
+      )![0];
+    const marked = async () => ({
+      block: (await block()).includes('data-testid="owes"'),
+      pet: (await desk.get(`/c/${clinic.slug}/pets/${pet.id}`)).text.includes('data-testid="owes"'),
+      visit: (await desk.get(`/c/${clinic.slug}/appointments/${visit}`)).text.includes(
+        'data-testid="owes"',
+      ),
+    });
+    expect(await marked()).toEqual({ block: false, pet: false, visit: false });
+    const charge = await createCharge(clinic, { pet, itemId: vaccineItem, appointmentId: visit });
+    await desk.get(`/c/${clinic.slug}/clients/${pet.clientId}/account`);
+    const res = await desk.post(`/c/${clinic.slug}/clients/${pet.clientId}/checkout`, {
+      chargeIds: charge,
+    });
+    expect(res.status).toBe(303);
+    expect(await marked()).toEqual({ block: true, pet: true, visit: true });
+    const invoice = await desk.get(res.location!);
+    const paid = await desk.post(`${res.location!}/payments`, {
+      amount: '22',
+      method: 'cash',
+      formKey: formKey(invoice.text),
+    });
+    expect(paid.status).toBe(303);
+    expect(await marked()).toEqual({ block: false, pet: false, visit: false });
+  });
 });
