@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { distributeOnCitus } from './citus.js';
 import { enableTenantRls } from './rls.js';
 
 const TABLES = [
@@ -178,6 +179,8 @@ export class Billing1733500000000 implements MigrationInterface {
       revoke update on invoice_lines, payments from vetlane_app;
       grant select on client_balances to vetlane_app;
     `);
+    // On Citus: distributed by tenant_id beside the clinic's other tables (no-op elsewhere).
+    await q.query(distributeOnCitus({ tenant: TABLES }));
   }
 
   async down(q: QueryRunner): Promise<void> {

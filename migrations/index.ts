@@ -10,6 +10,7 @@ import { AuditRetention1732542000000 } from './1732542000000-audit-retention.js'
 import { RecordAuditFieldNames1733100000000 } from './1733100000000-record-audit-field-names.js';
 import { RuntimeDefinerGrants1733110000000 } from './1733110000000-runtime-definer-grants.js';
 import { FrontDesk1733300000000 } from './1733300000000-front-desk.js';
+import { CitusReady1733600000000 } from './1733600000000-citus-ready.js';
 import { Billing1733500000000 } from './1733500000000-billing.js';
 
 /** Every migration, in order. The schema's only source of truth (never `synchronize`). */
@@ -26,5 +27,6 @@ export const MIGRATIONS = [
   RecordAuditFieldNames1733100000000,
   RuntimeDefinerGrants1733110000000,
   FrontDesk1733300000000,
+  CitusReady1733600000000,
   Billing1733500000000,
 ];

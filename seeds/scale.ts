@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
  * medium, 60 % low by monthly appointments). Rows are generated inside PostgreSQL
  * (INSERT … SELECT over generate_series, one batch of tenants per transaction), as
  * `vetlane_maintenance` (BYPASSRLS: RLS would refuse bulk loads by the runtime role).
- * The statement-level counter triggers keep tenant_stats current as it loads.
+ * The platform admin's numbers are counted when read, so nothing else needs updating.
  *
  *   npm run seed:scale -- --tenants 10000 [--database-url postgres://vetlane_maintenance@127.0.0.1/vetlane]
  */

@@ -28,6 +28,7 @@ export async function createApp(infra: Infrastructure): Promise<NestExpressAppli
     sessionMiddleware: app.get(SESSION_MIDDLEWARE),
     translator,
     access: app.get(AccessService),
+    log: infra.log,
   });
   app.useWebSocketAdapter(new VetlaneIoAdapter(app, infra.cache));
   app.useGlobalFilters(new AllExceptionsFilter(infra.log, translator));
