@@ -123,6 +123,18 @@ export class ClinicSettingsService {
     );
   }
 
+  /** The service billed for visits of a type (billing's price list); in the caller's transaction. */
+  async setTypeService(tx: TenantTx, typeId: string, serviceId: string | null): Promise<void> {
+    if (!(await ClinicQueries.setTypeService(tx, typeId, serviceId)))
+      throw new NotFoundError('appointment type');
+    await this.audit.record(tx, {
+      action: 'settings.type_service_changed',
+      entity: 'appointment_type',
+      entityId: typeId,
+      after: { defaultServiceId: serviceId },
+    });
+  }
+
   setBookableStaff(staffIds: string[]): Promise<void> {
     return this.db.run(async (tx) => {
       await this.staff.setBookable(tx, staffIds);
