@@ -209,7 +209,7 @@ export class CitusReady1733600000000 implements MigrationInterface {
           'audit_events',
           'tenant_stats',
           'user_calendar_prefs',
-          // 1733500000000-billing's tables: its own call waits for staff, distributed here.
+          // 1733500000000-billing's tables: its own call waits until staff is distributed here.
           'price_items',
           'charges',
           'invoices',

@@ -31,8 +31,6 @@ export function distributeOnCitus(tables: { reference?: string[]; tenant?: strin
       end if;
       -- One connection per worker: DDL and foreign keys to reference tables in one transaction.
       set local citus.multi_shard_modify_mode to 'sequential';
-      -- Row triggers that read only their own row (schema rules: SHARD_LOCAL_TRIGGERS).
-      set local citus.enable_unsafe_triggers to on;
       for fk in
         select conrelid::regclass::text as tbl, conname, pg_get_constraintdef(oid) as def
           from pg_constraint
