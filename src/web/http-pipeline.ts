@@ -39,6 +39,12 @@ interface PipelineDeps {
 export function configureHttpPipeline(app: NestExpressApplication, deps: PipelineDeps) {
   const { config } = deps;
   app.set('trust proxy', config.trustProxy);
+  // Liveness before anything else: it touches nothing, so it answers even when all else is busy.
+  app.use((req: Request, res: Response, next: NextFunction) =>
+    req.path === '/health' && req.method === 'GET'
+      ? res.json({ status: 'ok', info: {}, error: {}, details: {} })
+      : next(),
+  );
   // Admission first: a request refused for overload costs no parsing, session or query.
   app.use(deps.gate.middleware);
   app.use(
