@@ -5,6 +5,7 @@ import { AdminModule } from './admin/admin.module.js';
 import { ApiAuthModule } from './api/api-auth.module.js';
 import { ApiModule } from './api/api.module.js';
 import { AuditModule } from './audit/audit.module.js';
+import { BillingModule } from './billing/billing.module.js';
 import { AppointmentModule } from './appointment/appointment.module.js';
 import { ClinicModule } from './clinic/clinic.module.js';
 import { CompanyModule } from './company/company.module.js';
@@ -59,6 +60,7 @@ export class AppModule {
         ApiModule,
         AppointmentModule,
         RecordModule,
+        BillingModule,
         AdminModule,
         ExportModule,
       ],
