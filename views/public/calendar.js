@@ -48,11 +48,22 @@
         connectedBefore = true;
       });
     });
-    socket.on('disconnect', () => {
+    socket.on('disconnect', (reason) => {
       live.dataset.live = 'off';
       show(live.dataset.offlineText || '');
+      // A stopping server sends us away: come back (to another process) after a moment.
+      if (reason === 'io server disconnect') setTimeout(() => socket.connect(), 500 + Math.random() * 1500);
     });
-    socket.on('appointment', () => void refresh());
+    // Each sender numbers its events per clinic; a skipped number means one was missed.
+    const lastSeq = {};
+    socket.on('appointment', (event) => {
+      const last = lastSeq[event.origin];
+      lastSeq[event.origin] = event.seq;
+      if (last !== undefined && event.seq !== last + 1) live.dataset.gaps = String(Number(live.dataset.gaps || 0) + 1);
+      void refresh();
+    });
+    // The server's link to the other processes came back after an outage: catch up.
+    socket.on('resync', () => void refresh());
   }
 
   let dragged = null;
