@@ -44,7 +44,7 @@ describe('live calendars after a Redis outage', () => {
       extraHeaders: { cookie: `vetlane.sid=${desk.cookie('vetlane.sid')}` },
       forceNew: true,
     });
-    await new Promise((resolve) => socket.once('connect', resolve));
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
     expect(await socket.timeout(10_000).emitWithAck('join', { clinic: clinic.slug })).toEqual({
       ok: true,
     });
