@@ -1,3 +1,4 @@
+import { owesMoneySql } from '../billing/billing.queries.js';
 import { firstRow, returningRows, type TenantTx } from '../database/tenant-db.js';
 import type { ClashSummary } from './appointment.errors.js';
 import type { AppointmentStatus } from './status-flow.js';
@@ -31,6 +32,8 @@ export interface AppointmentView {
   /** When the patient arrived (checked in) and left (after the consult), for the today board. */
   checkedInAt: Date | null;
   checkedOutAt: Date | null;
+  /** The client owes the clinic money (billing's balance). */
+  clientOwes: boolean;
 }
 
 /** A patient as the booking form's picker shows it. */
@@ -74,7 +77,8 @@ const VIEW_SELECT = `
          a.type_id as "typeId", t.name as "typeName", t.colour, a.starts_at as "startsAt", a.ends_at as "endsAt",
          a.status, a.reason, a.cancel_reason as "cancelReason", a.checked_in_weight_kg as "checkedInWeightKg",
          a.series_id as "seriesId", a.hours_override_reason as "hoursOverrideReason", a.version, a.updated_at as "updatedAt",
-         a.checked_in_at as "checkedInAt", a.checked_out_at as "checkedOutAt"
+         a.checked_in_at as "checkedInAt", a.checked_out_at as "checkedOutAt",
+         ${owesMoneySql('a.tenant_id', 'a.client_id')} as "clientOwes"
     from appointments a
     join clients c on c.tenant_id = a.tenant_id and c.id = a.client_id
     join pets p on p.tenant_id = a.tenant_id and p.id = a.pet_id
