@@ -284,6 +284,19 @@ export const AppointmentQueries = {
     );
   },
 
+  /** A pet's or a client's appointments, newest first (the history on their pages). */
+  history(
+    tx: TenantTx,
+    of: { petId?: string; clientId?: string },
+    limit = 50,
+  ): Promise<AppointmentView[]> {
+    const column = of.petId ? 'a.pet_id' : 'a.client_id';
+    return tx.manager.query<AppointmentView[]>(
+      `${VIEW_SELECT} where a.tenant_id = $1 and ${column} = $2 order by a.starts_at desc limit $3`,
+      [tx.tenantId, of.petId ?? of.clientId, limit],
+    );
+  },
+
   /** The staff columns this user chose to see on the day view (empty: every column). */
   async calendarColumns(tx: TenantTx, userId: string): Promise<string[]> {
     const row = await firstRow<{ staffIds: string[] }>(
