@@ -29,6 +29,14 @@
     return refreshing;
   }
 
+  // The day view opens at the current time (the now line near the top), not at opening time.
+  function scrollToNow() {
+    const grid = live.querySelector('.calendar');
+    const now = live.querySelector('.cal-now');
+    if (grid && now) grid.scrollTop = Math.max(0, now.offsetTop - grid.clientHeight / 4);
+  }
+  scrollToNow();
+
   // Boards that show elapsed time (the today board) also redraw on a timer.
   if (live.dataset.refreshEvery)
     setInterval(() => void refresh(), Number(live.dataset.refreshEvery) * 1000);
