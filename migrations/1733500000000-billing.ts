@@ -165,22 +165,28 @@ export class Billing1733500000000 implements MigrationInterface {
             from payments
         ) moves group by tenant_id, client_id;
 
-      create function refuse_issued_invoice_change() returns trigger language plpgsql as $$
-      begin
-        if old.status = 'issued' then
-          raise exception 'invoice % is issued and cannot change', old.id using errcode = '55000';
-        end if;
-        return new;
-      end $$;
-      create trigger invoices_immutable_once_issued before update on invoices
-        for each row execute function refuse_issued_invoice_change();
+      -- Issued invoices are final for the app: corrections are credit notes. A restrictive
+      -- policy rather than a trigger, so it holds on Citus shards too (no trigger rule).
+      create policy invoices_issued_are_final on invoices as restrictive for update to vetlane_app
+        using (status = 'draft') with check (true);
 
       revoke delete on invoice_lines, payments, invoice_counters from vetlane_app;
       revoke update on invoice_lines, payments from vetlane_app;
       grant select on client_balances to vetlane_app;
     `);
     // On Citus: distributed by tenant_id beside the clinic's other tables (no-op elsewhere).
-    await q.query(distributeOnCitus({ tenant: TABLES }));
+    await q.query(
+      distributeOnCitus({
+        tenant: [
+          'price_items',
+          'charges',
+          'invoices',
+          'invoice_lines',
+          'invoice_counters',
+          'payments',
+        ],
+      }),
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {
@@ -190,8 +196,6 @@ export class Billing1733500000000 implements MigrationInterface {
       drop table invoice_counters;
       drop table invoice_lines;
       drop table charges;
-      drop trigger invoices_immutable_once_issued on invoices;
-      drop function refuse_issued_invoice_change();
       drop table invoices;
       alter table appointment_types drop column default_service_id;
       drop table price_items;
