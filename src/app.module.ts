@@ -1,5 +1,4 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { TerminusModule } from '@nestjs/terminus';
 import type { Request } from 'express';
 import { LoggerModule } from 'nestjs-pino';
 import { AdminModule } from './admin/admin.module.js';
@@ -50,7 +49,6 @@ export class AppModule {
             },
           },
         }),
-        TerminusModule,
         AuditModule,
         ThrottleModule,
         TenantModule,

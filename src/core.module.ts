@@ -1,10 +1,12 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { CacheService } from './cache/cache.service.js';
 import { APP_CONFIG } from './config/config.js';
+import { DatabaseProbe } from './database/database-probe.js';
 import { RUNTIME_DATA_SOURCE, TenantDb } from './database/tenant-db.js';
 import { Translator } from './i18n/i18n.js';
 import type { Infrastructure } from './infrastructure.js';
 import { ObjectStorage } from './storage/object-storage.js';
+import { RequestGate } from './web/request-gate.js';
 import { createSessionMiddleware, SESSION_MIDDLEWARE } from './web/session.js';
 
 export const LOG = Symbol('LOG');
@@ -21,6 +23,7 @@ export class CoreModule {
       // Raw runtime DataSource: provided here for TenantDb and the few files eslint.config.js allows.
       { provide: RUNTIME_DATA_SOURCE, useValue: infra.dataSource },
       { provide: CacheService, useValue: infra.cache },
+      { provide: DatabaseProbe, useValue: infra.databaseProbe },
       { provide: ObjectStorage, useValue: infra.storage },
       { provide: Translator, useValue: translator },
       { provide: LOG, useValue: infra.log },
@@ -29,6 +32,7 @@ export class CoreModule {
         useValue: createSessionMiddleware(infra.config, infra.cache, infra.sessionSecret),
       },
       { provide: SESSION_SECRET, useValue: infra.sessionSecret },
+      { provide: RequestGate, useValue: new RequestGate(infra.config.resilience) },
       TenantDb,
     ];
     return {

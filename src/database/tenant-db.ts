@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { Overloaded } from '../common/dependency-errors.js';
 import { isUuid } from '../common/ids.js';
 import {
   type ClinicRole,
@@ -91,7 +92,12 @@ export class TenantDb {
         throw new Error('runFor(within) needs an open transaction');
       return scoped(within);
     }
-    return this.dataSource.transaction(scoped);
+    return this.dataSource.transaction(async (manager) => {
+      const result = await scoped(manager);
+      // No write commits after its client was answered or gave up (a deadline under load).
+      if (RequestContexts.current()?.mayCommit?.() === false) throw new Overloaded();
+      return result;
+    });
   }
 
   /**
