@@ -15,8 +15,8 @@ const TABLES = [
  * Billing: a clinic's price list, charges from visits, invoices (numbered per clinic and
  * series from a counter row locked in the issuing transaction, so numbers are gapless),
  * credit notes, and payments. Money is integer minor units in the clinic's currency, tax
- * rates basis points. Issued invoices are immutable: a trigger refuses changes, and the
- * app may not delete invoices, their lines or payments.
+ * rates basis points. Issued invoices are immutable: the app may set only the columns that
+ * issuing sets, and may neither change nor delete lines or payments.
  */
 export class Billing1733500000000 implements MigrationInterface {
   name = 'Billing1733500000000';
@@ -165,22 +165,29 @@ export class Billing1733500000000 implements MigrationInterface {
             from payments
         ) moves group by tenant_id, client_id;
 
-      create function refuse_issued_invoice_change() returns trigger language plpgsql as $$
-      begin
-        if old.status = 'issued' then
-          raise exception 'invoice % is issued and cannot change', old.id using errcode = '55000';
-        end if;
-        return new;
-      end $$;
-      create trigger invoices_immutable_once_issued before update on invoices
-        for each row execute function refuse_issued_invoice_change();
-
+      -- Issued invoices are immutable. No trigger (Citus refuses triggers on distributed
+      -- tables): the app may only set the columns that issuing sets, its queries change
+      -- drafts only, and lines and payments can be neither updated nor deleted.
+      revoke update on invoices from vetlane_app;
+      grant update (status, number, issued_at, subtotal_minor, tax_minor, total_minor, client_snapshot,
+        clinic_snapshot) on invoices to vetlane_app;
       revoke delete on invoice_lines, payments, invoice_counters from vetlane_app;
       revoke update on invoice_lines, payments from vetlane_app;
       grant select on client_balances to vetlane_app;
     `);
     // On Citus: distributed by tenant_id beside the clinic's other tables (no-op elsewhere).
-    await q.query(distributeOnCitus({ tenant: TABLES }));
+    await q.query(
+      distributeOnCitus({
+        tenant: [
+          'price_items',
+          'charges',
+          'invoices',
+          'invoice_lines',
+          'invoice_counters',
+          'payments',
+        ],
+      }),
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {
@@ -190,8 +197,6 @@ export class Billing1733500000000 implements MigrationInterface {
       drop table invoice_counters;
       drop table invoice_lines;
       drop table charges;
-      drop trigger invoices_immutable_once_issued on invoices;
-      drop function refuse_issued_invoice_change();
       drop table invoices;
       alter table appointment_types drop column default_service_id;
       drop table price_items;

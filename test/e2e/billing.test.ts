@@ -187,11 +187,15 @@ describe('billing at a Spanish clinic: price list, charges, invoices, payments',
     ).toBe(1);
 
     expect((await desk.post(`/c/${clinic.slug}/invoices/${inv.id}/discard`, {})).status).toBe(409);
-    await expect(
-      db(`update invoices set total_minor = 1, subtotal_minor = 1, tax_minor = 0 where id = $1`, [
-        inv.id,
-      ]),
-    ).rejects.toThrow(/issued and cannot change/);
+    expect((await desk.post(`/c/${clinic.slug}/invoices/${inv.id}/issue`, {})).status).toBe(409);
+    // The app's database role cannot rewrite what an issued invoice says.
+    const { rows: grants } = await db(
+      `select has_column_privilege('vetlane_app', 'invoices', 'client_id', 'UPDATE') as client,
+              has_table_privilege('vetlane_app', 'invoice_lines', 'UPDATE') as lines,
+              has_table_privilege('vetlane_app', 'invoice_lines', 'DELETE') as drop_lines`,
+      [],
+    );
+    expect(grants).toEqual([{ client: false, lines: false, drop_lines: false }]);
   });
 
   it('takes a partial card payment, refuses more than is owed unless kept as credit, and records a re-sent form once', async () => {
