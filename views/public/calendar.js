@@ -61,14 +61,24 @@
     socket.on('disconnect', (reason) => {
       live.dataset.live = 'off';
       show(live.dataset.offlineText || '');
-      // The server ends live updates when access changes (sign-out, role, membership): try
-      // once more, and the join is checked afresh; signed out, the server ends it again.
+      // The server sends us away when access changes (sign-out, role, membership) or when it
+      // stops: come back once after a moment (to another process); the join is checked afresh,
+      // and signed out, the server ends it again.
       if (reason === 'io server disconnect' && !retried) {
         retried = true;
-        socket.connect();
+        setTimeout(() => socket.connect(), 500 + Math.random() * 1500);
       }
     });
-    socket.on('appointment', () => void refresh());
+    // Each sender numbers its events per clinic; a skipped number means one was missed.
+    const lastSeq = {};
+    socket.on('appointment', (event) => {
+      const last = lastSeq[event.origin];
+      lastSeq[event.origin] = event.seq;
+      if (last !== undefined && event.seq !== last + 1) live.dataset.gaps = String(Number(live.dataset.gaps || 0) + 1);
+      void refresh();
+    });
+    // The server's link to the other processes came back after an outage: catch up.
+    socket.on('resync', () => void refresh());
   }
 
   let dragged = null;
