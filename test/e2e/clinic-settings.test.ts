@@ -109,6 +109,20 @@ describe('clinic settings', () => {
     expect(otherVet.status).toBe(303);
   });
 
+  it('refuses a closure longer than 366 days with a message on its end date', async () => {
+    await manager.get(`/c/${clinic.slug}/settings`);
+    const res = await manager.post(`/c/${clinic.slug}/settings/closures`, {
+      startDate: '2031-01-01',
+      startTime: '09:00',
+      endDate: '2032-01-03',
+      endTime: '09:00',
+      reason: 'Rebuilding',
+    });
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('A closure can last at most 366 days.');
+    expect((await manager.get(`/c/${clinic.slug}/settings`)).text).not.toContain('Rebuilding');
+  });
+
   it('is for managers only: the front desk and the vet get 404', async () => {
     for (const email of [clinic.frontdesk.email, clinic.vet.email]) {
       const web = new WebClient(t.url);
