@@ -1,19 +1,31 @@
 import { Controller, Get, Query, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
+import { ResponseCache } from '../cache/response-cache.js';
 import { ClinicTime } from '../clinic/clinic-time.js';
 import { CLINIC_STAFF, ClinicAccessGuard, ClinicRoles } from '../tenant/clinic-access.guard.js';
 import { currentTenant } from '../tenant/request-context.js';
+import { renderCachedPage, sendCachedFragment } from '../web/cached-page.js';
 import { CalendarService } from './calendar.service.js';
 
 function dateOrToday(value: unknown): string {
   return ClinicTime.isDate(value) ? value : ClinicTime.today(currentTenant().timeZone);
 }
 
+/** Today's grid shows the current-time line: cached per minute, other days until a write. */
+function nowMinute(date: string, now: Date): number | null {
+  return date === ClinicTime.today(currentTenant().timeZone)
+    ? Math.floor(now.getTime() / 60_000)
+    : null;
+}
+
 @Controller('c/:clinicSlug/calendar')
 @UseGuards(ClinicAccessGuard)
 @ClinicRoles(...CLINIC_STAFF)
 export class CalendarController {
-  constructor(private readonly calendar: CalendarService) {}
+  constructor(
+    private readonly calendar: CalendarService,
+    private readonly responses: ResponseCache,
+  ) {}
 
   /** The day view (a column per vet or per room), or the week view. */
   @Get()
@@ -25,17 +37,28 @@ export class CalendarController {
   ) {
     const date = dateOrToday(dateParam);
     const by = byParam === 'room' ? 'room' : 'staff';
+    const week = view === 'week';
     const nav = {
       date,
       today: ClinicTime.today(currentTenant().timeZone),
-      prev: ClinicTime.addDays(date, view === 'week' ? -7 : -1),
-      next: ClinicTime.addDays(date, view === 'week' ? 7 : 1),
+      prev: ClinicTime.addDays(date, week ? -7 : -1),
+      next: ClinicTime.addDays(date, week ? 7 : 1),
       by,
-      view: view === 'week' ? 'week' : 'day',
+      view: week ? 'week' : 'day',
     };
-    if (view === 'week')
-      return res.render('appointment/week', { nav, week: await this.calendar.week(date) });
-    res.render('appointment/day', { nav, day: await this.calendar.day(date, by) });
+    const now = new Date();
+    const params = { date, by, today: nav.today, minute: week ? null : nowMinute(date, now) };
+    if (week)
+      return renderCachedPage(res, this.responses, {
+        template: 'appointment/week',
+        part: { view: 'calendar-week', params },
+        load: async () => ({ nav, week: await this.calendar.week(date) }),
+      });
+    return renderCachedPage(res, this.responses, {
+      template: 'appointment/day',
+      part: { view: 'calendar-day', params },
+      load: async () => ({ nav, day: await this.calendar.day(date, by, now) }),
+    });
   }
 
   /** Just the day grid, for the live refresh after a socket event or a reconnect. */
@@ -45,10 +68,13 @@ export class CalendarController {
     @Query('date') dateParam?: string,
     @Query('by') byParam?: string,
   ) {
-    const day = await this.calendar.day(
-      dateOrToday(dateParam),
-      byParam === 'room' ? 'room' : 'staff',
-    );
-    res.render('partials/appointment/day-grid', { layout: false, day });
+    const date = dateOrToday(dateParam);
+    const by = byParam === 'room' ? 'room' : 'staff';
+    const now = new Date();
+    return sendCachedFragment(res, this.responses, {
+      template: 'partials/appointment/day-grid',
+      part: { view: 'calendar-grid', params: { date, by, minute: nowMinute(date, now) } },
+      load: async () => ({ day: await this.calendar.day(date, by, now) }),
+    });
   }
 }

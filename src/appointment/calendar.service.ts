@@ -139,6 +139,15 @@ export class CalendarService {
     });
   }
 
+  /** The appointments that start on the clinic-local day, all statuses (the API's day list). */
+  dayList(date: string): Promise<AppointmentView[]> {
+    return this.db.run(async (tx) => {
+      const range = ClinicTime.dayRange(date, tx.tenant.timeZone);
+      const appointments = await AppointmentQueries.inRange(tx, range);
+      return appointments.filter((a) => a.startsAt >= range.start);
+    });
+  }
+
   /** The next free slot for a vet and an appointment type (its usual length unless given). */
   async nextFreeSlotFor(opts: {
     staffId: string;

@@ -95,13 +95,14 @@ export function configureHttpPipeline(app: NestExpressApplication, deps: Pipelin
     });
   });
 
-  // The header's clinic switcher and user menu, on pages only.
+  // The header's clinic switcher, on pages only (cached per session: src/tenant/access.service.ts).
   app.use((req: Request, res: Response, next: NextFunction) => {
     const user = req.session.user;
     if (!user || req.method !== 'GET' || wantsJson(req)) return next();
-    Promise.all([deps.access.clinicsFor(user.id), deps.access.companiesFor(user.id)])
-      .then(([clinics, companies]) => {
-        res.locals.nav = {
+    deps.access
+      .switcher(user)
+      .then(({ clinics, companies }) => {
+        res.locals.switcher = {
           clinics,
           companies,
           isPlatformAdmin: user.isPlatformAdmin,
