@@ -7,6 +7,8 @@ import { VetAcrossClinics1732560000000 } from './1732560000000-vet-across-clinic
 import { TenantPlans1732540000000 } from './1732540000000-tenant-plans.js';
 import { TenantStats1732541000000 } from './1732541000000-tenant-stats.js';
 import { AuditRetention1732542000000 } from './1732542000000-audit-retention.js';
+import { RecordAuditFieldNames1733100000000 } from './1733100000000-record-audit-field-names.js';
+import { RuntimeDefinerGrants1733110000000 } from './1733110000000-runtime-definer-grants.js';
 import { BoundedDurations1733400000000 } from './1733400000000-bounded-durations.js';
 
 /** Every migration, in order. The schema's only source of truth (never `synchronize`). */
@@ -20,5 +22,7 @@ export const MIGRATIONS = [
   TenantStats1732541000000,
   AuditRetention1732542000000,
   VetAcrossClinics1732560000000,
+  RecordAuditFieldNames1733100000000,
+  RuntimeDefinerGrants1733110000000,
   BoundedDurations1733400000000,
 ];

@@ -2,6 +2,7 @@ import { Controller, Get, Query, Render, UseGuards } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { TenantDb } from '../database/tenant-db.js';
+import { canReadClinical } from '../record/record-access.js';
 import { ClinicAccessGuard, ClinicRoles } from '../tenant/clinic-access.guard.js';
 import { currentTenant } from '../tenant/request-context.js';
 import { AuditService } from './audit.service.js';
@@ -23,7 +24,10 @@ function localMidnight(date: string | undefined, zone: string, plusDays = 0): Da
   return dt.isValid ? dt.toJSDate() : undefined;
 }
 
-/** The clinic's audit log for its managers (and its company's admins): who changed what, when. */
+/**
+ * The clinic's audit log for its managers: who changed what, when; its company's admins see
+ * the same without the before / after details.
+ */
 @Controller('c/:clinicSlug/audit')
 @UseGuards(ClinicAccessGuard)
 @ClinicRoles('manager', 'company_admin')
@@ -37,7 +41,9 @@ export class AuditController {
   @Render('audit/log')
   async log(@Query() query: Record<string, unknown>) {
     const filter = AuditQuery.parse(query);
-    const zone = currentTenant().timeZone;
+    const { timeZone: zone, role } = currentTenant();
+    // What changed (before / after) is for clinical readers; a company admin sees who did what, when.
+    const details = canReadClinical(role);
     const { events, facets } = await this.db.run(async (tx) => ({
       events: await this.audit.search(tx, {
         entity: filter.entity || undefined,
@@ -61,10 +67,11 @@ export class AuditController {
       title: 'Audit log',
       filter,
       facets,
+      details,
       events: events.slice(0, PAGE_SIZE).map((e) => ({
         ...e,
-        before: e.before ? JSON.stringify(e.before, null, 1) : null,
-        after: e.after ? JSON.stringify(e.after, null, 1) : null,
+        before: details && e.before ? JSON.stringify(e.before, null, 1) : null,
+        after: details && e.after ? JSON.stringify(e.after, null, 1) : null,
       })),
       previous: filter.page > 1 ? params(filter.page - 1) : null,
       next: events.length > PAGE_SIZE ? params(filter.page + 1) : null,

@@ -54,12 +54,12 @@ export class CompanyStaffService {
     return [...people.values()];
   }
 
-  /** Gives a person (new or existing user) a role in one of the company's clinics. */
+  /** Gives a person (new, or already working for the company) a role in one of the company's clinics. */
   async assign(company: CompanyView, body: unknown): Promise<void> {
     const form = parseInput(AssignStaffForm, body);
     const clinic = company.clinics.find((c) => c.slug === form.clinic);
     if (!clinic) throw new ValidationFailed({ clinic: 'rollup.errors.clinic' });
-    const user = await this.findOrCreateUser(form);
+    const user = await this.findOrCreateUser(company, form);
     await this.db.runFor(clinic.id, async (tx) => {
       const before = await this.tenants.membershipRole(tx, user.id);
       await this.tenants.grantMembership(tx, user.id, form.role);
@@ -95,9 +95,20 @@ export class CompanyStaffService {
     });
   }
 
-  private async findOrCreateUser(form: AssignStaffInput): Promise<UserContact> {
+  /**
+   * A new email becomes a new login. An existing login is attached only when that person
+   * already works for the company: anyone else would be enrolled (and made bookable)
+   * without their consent, so the form refuses them.
+   */
+  private async findOrCreateUser(
+    company: CompanyView,
+    form: AssignStaffInput,
+  ): Promise<UserContact> {
     const existing = await this.users.byEmail(form.email);
-    if (existing) return existing;
+    if (existing) {
+      if (await CompanyQueries.worksFor(this.directory, company.id, existing.id)) return existing;
+      throw new ValidationFailed({ email: 'rollup.errors.outsideCompany' });
+    }
     const problems: Record<string, string> = {};
     if (!form.name) problems.name = 'rollup.errors.name';
     if (form.password.length < 12) problems.password = 'rollup.errors.password';

@@ -157,6 +157,19 @@ export const CompanyQueries = {
     );
   },
 
+  /** Whether the user already works at one of the company's clinics or administers it. */
+  async worksFor(db: DataSource, companyId: string, userId: string): Promise<boolean> {
+    const row = await firstRow<{ inside: boolean }>(
+      db,
+      `select exists (select 1 from memberships m join tenants t on t.id = m.tenant_id
+                       where t.company_id = $1 and m.user_id = $2)
+           or exists (select 1 from company_admins ca where ca.company_id = $1 and ca.user_id = $2)
+           as inside`,
+      [companyId, userId],
+    );
+    return row?.inside ?? false;
+  },
+
   clinicRollup(tx: TenantTx): Promise<ClinicRollupRow[]> {
     return tx.manager.query<ClinicRollupRow[]>(CLINIC_ROLLUP, [tx.tenantId, tx.tenant.timeZone]);
   },

@@ -118,6 +118,8 @@ const CORE_SOURCES: ExportSource[] = [
       'after',
       'request_id',
     ],
+    // What changed is shown to clinical readers only, as on the audit page.
+    clinicalColumns: ['before', 'after'],
     key: ['occurred_at', 'id'],
   }),
 ];

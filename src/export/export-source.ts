@@ -8,6 +8,11 @@ import { ExportQueries, type ExportRow } from './export.queries.js';
  */
 export interface ExportContext {
   readonly tenantId: string;
+  /**
+   * Whether the reader may see clinical content (a manager may, a company admin may not):
+   * without it, sources leave out their clinical columns and the archive holds no files.
+   */
+  readonly clinical: boolean;
   run<T>(work: (tx: TenantTx) => Promise<T>): Promise<T>;
 }
 
@@ -24,6 +29,8 @@ export interface ExportObject {
 export interface ExportSource {
   readonly name: string;
   readonly columns: readonly string[];
+  /** Columns of clinical content (SOAP text, vitals, addenda), left out for non-clinical readers. */
+  readonly clinicalColumns?: readonly string[];
   rows(ctx: ExportContext): AsyncIterable<Record<string, unknown>>;
   objects?(ctx: ExportContext): AsyncIterable<ExportObject>;
 }
@@ -60,17 +67,31 @@ export async function* keysetRows(
   }
 }
 
-/** A table source: every listed column, in primary-key order. */
+/** The columns of a source this export's reader gets (ExportContext.clinical). */
+export function exportedColumns(source: ExportSource, ctx: ExportContext): readonly string[] {
+  if (ctx.clinical || !source.clinicalColumns) return source.columns;
+  return source.columns.filter((c) => !source.clinicalColumns!.includes(c));
+}
+
+/** A table source: every listed column its reader may see, in primary-key order. */
 export function tableSource(opts: {
   name: string;
   table?: string;
   columns: readonly string[];
+  clinicalColumns?: readonly string[];
   key?: readonly string[];
 }): ExportSource {
   const key = opts.key ?? ['id'];
-  return {
+  const source: ExportSource = {
     name: opts.name,
     columns: opts.columns,
-    rows: (ctx) => keysetRows(ctx, { table: opts.table ?? opts.name, columns: opts.columns, key }),
+    clinicalColumns: opts.clinicalColumns,
+    rows: (ctx) =>
+      keysetRows(ctx, {
+        table: opts.table ?? opts.name,
+        columns: exportedColumns(source, ctx),
+        key,
+      }),
   };
+  return source;
 }

@@ -9,12 +9,14 @@ import { TenantDb } from '../database/tenant-db.js';
 import { ObjectStorage } from '../storage/object-storage.js';
 import type { TenantRef } from '../tenant/request-context.js';
 import { ExportRegistry } from './export-registry.js';
-import type { ExportContext, ExportSource } from './export-source.js';
+import { type ExportContext, type ExportSource, exportedColumns } from './export-source.js';
 
 export interface ExportManifest {
   format: 'vetlane-export/1';
   clinic: { id: string; slug: string; name: string };
   exportedAt: string;
+  /** `full`, or `no-clinical`: clinical columns and attached files left out (a company admin's). */
+  contents: 'full' | 'no-clinical';
   tables: Record<string, { rows: number; files: string[] }>;
   attachments: { count: number; files: string[] };
 }
@@ -39,9 +41,14 @@ export class TenantExportService {
     @Inject(LOG) private readonly log: Logger,
   ) {}
 
-  async write(tenant: TenantRef, out: Writable): Promise<ExportManifest> {
+  async write(
+    tenant: TenantRef,
+    out: Writable,
+    opts: { clinical: boolean },
+  ): Promise<ExportManifest> {
     const ctx: ExportContext = {
       tenantId: tenant.id,
+      clinical: opts.clinical,
       run: (work) => this.db.runFor(tenant.id, work),
     };
     await ctx.run((tx) =>
@@ -60,12 +67,14 @@ export class TenantExportService {
       format: 'vetlane-export/1',
       clinic: { id: tenant.id, slug: tenant.slug, name: tenant.name },
       exportedAt: new Date().toISOString(),
+      contents: opts.clinical ? 'full' : 'no-clinical',
       tables: {},
       attachments: { count: 0, files: [] },
     };
     for (const source of this.registry.all()) {
       manifest.tables[source.name] = await this.addSource(archive, source, ctx);
-      if (source.objects) await this.addObjects(archive, source, ctx, manifest);
+      // Attached files are clinical content (photos, lab reports).
+      if (source.objects && ctx.clinical) await this.addObjects(archive, source, ctx, manifest);
     }
     archive.append(JSON.stringify(manifest, null, 2), { name: 'manifest.json' });
     await archive.finalize();
@@ -82,10 +91,11 @@ export class TenantExportService {
       return JSON.stringify(row, (_k, v: unknown) => plain(v)) + '\n';
     });
     await appendAndWait(archive, Readable.from(jsonLines), jsonName);
+    const columns = exportedColumns(source, ctx);
     const csvLines = chunked(
       source.rows(ctx),
-      (row) => csvLine(source.columns.map((c) => row[c])),
-      csvLine(source.columns),
+      (row) => csvLine(columns.map((c) => row[c])),
+      csvLine(columns),
     );
     await appendAndWait(archive, Readable.from(csvLines), csvName);
     return { rows, files: [jsonName, csvName] };

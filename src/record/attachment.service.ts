@@ -59,9 +59,13 @@ export class AttachmentService {
     this.links = new FileLinkSigner(config.attachments.linkSecret ?? sessionSecret);
   }
 
-  /** Streams one uploaded file into storage and records it on the record. */
+  /**
+   * Streams one uploaded file into storage and records it on the record. A finalised record
+   * is locked for attachments as for everything else (corrections are addenda, which carry
+   * text only); the status is checked before the upload and again, held, when the row is written.
+   */
   async upload(recordId: string, req: IncomingMessage): Promise<AttachmentView> {
-    await this.recordStatus(recordId);
+    if ((await this.recordStatus(recordId)) === 'final') throw new RecordLocked();
     const tenantId = currentTenant().id;
     const ctx = RequestContexts.current()!;
     const { maxBytes, maxPixels } = this.config.attachments;
@@ -91,6 +95,9 @@ export class AttachmentService {
       };
       return await this.db.run(async (tx) => {
         const user = actingUser(tx);
+        // Finalised while the file was arriving: the record is locked now.
+        if ((await RecordQueries.status(tx, recordId, { lock: true })) !== 'draft')
+          throw new RecordLocked();
         const createdAt = await AttachmentQueries.insert(tx, row, user);
         await this.audit.record(tx, {
           action: 'attachment.uploaded',

@@ -1,6 +1,11 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { ExportRegistry } from '../export/export-registry.js';
-import { keysetRows, tableSource } from '../export/export-source.js';
+import {
+  type ExportSource,
+  exportedColumns,
+  keysetRows,
+  tableSource,
+} from '../export/export-source.js';
 
 const EXTENSIONS: Record<string, string> = {
   'image/jpeg': '.jpg',
@@ -8,6 +13,20 @@ const EXTENSIONS: Record<string, string> = {
   'image/webp': '.webp',
   'application/pdf': '.pdf',
 };
+
+/** A record's SOAP text and vitals: the clinical columns a company admin's export leaves out. */
+const RECORD_CLINICAL_COLUMNS = [
+  'subjective',
+  'objective',
+  'assessment',
+  'plan',
+  'weight_value',
+  'weight_unit',
+  'weight_kg',
+  'temperature_c',
+  'heart_rate',
+  'respiratory_rate',
+];
 
 const ATTACHMENT_COLUMNS = [
   'id',
@@ -39,28 +58,21 @@ export class RecordExport implements OnModuleInit {
           'author_name',
           'recorded_at',
           'summary',
-          'subjective',
-          'objective',
-          'assessment',
-          'plan',
-          'weight_value',
-          'weight_unit',
-          'weight_kg',
-          'temperature_c',
-          'heart_rate',
-          'respiratory_rate',
+          ...RECORD_CLINICAL_COLUMNS,
           'status',
           'finalised_at',
           'finalised_by_name',
           'created_at',
           'updated_at',
         ],
+        clinicalColumns: RECORD_CLINICAL_COLUMNS,
       }),
     );
     this.registry.register(
       tableSource({
         name: 'medical_record_addenda',
         columns: ['id', 'record_id', 'author_name', 'body', 'created_at'],
+        clinicalColumns: ['body'],
       }),
     );
     this.registry.register(
@@ -79,11 +91,16 @@ export class RecordExport implements OnModuleInit {
         ],
       }),
     );
-    this.registry.register({
+    const attachments: ExportSource = {
       name: 'attachments',
       columns: ATTACHMENT_COLUMNS,
+      clinicalColumns: ['display_name'],
       rows: (ctx) =>
-        keysetRows(ctx, { table: 'attachments', columns: ATTACHMENT_COLUMNS, key: ['id'] }),
+        keysetRows(ctx, {
+          table: 'attachments',
+          columns: exportedColumns(attachments, ctx),
+          key: ['id'],
+        }),
       // The original file of each attachment, named by its id (never by the uploaded name).
       objects: async function* (ctx) {
         for await (const row of keysetRows(ctx, {
@@ -97,6 +114,7 @@ export class RecordExport implements OnModuleInit {
           };
         }
       },
-    });
+    };
+    this.registry.register(attachments);
   }
 }

@@ -77,7 +77,7 @@ export class RecordViews {
       appointments,
       isDraft,
       canEdit: canWriteRecords() && isDraft,
-      canUpload: canWriteRecords(),
+      canUpload: canWriteRecords() && isDraft,
       canDeleteAttachments: canWriteRecords() && isDraft,
       canFinalise: canFinalise() && isDraft,
       canAddAddendum: canWriteRecords() && !isDraft,

@@ -108,9 +108,14 @@ export const RecordQueries = {
     );
   },
 
-  async status(tx: TenantTx, recordId: string): Promise<'draft' | 'final' | null> {
+  /** The record's status; `lock` holds it (FOR SHARE) so a finalise waits for this transaction. */
+  async status(
+    tx: TenantTx,
+    recordId: string,
+    opts: { lock?: boolean } = {},
+  ): Promise<'draft' | 'final' | null> {
     const [row] = await tx.manager.query<{ status: 'draft' | 'final' }[]>(
-      'select status from medical_records where tenant_id = $1 and id = $2',
+      `select status from medical_records where tenant_id = $1 and id = $2${opts.lock ? ' for share' : ''}`,
       [tx.tenantId, recordId],
     );
     return row?.status ?? null;

@@ -4,6 +4,7 @@ import { NotFoundError, ValidationFailed } from '../common/app-error.js';
 import { isUuid } from '../common/ids.js';
 import { actingUser, TenantDb, type TenantTx } from '../database/tenant-db.js';
 import { canReadClinical } from './record-access.js';
+import { changedFields, filledFields } from './record-audit.js';
 import { RecordChangedMeanwhile, RecordLocked } from './record.errors.js';
 import { RecordQueries } from './record.queries.js';
 import type { RecordForm } from './record.schemas.js';
@@ -72,7 +73,7 @@ export class RecordService {
         action: 'medical_record.created',
         entity: 'medical_record',
         entityId: id,
-        after: { ...form, petId },
+        after: { petId, appointmentId: form.appointmentId, fields: filledFields(form) },
       });
       return id;
     });
@@ -93,8 +94,8 @@ export class RecordService {
         action: 'medical_record.updated',
         entity: 'medical_record',
         entityId: recordId,
-        before: record,
-        after: form,
+        before: { version: record.version },
+        after: { changed: changedFields(record, form) },
       });
     });
   }
@@ -123,7 +124,7 @@ export class RecordService {
         action: 'medical_record.addendum_added',
         entity: 'medical_record',
         entityId: recordId,
-        after: { addendumId: id, body },
+        after: { addendumId: id },
       });
     });
   }

@@ -289,12 +289,21 @@ describe('photos and lab PDFs on medical records', () => {
       {},
     );
     expect(refused.status).toBe(409);
-    // Lab results arriving after the visit can still be added to the finalised record.
+    // A finalised record is locked for new files too (late lab results go on a new record).
+    const page = await vet.get(`/c/${clinic.slug}/records/${recordId}`);
+    expect(page.text).not.toContain('id="upload-form"');
     const late = await uploadFile(vet, uploadPath(), {
       name: 'late-lab.pdf',
       type: 'application/pdf',
       data: pdfBytes(),
     });
-    expect(late.status).toBe(201);
+    expect(late.status).toBe(409);
+    expect(late.json.error.code).toBe('record_locked');
+    const { rows } = await adminQuery(
+      superuserUrl(),
+      `select 1 from attachments where record_id = $1 and display_name = 'late-lab.pdf'`,
+      [recordId],
+    );
+    expect(rows).toHaveLength(0);
   });
 });

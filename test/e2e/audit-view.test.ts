@@ -4,6 +4,7 @@ import {
   createUser,
   type TestClinic,
   type TestCompany,
+  uniq,
 } from '../harness/factories.js';
 import { WebClient } from '../harness/http.js';
 import { sharedApp } from '../harness/shared-app.js';
@@ -23,15 +24,18 @@ describe("a clinic manager reads the clinic's audit log", () => {
     const companyWeb = new WebClient(t.url);
     await companyWeb.signIn(admin.email);
     await companyWeb.get(`/companies/${company.slug}/staff`);
-    const nurse = await createUser();
+    // A new person (someone from outside the company would be refused).
+    const nurse = `nurse.${uniq()}@test.vetlane.test`;
     await companyWeb.post(`/companies/${company.slug}/staff`, {
-      email: nurse.email,
+      email: nurse,
+      name: 'New Nurse',
+      password: 'a-long-first-password',
       clinic: clinic.slug,
       role: 'nurse',
     });
     await companyWeb.get(`/companies/${company.slug}/staff`);
     await companyWeb.post(`/companies/${company.slug}/staff`, {
-      email: nurse.email,
+      email: nurse,
       clinic: clinic.slug,
       role: 'vet',
     });

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import { DateTime } from 'luxon';
 import {
   book,
+  createClinic,
   createCompany,
   createUser,
   type TestClinic,
@@ -163,5 +164,35 @@ describe('a company admin runs several clinics', () => {
     expect(res.text).toContain('value="Half Filled"');
     expect(res.text).toContain('at least 12 characters');
     expect(res.text).not.toContain('value="short"');
+  });
+  it("refuses to enroll another clinic's vet without consent, and adds a new email", async () => {
+    const elsewhere = await createClinic();
+    const web = new WebClient(t.url);
+    await web.signIn(admin.email);
+    await web.get(`/companies/${company.slug}/staff`);
+    const refused = await web.post(`/companies/${company.slug}/staff`, {
+      email: elsewhere.vet.email,
+      clinic: madrid.slug,
+      role: 'vet',
+    });
+    expect(refused.status).toBe(422);
+    expect(refused.text).toContain('Nobody is added without their consent');
+    const staffPage = await web.get(`/companies/${company.slug}/staff`);
+    expect(staffPage.text).not.toContain(elsewhere.vet.email);
+    const vet = new WebClient(t.url);
+    await vet.signIn(elsewhere.vet.email);
+    expect((await vet.get(`/c/${madrid.slug}`)).status).toBe(404);
+
+    const email = `newcomer.${Date.now()}@test.vetlane.test`;
+    await web.get(`/companies/${company.slug}/staff`);
+    const added = await web.post(`/companies/${company.slug}/staff`, {
+      email,
+      name: 'New Colleague',
+      clinic: madrid.slug,
+      role: 'vet',
+      password: 'a-long-first-password',
+    });
+    expect(added.status).toBe(303);
+    expect((await web.get(`/companies/${company.slug}/staff`)).text).toContain(email);
   });
 });

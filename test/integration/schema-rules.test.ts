@@ -16,6 +16,19 @@ const DIRECTORY_TABLES = new Set(['memberships', 'api_tokens']);
  * at two clinics holds one time line (RLS still applies to reads). Their indexes and
  * constraints may lead with the user instead of the tenant.
  */
+/**
+ * The SECURITY DEFINER functions the runtime role may call, each for a reason: audit
+ * partitions made ahead and dropped when expired, and the platform admin's counts (numbers
+ * only). Every other one (the stats writers, trigger functions) runs only inside these or
+ * inside triggers; the runtime role calling it directly could rewrite any tenant's numbers.
+ */
+const RUNTIME_DEFINER_FUNCTIONS = [
+  'drop_expired_audit_partitions(integer)',
+  'ensure_audit_partitions(integer)',
+  'platform_appointments_per_day(date,date,uuid)',
+  'platform_database_metrics()',
+  'platform_tenant_stats()',
+];
 const CROSS_TENANT_CONSTRAINTS = new Map([['staff_bookings', ['staff_bookings_no_overlap']]]);
 
 describe('schema rules for tenant tables', () => {
@@ -133,5 +146,15 @@ describe('schema rules for tenant tables', () => {
       [RUNTIME_ROLE],
     );
     expect(owned).toEqual([]);
+  });
+
+  it('lets the runtime role execute only the SECURITY DEFINER functions on the allow-list', async () => {
+    const { rows } = await db.query(
+      `select p.oid::regprocedure::text as fn from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+        where n.nspname = 'public' and p.prosecdef and has_function_privilege($1, p.oid, 'execute')
+        order by 1`,
+      [RUNTIME_ROLE],
+    );
+    expect(rows.map((r) => r.fn.replace(/ /g, ''))).toEqual(RUNTIME_DEFINER_FUNCTIONS);
   });
 });
