@@ -72,7 +72,13 @@ export class RedisBackend implements CacheBackend {
   }
 
   sessionStore(keyPrefix: string, ttlSeconds: number): Store {
-    return new RedisStore({ client: this.redis, prefix: keyPrefix, ttl: ttlSeconds });
+    // No touch per request: src/web/session.ts saves a signed-in session every few minutes instead.
+    return new RedisStore({
+      client: this.redis,
+      prefix: keyPrefix,
+      ttl: ttlSeconds,
+      disableTouch: true,
+    });
   }
 
   rateLimiter(s: RateLimiterSettings): RateLimiterAbstract {

@@ -117,4 +117,7 @@ export function configureHttpPipeline(app: NestExpressApplication, deps: Pipelin
   app.setBaseViewsDir(VIEWS_DIR);
   app.setViewEngine('hbs');
   app.set('view options', { layout: 'layouts/main' });
+  // Templates compiled once per process (hbs keeps them when Express asks for its view cache),
+  // except while developing, where an edited template shows on the next request.
+  app.set('view cache', config.env !== 'development');
 }
