@@ -9,8 +9,9 @@ psql -v ON_ERROR_STOP=1 --no-psqlrc --username "$POSTGRES_USER" --dbname postgre
   -v app_password="${VETLANE_APP_PASSWORD:?}" <<'SQL'
 create role vetlane_owner login nosuperuser nobypassrls nocreaterole password :'owner_password';
 create role vetlane_app login nosuperuser nobypassrls nocreaterole password :'app_password';
--- Owns the counters' SECURITY DEFINER functions (numbers only, across tenants); no login.
-create role vetlane_stats nologin nosuperuser bypassrls nocreaterole;
+-- Owns the SECURITY DEFINER functions that read numbers across tenants. LOGIN because Citus
+-- connects to the workers as a function's owner; no password, so nobody can sign in as it.
+create role vetlane_stats login nosuperuser bypassrls nocreaterole;
 grant vetlane_stats to vetlane_owner;
 grant pg_read_all_stats to vetlane_stats;
 -- Bulk loads only (RLS blocks COPY); no password, so it cannot log in until you set one.

@@ -1,6 +1,28 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { enableTenantRls } from './rls.js';
 
+/** Kept staff_bookings until 1733600000000 (the booking code writes it since). */
+export const STAFF_BOOKING_TRIGGER = `
+      create function sync_staff_booking() returns trigger language plpgsql as $$
+      declare
+        member uuid;
+      begin
+        if tg_op = 'DELETE' then
+          return old;
+        end if;
+        select user_id into member from staff where tenant_id = new.tenant_id and id = new.staff_id;
+        if member is null or new.status in ('cancelled', 'no_show') then
+          delete from staff_bookings where tenant_id = new.tenant_id and appointment_id = new.id;
+        else
+          insert into staff_bookings (tenant_id, appointment_id, user_id, during)
+          values (new.tenant_id, new.id, member, tstzrange(new.starts_at, new.ends_at))
+          on conflict (tenant_id, appointment_id) do update set user_id = excluded.user_id, during = excluded.during;
+        end if;
+        return new;
+      end $$;
+      create trigger appointments_staff_booking after insert or update of staff_id, starts_at, ends_at, status
+        on appointments for each row execute function sync_staff_booking();`;
+
 /**
  * A vet who works at two clinics cannot be booked at the same time at both. Each active
  * appointment of a staff member who is a user holds a row here (kept by a trigger in the
@@ -24,25 +46,7 @@ export class VetAcrossClinics1732560000000 implements MigrationInterface {
       );
       ${enableTenantRls('staff_bookings')}
 
-      create function sync_staff_booking() returns trigger language plpgsql as $$
-      declare
-        member uuid;
-      begin
-        if tg_op = 'DELETE' then
-          return old;
-        end if;
-        select user_id into member from staff where tenant_id = new.tenant_id and id = new.staff_id;
-        if member is null or new.status in ('cancelled', 'no_show') then
-          delete from staff_bookings where tenant_id = new.tenant_id and appointment_id = new.id;
-        else
-          insert into staff_bookings (tenant_id, appointment_id, user_id, during)
-          values (new.tenant_id, new.id, member, tstzrange(new.starts_at, new.ends_at))
-          on conflict (tenant_id, appointment_id) do update set user_id = excluded.user_id, during = excluded.during;
-        end if;
-        return new;
-      end $$;
-      create trigger appointments_staff_booking after insert or update of staff_id, starts_at, ends_at, status
-        on appointments for each row execute function sync_staff_booking();
+      ${STAFF_BOOKING_TRIGGER}
 
       insert into staff_bookings (tenant_id, appointment_id, user_id, during)
       select a.tenant_id, a.id, s.user_id, tstzrange(a.starts_at, a.ends_at)

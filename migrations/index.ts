@@ -9,6 +9,8 @@ import { TenantStats1732541000000 } from './1732541000000-tenant-stats.js';
 import { AuditRetention1732542000000 } from './1732542000000-audit-retention.js';
 import { RecordAuditFieldNames1733100000000 } from './1733100000000-record-audit-field-names.js';
 import { RuntimeDefinerGrants1733110000000 } from './1733110000000-runtime-definer-grants.js';
+import { FrontDesk1733300000000 } from './1733300000000-front-desk.js';
+import { CitusReady1733600000000 } from './1733600000000-citus-ready.js';
 import { BoundedDurations1733400000000 } from './1733400000000-bounded-durations.js';
 
 /** Every migration, in order. The schema's only source of truth (never `synchronize`). */
@@ -24,5 +26,7 @@ export const MIGRATIONS = [
   VetAcrossClinics1732560000000,
   RecordAuditFieldNames1733100000000,
   RuntimeDefinerGrants1733110000000,
+  FrontDesk1733300000000,
+  CitusReady1733600000000,
   BoundedDurations1733400000000,
 ];

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { ClinicTime } from '../src/clinic/clinic-time.js';
 import type { DemoClinic } from './demo-data.js';
@@ -63,6 +64,7 @@ function hoursFor(clinic: DemoClinic): { weekday: number; opens: string; closes:
 interface StaffRow {
   id: string;
   kind: string;
+  user_id: string | null;
 }
 
 /**
@@ -84,22 +86,26 @@ export async function seedSchedule(opts: {
     'opening_hours',
     hours.map((h) => ({ tenant_id: tenantId, ...h })),
   );
-  const roomIds = (await manager.query(
-    `insert into rooms (tenant_id, name) select $1, unnest($2::text[]) returning id, name`,
-    [tenantId, ROOMS[clinic.locale]],
-  )) as { id: string; name: string }[];
-  const types = (await manager.query(
-    `insert into appointment_types (tenant_id, name, duration_minutes, colour)
-     select $1, n, d, c from unnest($2::text[], $3::int[], $4::text[]) as t(n, d, c) returning id, name, duration_minutes`,
-    [
-      tenantId,
-      TYPES[clinic.locale].map((t) => t[0]),
-      TYPES[clinic.locale].map((t) => t[1]),
-      TYPES[clinic.locale].map((t) => t[2]),
-    ],
-  )) as { id: string; name: string; duration_minutes: number }[];
+  const roomIds = ROOMS[clinic.locale].map((name) => ({ id: randomUUID(), name }));
+  await insertRows(
+    manager,
+    'rooms',
+    roomIds.map((r) => ({ tenant_id: tenantId, ...r })),
+  );
+  const types = TYPES[clinic.locale].map(([name, minutes, colour], i) => ({
+    id: randomUUID(),
+    name,
+    duration_minutes: minutes as number,
+    colour,
+    is_default: i === 0,
+  }));
+  await insertRows(
+    manager,
+    'appointment_types',
+    types.map((t) => ({ tenant_id: tenantId, ...t })),
+  );
   const staff: StaffRow[] = await manager.query(
-    `select id, kind from staff where tenant_id = $1 and takes_appointments and kind <> 'nurse'`,
+    `select id, kind, user_id from staff where tenant_id = $1 and takes_appointments and kind <> 'nurse'`,
     [tenantId],
   );
   const pets: { id: string; client_id: string }[] = await manager.query(
@@ -149,6 +155,7 @@ export async function seedSchedule(opts: {
           ? 'confirmed'
           : 'cancelled';
     rows.push({
+      id: randomUUID(),
       tenant_id: tenantId,
       client_id: pet.client_id,
       pet_id: pet.id,
@@ -179,4 +186,22 @@ export async function seedSchedule(opts: {
     else roomBusy.set(room, [...taken, [s, e]]);
   }
   await insertRows(manager, 'appointments', rows);
+  // A vet who signs in holds their time across clinics (what the booking code writes).
+  const userOf = new Map(staff.map((s) => [s.id, s.user_id]));
+  await insertRows(
+    manager,
+    'staff_bookings',
+    rows
+      .filter(
+        (r) =>
+          userOf.get(r.staff_id as string) &&
+          !['cancelled', 'no_show'].includes(r.status as string),
+      )
+      .map((r) => ({
+        tenant_id: tenantId,
+        appointment_id: r.id,
+        user_id: userOf.get(r.staff_id as string),
+        during: `[${(r.starts_at as Date).toISOString()},${(r.ends_at as Date).toISOString()})`,
+      })),
+  );
 }

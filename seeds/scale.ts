@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
  * medium, 60 % low by monthly appointments). Rows are generated inside PostgreSQL
  * (INSERT … SELECT over generate_series, one batch of tenants per transaction), as
  * `vetlane_maintenance` (BYPASSRLS: RLS would refuse bulk loads by the runtime role).
- * The statement-level counter triggers keep tenant_stats current as it loads.
+ * The platform admin's numbers are counted when read, so nothing else needs updating.
  *
  *   npm run seed:scale -- --tenants 10000 [--database-url postgres://vetlane_maintenance@127.0.0.1/vetlane]
  */
@@ -58,7 +58,7 @@ async function loadBatch(client: pg.Client, prefix: string, from: number, to: nu
     insert into staff (tenant_id, name, kind, takes_appointments)
     select b.id, 'Staff ' || s, (array['vet', 'vet', 'nurse', 'front_desk', 'manager'])[s], s <= 2
       from scale_batch b cross join generate_series(1, 5) s;
-    insert into appointment_types (tenant_id, name, duration_minutes) select id, 'Consultation', 30 from scale_batch;
+    insert into appointment_types (tenant_id, name, duration_minutes, is_default) select id, 'Consultation', 30, true from scale_batch;
     insert into opening_hours (tenant_id, weekday, opens, closes)
     select b.id, d, '08:00', '18:00' from scale_batch b cross join generate_series(1, 6) d;
     insert into clients (tenant_id, first_name, last_name, email)

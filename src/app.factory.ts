@@ -28,9 +28,10 @@ export async function createApp(infra: Infrastructure): Promise<NestExpressAppli
     sessionMiddleware: app.get(SESSION_MIDDLEWARE),
     translator,
     access: app.get(AccessService),
+    log: infra.log,
   });
   app.useWebSocketAdapter(new VetlaneIoAdapter(app, infra.cache));
-  app.useGlobalFilters(new AllExceptionsFilter(infra.log));
+  app.useGlobalFilters(new AllExceptionsFilter(infra.log, translator));
   setUpOpenApi(app);
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   return app;

@@ -59,6 +59,7 @@ export function bookingChoices(schedule: ClinicSchedule, values: FormValues) {
     selected: id === selectedId,
   });
   return {
+    // Nothing is preselected unless booking-defaults.ts chose it: the form says "Choose…".
     staff: schedule.staff
       .filter((s) => s.active && s.takesAppointments)
       .map((s) => option(s.id, s.name, values.staffId)),

@@ -14,7 +14,8 @@ import { parseInput } from '../common/validation.js';
 import { ClinicSettingsService } from '../clinic/clinic-settings.service.js';
 import { ClinicTime } from '../clinic/clinic-time.js';
 import { CLINIC_STAFF, ClinicAccessGuard, ClinicRoles } from '../tenant/clinic-access.guard.js';
-import { currentTenant } from '../tenant/request-context.js';
+import { currentTenant, type SessionUser } from '../tenant/request-context.js';
+import { SignedInUser } from '../tenant/signed-in-user.js';
 import {
   appointmentFormErrors,
   bookingChoices,
@@ -23,7 +24,7 @@ import {
 } from './appointment-form.view-model.js';
 import { BookForm, ChangeForm, MoveForm, StatusForm } from './appointment.forms.js';
 import { AppointmentService } from './appointment.service.js';
-import { CalendarService } from './calendar.service.js';
+import { BookingDefaults } from './booking-defaults.js';
 import { PetPicker } from './pet-picker.js';
 import { allowedTransitions } from './status-flow.js';
 
@@ -35,37 +36,16 @@ export class AppointmentController {
     private readonly appointments: AppointmentService,
     private readonly settings: ClinicSettingsService,
     private readonly pets: PetPicker,
-    private readonly calendar: CalendarService,
+    private readonly defaults: BookingDefaults,
   ) {}
 
   @Get('new')
-  async newForm(@Res() res: Response, @Query() query: FormValues) {
-    const zone = currentTenant().timeZone;
-    const values: FormValues = {
-      date: ClinicTime.today(zone),
-      time: '09:00',
-      repeatUnit: 'weeks',
-      ...query,
-    };
-    let slotNotFound = false;
-    if (query.findSlot && query.staffId && query.typeId) {
-      const slot = await this.calendar.nextFreeSlotFor({
-        staffId: query.staffId,
-        typeId: query.typeId,
-        durationMinutes: Number(query.durationMinutes) || undefined,
-      });
-      if (slot)
-        Object.assign(values, {
-          date: ClinicTime.localDate(slot.startsAt, zone),
-          time: ClinicTime.localTime(slot.startsAt, zone),
-        });
-      else slotNotFound = true;
-    }
-    await this.renderForm(res, 200, {
-      values,
-      slotNotFound,
-      slotFound: Boolean(query.findSlot) && !slotNotFound,
-    });
+  async newForm(
+    @Res() res: Response,
+    @Query() query: FormValues,
+    @SignedInUser() user: SessionUser,
+  ) {
+    await this.renderForm(res, 200, await this.defaults.formValues(query, user.id));
   }
 
   @Post()

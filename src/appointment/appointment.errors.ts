@@ -36,6 +36,12 @@ export class SeriesConflict extends appError('series_conflict', 409, { field: 'r
   }
 }
 
+/** A booking in the past is usually a typo: it needs the form's explicit confirmation. */
+export class PastTimeUnconfirmed extends appError('past_time_unconfirmed', 422, {
+  field: 'time',
+  message: 'That time has passed: confirm to book it anyway',
+}) {}
+
 export class SlotOutsideOpeningHours extends appError('outside_opening_hours', 422, {
   field: 'start',
   message: 'The clinic is closed at that time',

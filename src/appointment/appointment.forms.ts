@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkbox } from '../common/validation.js';
 import { decodeEditSnapshot } from './edit-snapshot.js';
 import { APPOINTMENT_STATUSES } from './status-flow.js';
 
@@ -55,6 +56,8 @@ export const BookForm = z
     repeatUnit: z.enum(['days', 'weeks'], { error: 'validation.invalid' }).default('weeks'),
     repeatCount: optionalInt(1, 52, 'validation.repeat'),
     overrideReason: optionalText(200),
+    /** Booking a time that has passed (entering yesterday's walk-in) must be asked for. */
+    confirmPast: checkbox,
   })
   .transform((f) => ({
     ...f,

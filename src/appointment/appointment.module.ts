@@ -5,6 +5,8 @@ import { AppointmentController } from './appointment.controller.js';
 import { AppointmentEvents } from './appointment.events.js';
 import { AppointmentGateway } from './appointment.gateway.js';
 import { AppointmentService } from './appointment.service.js';
+import { BookingDefaults } from './booking-defaults.js';
+import { BookingPanelController } from './booking-panel.controller.js';
 import { CalendarController } from './calendar.controller.js';
 import { CalendarService } from './calendar.service.js';
 import { PetPicker } from './pet-picker.js';
@@ -18,8 +20,9 @@ import { PetPicker } from './pet-picker.js';
     AppointmentEvents,
     AppointmentGateway,
     PetPicker,
+    BookingDefaults,
   ],
-  controllers: [CalendarController, AppointmentController],
+  controllers: [CalendarController, BookingPanelController, AppointmentController],
   exports: [AppointmentService, CalendarService, AppointmentEvents],
 })
 export class AppointmentModule {}

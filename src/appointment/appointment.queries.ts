@@ -253,6 +253,31 @@ export const AppointmentQueries = {
     return rows.length > 0;
   },
 
+  /**
+   * A vet's hold on their time across clinics (staff_bookings, whose exclusion constraint
+   * over the user spans tenants), written in the booking's transaction: held while the
+   * appointment is active and its vet is a user, released otherwise. A clash with another
+   * clinic fails this statement with 23P01.
+   */
+  async holdVetTime(
+    tx: TenantTx,
+    appointmentId: string,
+    hold: { userId: string | null; startsAt: Date; endsAt: Date } | null,
+  ): Promise<void> {
+    if (!hold?.userId) {
+      await tx.manager.query(
+        'delete from staff_bookings where tenant_id = $1 and appointment_id = $2',
+        [tx.tenantId, appointmentId],
+      );
+      return;
+    }
+    await tx.manager.query(
+      `insert into staff_bookings (tenant_id, appointment_id, user_id, during) values ($1, $2, $3, tstzrange($4, $5))
+       on conflict (tenant_id, appointment_id) do update set user_id = excluded.user_id, during = excluded.during`,
+      [tx.tenantId, appointmentId, hold.userId, hold.startsAt, hold.endsAt],
+    );
+  },
+
   /** A status move; the cancel reason and check-in weight are kept as they were when null. */
   async setStatus(
     tx: TenantTx,
@@ -278,7 +303,7 @@ export function isSlotConflict(err: unknown): boolean {
 
 /**
  * What a failed booking write means: `vet_elsewhere` when the cross-clinic constraint
- * (staff_bookings_no_overlap, kept by a trigger) refused it, `taken` for any other slot
+ * (staff_bookings_no_overlap, written by holdVetTime) refused it, `taken` for any other slot
  * conflict, null when it was no slot conflict at all.
  */
 export function slotConflictOf(err: unknown): 'vet_elsewhere' | 'taken' | null {

@@ -12,6 +12,7 @@ import {
   AppointmentNotEditable,
   type FieldChange,
   IllegalStatusTransition,
+  PastTimeUnconfirmed,
   SeriesConflict,
   SlotInClosure,
   SlotOutsideOpeningHours,
@@ -24,7 +25,12 @@ import {
   AppointmentEvents,
   type AppointmentEventType,
 } from './appointment.events.js';
-import { AppointmentQueries, type AppointmentView, slotConflictOf } from './appointment.queries.js';
+import {
+  AppointmentQueries,
+  type AppointmentView,
+  isSlotConflict,
+  slotConflictOf,
+} from './appointment.queries.js';
 import { blockingClosure, type Slot, withinOpeningHours } from './availability.js';
 import { type AppointmentStatus, canTransition, isEditable } from './status-flow.js';
 
@@ -46,6 +52,8 @@ export interface BookAppointment {
   repeat?: Repeat | null;
   /** A manager may book outside opening hours or into a closure, with a reason that is recorded. */
   overrideReason?: string | null;
+  /** The person confirmed a start that has already passed. */
+  confirmPast?: boolean;
 }
 
 export interface ChangeAppointment {
@@ -98,6 +106,8 @@ export class AppointmentService {
         const userId = await this.requireStaffAndRoom(tx, input.staffId, input.roomId);
         const duration = input.durationMinutes ?? type.durationMinutes;
         const slots = occurrences(input, duration, tx.tenant.timeZone);
+        if (!input.confirmPast && slots[0].startsAt.getTime() < Date.now())
+          throw new PastTimeUnconfirmed();
         await this.checkOpen(tx, {
           slots,
           staffId: input.staffId,
@@ -122,7 +132,13 @@ export class AppointmentService {
         const seriesId = slots.length > 1 ? randomUUID() : null;
         const views: AppointmentView[] = [];
         for (const slot of slots) {
-          const id = await this.insert(tx, { input, clientId: pet.clientId, slot, seriesId });
+          const id = await this.insert(tx, {
+            input,
+            clientId: pet.clientId,
+            slot,
+            seriesId,
+            userId,
+          });
           const view = await this.require(tx, id);
           await this.audit.record(tx, {
             action: 'appointment.created',
@@ -186,6 +202,7 @@ export class AppointmentService {
           }),
         );
         if (!updated) throw new StaleAppointment([]);
+        await holdVetTime(tx, id, { userId, ...slot });
         const after = await this.require(tx, id);
         await this.audit.record(tx, {
           action: `appointment.${type}`,
@@ -246,6 +263,7 @@ export class AppointmentService {
           cancelReason: input.to === 'cancelled' ? (input.cancelReason ?? null) : null,
           weightKg: input.weightKg ?? null,
         });
+        if (input.to === 'cancelled' || input.to === 'no_show') await holdVetTime(tx, id, null);
         if (input.to === 'checked_in' && input.weightKg)
           await this.pets.recordWeight(tx, current.petId, input.weightKg);
         const after = await this.require(tx, id);
@@ -317,12 +335,18 @@ export class AppointmentService {
     }
   }
 
-  private insert(
+  private async insert(
     tx: TenantTx,
-    opts: { input: BookAppointment; clientId: string; slot: Slot; seriesId: string | null },
+    opts: {
+      input: BookAppointment;
+      clientId: string;
+      slot: Slot;
+      seriesId: string | null;
+      userId: string | null;
+    },
   ): Promise<string> {
     const { input, slot } = opts;
-    return mapSlotConflict(() =>
+    const id = await mapSlotConflict(() =>
       AppointmentQueries.insert(tx, {
         clientId: opts.clientId,
         petId: input.petId,
@@ -337,6 +361,25 @@ export class AppointmentService {
         createdBy: tx.user?.id ?? null,
       }),
     );
+    await holdVetTime(tx, id, { userId: opts.userId, ...slot });
+    return id;
+  }
+}
+
+/**
+ * The vet's hold on their time across clinics, in the same transaction. This clinic's own
+ * clashes were ruled out under the lock, so a clash there means another clinic.
+ */
+async function holdVetTime(
+  tx: TenantTx,
+  id: string,
+  hold: { userId: string | null; startsAt: Date; endsAt: Date } | null,
+): Promise<void> {
+  try {
+    await AppointmentQueries.holdVetTime(tx, id, hold);
+  } catch (err) {
+    if (isSlotConflict(err)) throw new VetBusyElsewhere();
+    throw err;
   }
 }
 

@@ -155,13 +155,14 @@ export class CalendarService {
     staffId: string;
     typeId: string;
     durationMinutes?: number;
+    from?: Date;
   }): Promise<Slot | null> {
     if (!isUuid(opts.staffId) || !isUuid(opts.typeId)) return null;
     const duration =
       opts.durationMinutes ??
       (await this.db.run(async (tx) => AppointmentQueries.type(tx, opts.typeId)))?.durationMinutes;
     return duration
-      ? this.nextFreeSlot({ staffId: opts.staffId, durationMinutes: duration })
+      ? this.nextFreeSlot({ staffId: opts.staffId, durationMinutes: duration, from: opts.from })
       : null;
   }
 

@@ -27,8 +27,13 @@ export class RedisBackend implements CacheBackend {
   private readonly redis: WithGetAtGeneration;
 
   constructor(url: string) {
+    // While Redis is away a command fails within about a second (a 503 naming the cache)
+    // rather than waiting through ever longer reconnects; a hung Redis times out the same way.
     this.redis = new Redis(url, {
-      maxRetriesPerRequest: 2,
+      maxRetriesPerRequest: 1,
+      retryStrategy: (times) => Math.min(times * 100, 1000),
+      connectTimeout: 2000,
+      commandTimeout: 3000,
       enableOfflineQueue: true,
       lazyConnect: false,
     }) as WithGetAtGeneration;
@@ -93,20 +98,55 @@ export class RedisBackend implements CacheBackend {
 
   socketIoFanOut(key: string): SocketIoFanOut {
     // Pub/sub waits for Redis to come back rather than failing its subscriptions (/ready reports the outage).
-    const pub = this.redis.duplicate({ maxRetriesPerRequest: null });
+    const pub = this.redis.duplicate({ maxRetriesPerRequest: null, commandTimeout: undefined });
     const sub = pub.duplicate();
     for (const client of [pub, sub]) client.on('error', () => undefined);
+    observeSubscriptions(sub);
     return {
       attach: (server) => server.adapter(createAdapter(pub, sub, { key })),
+      // The adapter's own close sends UNSUBSCRIBEs it never awaits: QUIT after them lets them
+      // finish, where a disconnect rejected them unhandled ("Connection is closed.").
       close: async () => {
-        pub.disconnect();
-        sub.disconnect();
+        await Promise.all([closeClient(pub), closeClient(sub)]);
       },
     };
   }
 
-  async close(): Promise<void> {
-    if (this.redis.status === 'ready') await this.redis.quit();
-    else this.redis.disconnect();
+  close(): Promise<void> {
+    return closeClient(this.redis);
   }
+}
+
+/**
+ * The adapter fires (UN)SUBSCRIBEs without awaiting them; one still queued when its
+ * connection closes (an app stopped while Redis is slow or away) would reject unhandled and
+ * end the process. The adapter learns nothing from those promises, so they are observed here.
+ */
+function observeSubscriptions(client: Redis) {
+  for (const name of ['subscribe', 'psubscribe', 'unsubscribe', 'punsubscribe'] as const) {
+    const original = client[name].bind(client) as (...args: unknown[]) => Promise<unknown>;
+    Object.assign(client, {
+      [name]: (...args: unknown[]) => {
+        const sent = original(...args);
+        sent.catch(() => undefined);
+        return sent;
+      },
+    });
+  }
+}
+
+/**
+ * QUIT waits behind the commands still queued (an adapter's SUBSCRIBE on a connection still
+ * being made, its UNSUBSCRIBEs at close), which a plain disconnect would reject unhandled.
+ * A Redis that is away gets two seconds, then the connection is dropped.
+ */
+async function closeClient(client: Redis): Promise<void> {
+  if (client.status === 'end') return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    client.quit().catch(() => undefined),
+    new Promise((resolve) => (timer = setTimeout(resolve, 2000))),
+  ]);
+  clearTimeout(timer);
+  if ((client.status as string) !== 'end') client.disconnect();
 }

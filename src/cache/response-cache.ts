@@ -27,6 +27,8 @@ export interface CachedRead {
  */
 export class ResponseCache implements TenantWriteListener {
   private readonly flights = new Map<string, Promise<unknown>>();
+  /** Generations a write could not bump (Redis away): bumped before this process reads again. */
+  private readonly unbumped = new Set<string>();
   private readonly counts = { hits: 0, misses: 0 };
 
   constructor(
@@ -41,6 +43,7 @@ export class ResponseCache implements TenantWriteListener {
 
   async read<T>(spec: CachedRead, load: () => Promise<T>): Promise<T> {
     if (this.ttlSeconds === 0) return load();
+    if (this.unbumped.size) await this.bumpPending();
     const scope = scopeParts(spec.scope);
     const parts = [
       spec.view,
@@ -67,9 +70,23 @@ export class ResponseCache implements TenantWriteListener {
     return flight;
   }
 
+  /**
+   * Never fails: the write has committed, and its answer must say so even when Redis is
+   * away. A bump that fails is kept and made before this process's next cached read.
+   */
   async tenantWritten(tenantId: string, opts: { directory: boolean }): Promise<void> {
-    await this.cache.bumpGeneration(scopeParts({ tenantId }));
-    if (opts.directory) await this.cache.bumpGeneration(scopeParts('directory'));
+    this.unbumped.add(tenantId);
+    if (opts.directory) this.unbumped.add('directory');
+    await this.bumpPending().catch(() => undefined);
+  }
+
+  private async bumpPending(): Promise<void> {
+    for (const pending of [...this.unbumped]) {
+      await this.cache.bumpGeneration(
+        scopeParts(pending === 'directory' ? 'directory' : { tenantId: pending }),
+      );
+      this.unbumped.delete(pending);
+    }
   }
 }
 

@@ -1,6 +1,6 @@
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
-import { requiredText } from '../common/validation.js';
+import { checkbox, requiredText } from '../common/validation.js';
 
 /** The settings page's forms; messages are catalog keys (`validation.*`). */
 const hhmm = z
@@ -9,11 +9,6 @@ const hhmm = z
 const date = z
   .string({ error: 'validation.dateFormat' })
   .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'validation.dateFormat' });
-const checkbox = z
-  .union([z.literal('on'), z.literal('true'), z.literal(''), z.undefined()], {
-    error: 'validation.invalid',
-  })
-  .transform((v) => v === 'on' || v === 'true');
 /** A room or staff member to restrict a closure to; empty means the whole clinic. */
 const optionalChoice = z
   .string({ error: 'validation.choose' })
@@ -72,6 +67,7 @@ export const RoomForm = z.object(named);
 
 export const TypeForm = z.object({
   ...named,
+  isDefault: checkbox,
   durationMinutes: z.coerce
     .number({ error: 'validation.duration' })
     .int({ error: 'validation.duration' })

@@ -25,6 +25,8 @@ export interface AppointmentType {
   durationMinutes: number;
   colour: string;
   active: boolean;
+  /** The clinic's usual type, preselected when booking (at most one). */
+  isDefault: boolean;
 }
 export interface BookableStaff {
   id: string;
@@ -32,6 +34,8 @@ export interface BookableStaff {
   kind: string;
   takesAppointments: boolean;
   active: boolean;
+  /** The login of this person, if they have one (the signed-in vet's own column). */
+  userId: string | null;
 }
 
 /** Everything the calendar needs to know about the clinic, read in a fixed number of queries. */
@@ -90,12 +94,14 @@ export const ClinicQueries = {
         [tenantId],
       ),
       manager.query<AppointmentType[]>(
-        `select id, name, duration_minutes as "durationMinutes", colour, active
+        `select id, name, duration_minutes as "durationMinutes", colour, active,
+                is_default as "isDefault"
            from appointment_types where tenant_id = $1 order by name`,
         [tenantId],
       ),
       manager.query<BookableStaff[]>(
-        `select id, name, kind, takes_appointments as "takesAppointments", active
+        `select id, name, kind, takes_appointments as "takesAppointments", active,
+                user_id as "userId"
            from staff where tenant_id = $1 order by name`,
         [tenantId],
       ),
@@ -177,12 +183,19 @@ export const ClinicQueries = {
   },
 
   /** The type's id; null when `type.id` names no appointment type of the clinic. */
-  saveType(tx: TenantTx, type: Omit<AppointmentType, 'id'> & { id?: string }) {
+  async saveType(tx: TenantTx, type: Omit<AppointmentType, 'id'> & { id?: string }) {
     const { name, durationMinutes, colour, active } = type;
+    // One default per clinic (a unique index): the new one takes the mark from the old.
+    if (type.isDefault)
+      await tx.manager.query(
+        `update appointment_types set is_default = false
+          where tenant_id = $1 and is_default and id is distinct from $2::uuid`,
+        [tx.tenantId, type.id ?? null],
+      );
     return saveRow(
       tx,
       'appointment_types',
-      { name, duration_minutes: durationMinutes, colour, active },
+      { name, duration_minutes: durationMinutes, colour, active, is_default: type.isDefault },
       type.id,
     );
   },

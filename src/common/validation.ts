@@ -14,6 +14,15 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
 }
 
 /**
+ * A checkbox: browsers send nothing when it is unticked (so the key must be optional); JSON
+ * clients send a boolean.
+ */
+export const checkbox = z
+  .union([z.boolean(), z.enum(['on', 'true', ''])], { error: 'validation.invalid' })
+  .optional()
+  .transform((v) => v === true || v === 'on' || v === 'true');
+
+/**
  * A required text field of a form: trimmed, not empty, at most `max` characters. Messages are
  * catalog keys: `error` for a missing or empty value, `validation.tooLong` for a long one.
  */

@@ -5,9 +5,11 @@ export const RUNTIME_ROLE = 'vetlane_app';
 /** The role that owns the schema and runs migrations over a direct connection. */
 export const OWNER_ROLE = 'vetlane_owner';
 /**
- * Owns the SECURITY DEFINER functions that keep and read per-tenant counters across all
- * tenants (numbers only). NOLOGIN and BYPASSRLS; the owner is a member so migrations can
- * hand functions to it.
+ * Owns the SECURITY DEFINER functions that read per-tenant numbers across all tenants
+ * (numbers only). BYPASSRLS; the owner is a member so migrations can hand functions to it.
+ * LOGIN without a password: Citus runs a function's distributed queries on the workers
+ * as its owner, so the role must be able to connect from the coordinator; with password
+ * authentication nobody can sign in as it.
  */
 export const STATS_ROLE = 'vetlane_stats';
 /** Bulk loads (the scale generator): the owner's privileges plus BYPASSRLS, since RLS blocks COPY. */
@@ -21,6 +23,12 @@ export interface BootstrapOptions {
   ownerPassword?: string;
   runtimePassword?: string;
   maintenancePassword?: string;
+  /**
+   * Citus: superuser connections to each worker's `postgres` database. Roles, the
+   * database and superuser steps are set up on every node, the citus extension is created
+   * on all of them and the workers are added to the coordinator (`adminUrl`).
+   */
+  workerAdminUrls?: string[];
 }
 
 async function ensureRole(
@@ -43,16 +51,26 @@ async function ensureRole(
 }
 
 /**
- * Creates the two roles and the database, idempotently. Needs a superuser; production
- * installs do the same once by hand (see docker/postgres-init.sh).
+ * Creates the roles and the database, idempotently, on the one PostgreSQL or on every
+ * Citus node. Needs a superuser; production installs do the same once by hand (see
+ * docker/postgres-init.sh).
  */
 export async function bootstrapDatabase(opts: BootstrapOptions): Promise<void> {
+  const workers = opts.workerAdminUrls ?? [];
+  for (const adminUrl of [...workers, opts.adminUrl]) {
+    await bootstrapNode({ ...opts, adminUrl });
+    await allowIndexedLikeUnderRls(adminUrl, opts.database);
+  }
+  if (workers.length) await formCitusCluster(opts.adminUrl, workers, opts.database);
+}
+
+async function bootstrapNode(opts: BootstrapOptions): Promise<void> {
   const client = new pg.Client({ connectionString: opts.adminUrl });
   await client.connect();
   try {
     await ensureRole(client, OWNER_ROLE, opts.ownerPassword);
     await ensureRole(client, RUNTIME_ROLE, opts.runtimePassword);
-    await ensureRole(client, STATS_ROLE, undefined, 'nologin nosuperuser bypassrls nocreaterole');
+    await ensureRole(client, STATS_ROLE, undefined, 'login nosuperuser bypassrls nocreaterole');
     await ensureRole(
       client,
       MAINTENANCE_ROLE,
@@ -77,7 +95,40 @@ export async function bootstrapDatabase(opts: BootstrapOptions): Promise<void> {
   } finally {
     await client.end();
   }
-  await allowIndexedLikeUnderRls(opts.adminUrl, opts.database);
+}
+
+/** The citus extension on every node, and the workers added to the coordinator. */
+async function formCitusCluster(coordinatorUrl: string, workers: string[], database: string) {
+  for (const url of [...workers, coordinatorUrl])
+    await inDatabase(url, database, (db) => db.query('create extension if not exists citus'));
+  await inDatabase(coordinatorUrl, database, async (db) => {
+    const self = new URL(coordinatorUrl);
+    await db.query('select citus_set_coordinator_host($1, $2)', [
+      self.hostname,
+      Number(self.port || 5432),
+    ]);
+    for (const worker of workers.map((w) => new URL(w)))
+      await db.query('select citus_add_node($1, $2)', [
+        worker.hostname,
+        Number(worker.port || 5432),
+      ]);
+  });
+}
+
+async function inDatabase(
+  adminUrl: string,
+  database: string,
+  work: (client: pg.Client) => Promise<unknown>,
+): Promise<void> {
+  const url = new URL(adminUrl);
+  url.pathname = `/${database}`;
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  try {
+    await work(client);
+  } finally {
+    await client.end();
+  }
 }
 
 /**
@@ -90,13 +141,7 @@ export async function bootstrapDatabase(opts: BootstrapOptions): Promise<void> {
  * (docker/postgres-init.sh does the same); without it search still works, only slower.
  */
 async function allowIndexedLikeUnderRls(adminUrl: string, database: string) {
-  const url = new URL(adminUrl);
-  url.pathname = `/${database}`;
-  const client = new pg.Client({ connectionString: url.toString() });
-  await client.connect();
-  try {
-    await client.query('alter function pg_catalog.textlike(text, text) leakproof');
-  } finally {
-    await client.end();
-  }
+  await inDatabase(adminUrl, database, (db) =>
+    db.query('alter function pg_catalog.textlike(text, text) leakproof'),
+  );
 }

@@ -10,6 +10,7 @@ import { isUuid } from '../common/ids.js';
 import { actingUser, TenantDb } from '../database/tenant-db.js';
 import { ObjectStorage } from '../storage/object-storage.js';
 import { currentTenant, RequestContexts } from '../tenant/request-context.js';
+import { TenantService } from '../tenant/tenant.service.js';
 import { type IncomingFile, receiveOneFile } from './attachment-intake.js';
 import { FileLinkSigner, type FileLinkVariant } from './file-link.js';
 import { type IncomingImageType, processImage } from './image-processing.js';
@@ -22,7 +23,7 @@ import type { AttachmentRow, AttachmentView } from './record.types.js';
 type StoredFile = Pick<
   AttachmentRow,
   'kind' | 'contentType' | 'sizeBytes' | 'width' | 'height' | 'thumbnailKey'
->;
+> & { thumbnailBytes: number };
 
 /** The object key of an attachment: the tenant first, then a fresh id; no client input. */
 export function attachmentKey(tenantId: string, id: string) {
@@ -52,6 +53,7 @@ export class AttachmentService {
     private readonly db: TenantDb,
     private readonly storage: ObjectStorage,
     private readonly audit: AuditService,
+    private readonly tenants: TenantService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(SESSION_SECRET) sessionSecret: string,
     @Inject(LOG) private readonly log: Logger,
@@ -99,6 +101,7 @@ export class AttachmentService {
         if ((await RecordQueries.status(tx, recordId, { lock: true })) !== 'draft')
           throw new RecordLocked();
         const createdAt = await AttachmentQueries.insert(tx, row, user);
+        await this.tenants.recordObjectBytes(tx, row.sizeBytes + row.thumbnailBytes);
         await this.audit.record(tx, {
           action: 'attachment.uploaded',
           entity: 'attachment',
@@ -111,7 +114,8 @@ export class AttachmentService {
             displayName: row.displayName,
           },
         });
-        return publicView({ ...row, createdAt, uploadedByName: user.name });
+        const { thumbnailBytes: _counted, ...saved } = row;
+        return publicView({ ...saved, createdAt, uploadedByName: user.name });
       });
     } catch (err) {
       await this.removeObjects(written);
@@ -134,6 +138,7 @@ export class AttachmentService {
       width: null,
       height: null,
       thumbnailKey: null,
+      thumbnailBytes: 0,
     };
   }
 
@@ -159,6 +164,7 @@ export class AttachmentService {
       width: image.width,
       height: image.height,
       thumbnailKey: keys.thumbnail,
+      thumbnailBytes: image.thumbnail.length,
     };
   }
 
@@ -183,7 +189,7 @@ export class AttachmentService {
     const row = await this.find(attachmentId);
     if ((await this.recordStatus(row.recordId)) === 'final') throw new RecordLocked();
     await this.db.run(async (tx) => {
-      await AttachmentQueries.delete(tx, attachmentId);
+      await this.tenants.recordObjectBytes(tx, -(await AttachmentQueries.delete(tx, attachmentId)));
       await this.audit.record(tx, {
         action: 'attachment.deleted',
         entity: 'attachment',

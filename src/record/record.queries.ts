@@ -224,13 +224,13 @@ export const AttachmentQueries = {
   /** Records the stored object(s); when the row was written. */
   async insert(
     tx: TenantTx,
-    row: Omit<AttachmentRow, 'createdAt' | 'uploadedByName'>,
+    row: Omit<AttachmentRow, 'createdAt' | 'uploadedByName'> & { thumbnailBytes: number },
     by: ActingUser,
   ): Promise<Date> {
     const [saved] = await tx.manager.query<{ createdAt: Date }[]>(
       `insert into attachments (tenant_id, id, record_id, kind, content_type, object_key, thumbnail_key,
-         size_bytes, width, height, display_name, uploaded_by_user_id, uploaded_by_name)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+         size_bytes, width, height, display_name, uploaded_by_user_id, uploaded_by_name, thumbnail_bytes)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
        returning created_at as "createdAt"`,
       [
         tx.tenantId,
@@ -246,6 +246,7 @@ export const AttachmentQueries = {
         row.displayName,
         by.id,
         by.name,
+        row.thumbnailBytes,
       ],
     );
     return saved.createdAt;
@@ -278,11 +279,15 @@ export const AttachmentQueries = {
     );
   },
 
-  async delete(tx: TenantTx, id: string): Promise<void> {
-    await tx.manager.query('delete from attachments where tenant_id = $1 and id = $2', [
-      tx.tenantId,
-      id,
-    ]);
+  /** Deletes the row; the bytes its object and thumbnail took (0 when there was no row). */
+  async delete(tx: TenantTx, id: string): Promise<number> {
+    const row = await firstRow<{ bytes: string }>(
+      tx.manager,
+      `delete from attachments where tenant_id = $1 and id = $2
+       returning size_bytes + thumbnail_bytes as bytes`,
+      [tx.tenantId, id],
+    );
+    return Number(row?.bytes ?? 0);
   },
 
   /** Which of these object keys a row points at (as its object or its thumbnail). */

@@ -78,6 +78,11 @@ export const TenantQueries = {
     await tx.manager.query('update tenants set time_zone = $2 where id = $1', [tx.tenantId, zone]);
   },
 
+  /** Adds `delta` bytes to the clinic's stored files (SECURITY DEFINER; the current tenant only). */
+  async recordObjectBytes(tx: TenantTx, delta: number): Promise<void> {
+    await tx.manager.query('select record_object_bytes($1)', [delta]);
+  },
+
   async membershipRole(tx: TenantTx, userId: string): Promise<MembershipRole | null> {
     const [row] = await tx.manager.query<{ role: MembershipRole }[]>(
       'select role from memberships where tenant_id = $1 and user_id = $2',

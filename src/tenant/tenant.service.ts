@@ -14,6 +14,11 @@ export class TenantService {
     return TenantQueries.setTimeZone(tx, zone);
   }
 
+  /** Counts bytes written to (or, negative, removed from) object storage for the admin's "Files". */
+  recordObjectBytes(tx: TenantTx, delta: number): Promise<void> {
+    return TenantQueries.recordObjectBytes(tx, delta);
+  }
+
   membershipRole(tx: TenantTx, userId: string): Promise<MembershipRole | null> {
     return TenantQueries.membershipRole(tx, userId);
   }

@@ -18,7 +18,7 @@ export interface FormErrors {
 }
 
 /** `validation.required`, `rollup.errors.email`: a dotted name, never a sentence. */
-const CATALOG_KEY = /^[a-z]\w*(\.\w+)+$/i;
+export const CATALOG_KEY = /^[a-z]\w*(\.\w+)+$/i;
 
 /**
  * The one way a form learns what went wrong: a validation failure or a domain error becomes

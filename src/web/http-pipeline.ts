@@ -9,12 +9,13 @@ import express, {
   type Response,
 } from 'express';
 import helmet from 'helmet';
+import type { Logger } from 'pino';
 import { VIEWS_DIR } from '../common/paths.js';
 import type { AppConfig } from '../config/config.js';
 import { chooseLocale, type Translator } from '../i18n/i18n.js';
 import type { AccessService } from '../tenant/access.service.js';
 import { RequestContexts } from '../tenant/request-context.js';
-import { renderErrorPage, wantsJson } from './exception.filter.js';
+import { pipelineErrorHandler, renderErrorPage, wantsJson } from './exception.filter.js';
 import { SESSION_COOKIE } from './session.js';
 import { setUpViewEngine } from './view-engine.js';
 
@@ -25,6 +26,7 @@ interface PipelineDeps {
   sessionMiddleware: RequestHandler;
   translator: Translator;
   access: AccessService;
+  log: Logger;
 }
 
 /** Express middleware in the order each request meets it, before Nest's routes. */
@@ -112,6 +114,7 @@ export function configureHttpPipeline(app: NestExpressApplication, deps: Pipelin
       })
       .catch(next);
   });
+  app.use(pipelineErrorHandler(deps.log, deps.translator));
 
   setUpViewEngine(deps.translator);
   app.setBaseViewsDir(VIEWS_DIR);

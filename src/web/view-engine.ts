@@ -73,6 +73,8 @@ export function setUpViewEngine(translator: Translator) {
   // Like `||`: the first truthy argument (`{{or id name}}`), or false.
   hbs.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).find(Boolean) ?? false);
   hbs.registerHelper('and', (...args: unknown[]) => args.slice(0, -1).every(Boolean));
+  // `{{#each (list "a" "b")}}`: a fixed list written in the view.
+  hbs.registerHelper('list', (...args: unknown[]) => args.slice(0, -1));
   hbs.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).join(''));
   return hbs;
 }

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { createClinic, type TestClinic } from '../harness/factories.js';
 import { WebClient } from '../harness/http.js';
+import { adminQuery, superuserUrl } from '../harness/services.js';
 import { sharedApp } from '../harness/shared-app.js';
 
 describe('clinic settings', () => {
@@ -87,9 +88,11 @@ describe('clinic settings', () => {
       reason: 'Conference',
     });
     expect(closure.status).toBe(303);
-    const page = await manager.get(`/c/${clinic.slug}/settings`);
-    for (const text of ['Dental suite', 'Dental cleaning', 'Conference'])
-      expect(page.text).toContain(text);
+    const page = async (section: string) =>
+      (await manager.get(`/c/${clinic.slug}/settings/${section}`)).text;
+    expect(await page('rooms')).toContain('Dental suite');
+    expect(await page('types')).toContain('Dental cleaning');
+    expect(await page('closures')).toContain('Conference');
     const refused = await manager.post(`/c/${clinic.slug}/appointments`, {
       petId: clinic.pets[0].id,
       staffId: clinic.vets[1].id,
@@ -110,7 +113,7 @@ describe('clinic settings', () => {
   });
 
   it('refuses a closure longer than 366 days with a message on its end date', async () => {
-    await manager.get(`/c/${clinic.slug}/settings`);
+    await manager.get(`/c/${clinic.slug}/settings/closures`);
     const res = await manager.post(`/c/${clinic.slug}/settings/closures`, {
       startDate: '2031-01-01',
       startTime: '09:00',
@@ -120,7 +123,82 @@ describe('clinic settings', () => {
     });
     expect(res.status).toBe(400);
     expect(res.text).toContain('A closure can last at most 366 days.');
-    expect((await manager.get(`/c/${clinic.slug}/settings`)).text).not.toContain('Rebuilding');
+    expect((await manager.get(`/c/${clinic.slug}/settings/closures`)).text).not.toContain(
+      'Rebuilding',
+    );
+  });
+
+  /** The clinic's 'Consultation' type's row of the types section, with its checkboxes. */
+  const saveConsult = (boxes: { active?: string; isDefault?: string }) =>
+    manager.post(`/c/${clinic.slug}/settings/types`, {
+      id: clinic.consult,
+      name: 'Consultation',
+      durationMinutes: '20',
+      colour: '#0b6e69',
+      ...boxes,
+    });
+
+  it('deactivates a room and an appointment type (an unticked box sends nothing)', async () => {
+    const roomId = clinic.rooms[0];
+    const room = await manager.post(`/c/${clinic.slug}/settings/rooms`, {
+      id: roomId,
+      name: 'Exam 1',
+    });
+    expect(room.status).toBe(303);
+    expect(room.location).toBe(`/c/${clinic.slug}/settings/rooms?saved=1`);
+    const type = await saveConsult({});
+    expect(type.status).toBe(303);
+    const types = await manager.get(`/c/${clinic.slug}/settings/types`);
+    expect(types.text).toMatch(new RegExp(`id="type-${clinic.consult}"[^]*?name="active" >`));
+    await saveConsult({ active: 'on', isDefault: 'on' });
+    await manager.post(`/c/${clinic.slug}/settings/rooms`, {
+      id: roomId,
+      name: 'Exam 1',
+      active: 'on',
+    });
+  });
+
+  it('marks one appointment type as the default, taking the mark from the previous one', async () => {
+    const defaults = async () =>
+      (
+        await adminQuery(
+          superuserUrl(),
+          `select name from appointment_types where tenant_id = $1 and is_default`,
+          [clinic.id],
+        )
+      ).rows.map((r) => r.name);
+    expect(await defaults()).toEqual(['Consultation']);
+    const add = await manager.post(`/c/${clinic.slug}/settings/types`, {
+      name: 'Vaccination',
+      durationMinutes: '15',
+      colour: '#2e7d32',
+      active: 'on',
+      isDefault: 'on',
+    });
+    expect(add.status).toBe(303);
+    expect(await defaults()).toEqual(['Vaccination']);
+    await saveConsult({ active: 'on', isDefault: 'on' });
+    expect(await defaults()).toEqual(['Consultation']);
+  });
+
+  it('splits settings into sections, picks the time zone from a list and confirms removing a closure', async () => {
+    const hours = await manager.get(`/c/${clinic.slug}/settings/hours`);
+    expect(hours.text).toContain('<select id="timeZone" name="timeZone"');
+    const zone = /<option value="([\w/+-]+)" selected>/.exec(hours.text)?.[1];
+    expect(zone).toBe(
+      (await manager.get(`/c/${clinic.slug}`)).text.match(/(Europe|Atlantic)\/\w+/)?.[0],
+    );
+    expect(hours.text.match(/<option value="\w+\/[\w/+-]+"/g)!.length).toBeGreaterThan(300);
+    expect(hours.text).not.toContain('id="new-room"');
+    const rooms = await manager.get(`/c/${clinic.slug}/settings/rooms`);
+    expect(rooms.text).toContain('id="new-room"');
+    expect(rooms.text).not.toContain('id="d1_1_opens"');
+    expect(rooms.text).toContain('aria-current="page">Rooms</a>');
+    const closures = await manager.get(`/c/${clinic.slug}/settings/closures`);
+    expect(closures.text).toMatch(
+      /<details class="confirm"><summary class="button">Remove<\/summary>\s*<form method="post" action="[^"]+\/delete"/,
+    );
+    expect(closures.text).toContain('Yes, remove it');
   });
 
   it('is for managers only: the front desk and the vet get 404', async () => {

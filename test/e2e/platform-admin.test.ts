@@ -1,6 +1,13 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { book, createClinic, createPet, type TestClinic } from '../harness/factories.js';
+import {
+  book,
+  createClinic,
+  createPet,
+  createRecord,
+  type TestClinic,
+} from '../harness/factories.js';
 import { WebClient } from '../harness/http.js';
+import { pdfBytes, uploadFile } from '../harness/records.js';
 import { adminQuery, superuserUrl } from '../harness/services.js';
 import { sharedApp } from '../harness/shared-app.js';
 
@@ -77,6 +84,39 @@ describe('the platform admin watches every tenant', () => {
       ])
         expect(html).not.toContain(clinical);
     }
+  });
+
+  it("shows the bytes a clinic's uploads take in Files, and gives them back when a file is deleted", async () => {
+    const files = await createClinic({ name: 'Aardvark Files Test Clinic', pets: 1 });
+    const recordId = await createRecord(files, { pet: files.pets[0], summary: 'Lab results' });
+    const vet = new WebClient(t.url);
+    await vet.signIn(files.vet.email);
+    await vet.get(`/c/${files.slug}/records/${recordId}`);
+    const pdf = pdfBytes(300_000);
+    const up = await uploadFile(vet, `/c/${files.slug}/records/${recordId}/attachments`, {
+      name: 'labs.pdf',
+      type: 'application/pdf',
+      data: pdf,
+    });
+    expect(up.status).toBe(201);
+    const admin = new WebClient(t.url);
+    await admin.signIn('admin@vetlane.test');
+    const filesShown = async (expected: string) => {
+      let shown = '';
+      for (let tries = 0; tries < 40 && shown !== expected; tries++) {
+        if (tries) await new Promise((r) => setTimeout(r, 100));
+        const page = await admin.get('/admin?q=aardvark%20files');
+        shown = col(rowOf(page.text, files.slug), 'objectBytes');
+      }
+      return shown;
+    };
+    expect(await filesShown(`${(pdf.length / 1024).toFixed(1)} KB`)).toBe(
+      `${(pdf.length / 1024).toFixed(1)} KB`,
+    );
+    await vet.get(`/c/${files.slug}/records/${recordId}`);
+    const id = up.json.attachment.id as string;
+    expect((await vet.post(`/c/${files.slug}/attachments/${id}/delete`, {})).status).toBe(303);
+    expect(await filesShown('0 B')).toBe('0 B');
   });
 
   it('searches, sorts, pages and exports the table as CSV', async () => {

@@ -44,7 +44,7 @@ export interface TestClinic {
   vets: TestStaff[];
   /** Room ids ('Exam 1', 'Exam 2'). */
   rooms: string[];
-  /** The 20-minute 'Consultation' appointment type. */
+  /** The 20-minute 'Consultation' appointment type, the clinic's default. */
   consult: string;
   /** One client per pet. */
   pets: TestPet[];
@@ -113,7 +113,7 @@ export async function createClinic(opts: ClinicOptions = {}): Promise<TestClinic
           .id,
       );
     const { id: consult } = await one(
-      `insert into appointment_types (tenant_id, name, duration_minutes) values ($1, 'Consultation', 20) returning id`,
+      `insert into appointment_types (tenant_id, name, duration_minutes, is_default) values ($1, 'Consultation', 20, true) returning id`,
       [id],
     );
     for (const h of opts.hours ?? EVERY_DAY('08:00', '20:00'))
@@ -216,22 +216,23 @@ export async function book(
 ): Promise<string> {
   const pet = opts.pet ?? clinic.pets[0];
   const endsAt = new Date(opts.startsAt.getTime() + (opts.minutes ?? 20) * 60_000);
-  const { id } = await asSuperuser((one) =>
-    one(
+  const status = opts.status ?? 'booked';
+  const staffId = opts.staffId ?? clinic.vets[0].id;
+  const { id } = await asSuperuser(async (one) => {
+    const row = await one(
       `insert into appointments (tenant_id, client_id, pet_id, staff_id, type_id, starts_at, ends_at, status)
        values ($1, $2, $3, $4, $5, $6, $7, $8) returning id`,
-      [
-        clinic.id,
-        pet.clientId,
-        pet.id,
-        opts.staffId ?? clinic.vets[0].id,
-        clinic.consult,
-        opts.startsAt,
-        endsAt,
-        opts.status ?? 'booked',
-      ],
-    ),
-  );
+      [clinic.id, pet.clientId, pet.id, staffId, clinic.consult, opts.startsAt, endsAt, status],
+    );
+    // The vet's hold across clinics, as the booking code writes it.
+    if (!['cancelled', 'no_show'].includes(status))
+      await one(
+        `insert into staff_bookings (tenant_id, appointment_id, user_id, during)
+         select $1, $2, user_id, tstzrange($4, $5) from staff where tenant_id = $1 and id = $3 and user_id is not null`,
+        [clinic.id, row.id, staffId, opts.startsAt, endsAt],
+      );
+    return row;
+  });
   return id;
 }
 

@@ -22,7 +22,9 @@ export async function setUpServices() {
   (globalThis as { __vetlaneTeardown?: typeof teardown }).__vetlaneTeardown = teardown;
 
   const admin = new URL(adminUrl);
-  await bootstrapDatabase({ adminUrl, database });
+  // A Citus cluster (docker/citus/run-local.sh): PG_ADMIN_URL is its coordinator.
+  const workerAdminUrls = process.env.CITUS_WORKER_ADMIN_URLS?.split(',').filter(Boolean);
+  await bootstrapDatabase({ adminUrl, database, workerAdminUrls });
   teardown.push(() => dropDatabase(adminUrl, database));
   const direct = `postgres://${OWNER_ROLE}@${admin.host}/${database}`;
   await runMigrations({ url: direct, log: createLogger('warn') });

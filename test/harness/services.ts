@@ -33,6 +33,30 @@ export async function waitForPort(port: number, timeoutMs = 10_000): Promise<voi
   }
 }
 
+/**
+ * Waits until a spawned server listens on `port` (killing it if it never does) and returns
+ * how to end it: the given signal, then SIGKILL after 3 s.
+ */
+export async function listeningChild(
+  child: ChildProcess,
+  port: number,
+  what: string,
+): Promise<(signal: NodeJS.Signals) => Promise<void>> {
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  await waitForPort(port).catch((err) => {
+    child.kill('SIGKILL');
+    throw new Error(`${what} did not start: ${String(err)}`);
+  });
+  return async (signal) => {
+    if (exited) return;
+    const gone = new Promise((r) => child.once('exit', r));
+    child.kill(signal);
+    await Promise.race([gone, new Promise((r) => setTimeout(r, 3000))]);
+    if (!exited) child.kill('SIGKILL');
+  };
+}
+
 export interface PgBouncer {
   port: number;
   stop(): Promise<void>;
@@ -47,10 +71,12 @@ export async function startPgBouncer(opts: {
   pgPort: number;
   users: string[];
   poolSize?: number;
+  /** A fixed port (a restart in a fault test); a free one by default. */
+  port?: number;
 }): Promise<PgBouncer> {
   const dir = mkdtempSync(join(tmpdir(), 'vetlane-pgbouncer-'));
   chmodSync(dir, 0o777);
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const ini = join(dir, 'pgbouncer.ini');
   writeFileSync(join(dir, 'userlist.txt'), opts.users.map((u) => `"${u}" ""`).join('\n') + '\n', {
     mode: 0o644,
@@ -81,21 +107,11 @@ export async function startPgBouncer(opts: {
   const child: ChildProcess = asRoot
     ? spawn('runuser', ['-u', 'postgres', '--', binary, ini], { stdio: 'ignore' })
     : spawn(binary, [ini], { stdio: 'ignore' });
-  let exited = false;
-  child.once('exit', () => (exited = true));
-  await waitForPort(port).catch((err) => {
-    child.kill('SIGKILL');
-    throw new Error(`pgbouncer did not start (${binary}): ${String(err)}`);
-  });
+  const end = await listeningChild(child, port, `pgbouncer (${binary})`);
   return {
     port,
     stop: async () => {
-      if (!exited) {
-        const gone = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await Promise.race([gone, new Promise((r) => setTimeout(r, 3000))]);
-        if (!exited) child.kill('SIGKILL');
-      }
+      await end('SIGTERM');
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -10,7 +10,6 @@ import {
   createPet,
   type TestClinic,
 } from '../harness/factories.js';
-import { adminQuery, superuserUrl } from '../harness/services.js';
 
 describe('the company door and the tenant counters', () => {
   let ds: DataSource;
@@ -67,44 +66,57 @@ describe('the company door and the tenant counters', () => {
     expect(n).toBe(0);
   });
 
-  it('counts clients, pets and appointments as they are added, moved and deleted, without reading the tables', async () => {
-    const counts = async () =>
-      (
-        await adminQuery(
-          superuserUrl(),
-          `select clients::int, pets::int, appointments::int from tenant_stats where tenant_id = $1`,
-          [south.id],
-        )
-      ).rows[0];
-    const before = await counts();
+  const statsOf = async (tenantId: string) =>
+    (
+      await ds.query(
+        `select clients::int, pets::int, appointments::int, appointments_month::int as month,
+                appointments_7d::int as d7, appointments_30d::int as d30
+           from platform_tenant_stats() where tenant_id = $1`,
+        [tenantId],
+      )
+    )[0];
+  const perDay = async (tenantId: string, from: string, to: string) =>
+    (
+      await ds.query(
+        'select to_char(day, $4) as day, appointments::int as n from platform_appointments_per_day($1, $2, $3)',
+        [from, to, tenantId, 'YYYY-MM-DD'],
+      )
+    ).map((r: { day: string; n: number }) => `${r.day}:${r.n}`);
+
+  it('counts clients, pets and appointments as they are added, moved and deleted, however they were written', async () => {
+    const before = await statsOf(south.id);
     await createPet(south);
-    const day = new Date(Date.UTC(2031, 0, 6, 10));
-    const id = await book(south, { startsAt: day });
-    expect(await counts()).toEqual({
+    const id = await book(south, { startsAt: new Date(Date.UTC(2031, 0, 6, 10)) });
+    expect(await statsOf(south.id)).toMatchObject({
       clients: before.clients + 1,
       pets: before.pets + 1,
       appointments: before.appointments + 1,
     });
-    const perDay = (d: string) =>
-      adminQuery(
-        superuserUrl(),
-        'select appointments from tenant_appointment_days where tenant_id = $1 and day = $2',
-        [south.id, d],
-      ).then((r) => r.rows[0]?.appointments ?? 0);
-    expect(await perDay('2031-01-06')).toBe(1);
+    expect(await perDay(south.id, '2031-01-06', '2031-01-07')).toEqual([
+      '2031-01-06:1',
+      '2031-01-07:0',
+    ]);
     await db.runFor(south.id, ({ manager, tenantId }) =>
       manager.query(
-        `update appointments set starts_at = starts_at + interval '1 day', ends_at = ends_at + interval '1 day'
-          where tenant_id = $1 and id = $2`,
-        [tenantId, id],
+        'update appointments set starts_at = $3, ends_at = $4 where tenant_id = $1 and id = $2',
+        [tenantId, id, new Date(Date.UTC(2031, 0, 7, 10)), new Date(Date.UTC(2031, 0, 7, 10, 20))],
       ),
     );
-    expect([await perDay('2031-01-06'), await perDay('2031-01-07')]).toEqual([0, 1]);
-    await db.runFor(south.id, ({ manager, tenantId }) =>
-      manager.query('delete from appointments where tenant_id = $1 and id = $2', [tenantId, id]),
-    );
-    expect((await counts()).appointments).toBe(before.appointments);
-    expect(await perDay('2031-01-07')).toBe(0);
+    expect(await perDay(south.id, '2031-01-06', '2031-01-07')).toEqual([
+      '2031-01-06:0',
+      '2031-01-07:1',
+    ]);
+    await db.runFor(south.id, async ({ manager, tenantId }) => {
+      await manager.query(
+        'delete from staff_bookings where tenant_id = $1 and appointment_id = $2',
+        [tenantId, id],
+      );
+      await manager.query('delete from appointments where tenant_id = $1 and id = $2', [
+        tenantId,
+        id,
+      ]);
+    });
+    expect((await statsOf(south.id)).appointments).toBe(before.appointments);
   });
 
   it('gives the runtime role numbers through functions but no access to the counter tables', async () => {
@@ -116,24 +128,23 @@ describe('the company door and the tenant counters', () => {
     expect(rows).toEqual([{ tenant_id: north.id, clients: '1' }]);
   });
 
-  it('moves the month and 7-day windows when the day changes, recounting from the day counts', async () => {
-    await book(north, { startsAt: new Date(Date.now() - 2 * 86_400_000), status: 'completed' });
-    const windows = async () =>
-      (
-        await ds.query(
-          'select appointments_7d::int as d7, appointments_30d::int as d30 from platform_tenant_stats() where tenant_id = $1',
-          [north.id],
-        )
-      )[0];
-    const live = await windows();
-    expect(live).toEqual({ d7: 1, d30: 1 });
-    // Pretend the windows were last moved long ago: reading them moves them and recounts.
-    await adminQuery(superuserUrl(), `update stats_window set as_of = '2000-01-01'`);
-    await adminQuery(
-      superuserUrl(),
-      `update tenant_stats set appointments_7d = 0, appointments_30d = 0 where tenant_id = $1`,
-      [north.id],
+  it('counts the last 7 and 30 UTC days and this month up to today', async () => {
+    const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000);
+    const before = await statsOf(north.id);
+    await book(north, { startsAt: daysAgo(2), status: 'completed' });
+    await book(north, { startsAt: daysAgo(12), status: 'completed' });
+    await book(north, { startsAt: daysAgo(45), status: 'completed' });
+    await book(north, { startsAt: daysAgo(-400) });
+    const after = await statsOf(north.id);
+    expect({
+      appointments: after.appointments - before.appointments,
+      d7: after.d7 - before.d7,
+      d30: after.d30 - before.d30,
+    }).toEqual({ appointments: 4, d7: 1, d30: 2 });
+    const thisMonth = (d: Date) =>
+      d.toISOString().slice(0, 7) === new Date().toISOString().slice(0, 7);
+    expect(after.month - before.month).toBe(
+      [2, 12, 45].filter((n) => thisMonth(daysAgo(n))).length,
     );
-    expect(await windows()).toEqual(live);
   });
 });

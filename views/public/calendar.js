@@ -27,6 +27,9 @@
     return refreshing;
   }
 
+  // The booking panel (booking-panel.js) redraws the grid after it books.
+  window.vetlaneCalendar = { refresh };
+
   if (window.io) {
     const socket = window.io({ transports: ['websocket', 'polling'] });
     let connectedBefore = false;
