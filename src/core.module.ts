@@ -4,6 +4,7 @@ import { ResponseCache } from './cache/response-cache.js';
 import { APP_CONFIG } from './config/config.js';
 import { RUNTIME_DATA_SOURCE, TENANT_WRITES, TenantDb } from './database/tenant-db.js';
 import { Translator } from './i18n/i18n.js';
+import { AppMetrics } from './metrics/metrics.js';
 import type { Infrastructure } from './infrastructure.js';
 import { ObjectStorage } from './storage/object-storage.js';
 import { createSessionMiddleware, SESSION_MIDDLEWARE } from './web/session.js';
@@ -28,6 +29,12 @@ export class CoreModule {
       },
       // Every committed tenant write moves the response cache on (TenantDb calls it after COMMIT).
       { provide: TENANT_WRITES, useExisting: ResponseCache },
+      {
+        provide: AppMetrics,
+        useFactory: (responses: ResponseCache) =>
+          new AppMetrics({ dataSource: infra.dataSource, responses }),
+        inject: [ResponseCache],
+      },
       { provide: ObjectStorage, useValue: infra.storage },
       { provide: Translator, useValue: translator },
       { provide: LOG, useValue: infra.log },

@@ -10,6 +10,7 @@ import {
 } from '@nestjs/websockets';
 import type { Request, RequestHandler } from 'express';
 import type { Server, Socket } from 'socket.io';
+import { AppMetrics } from '../metrics/metrics.js';
 import { AccessService } from '../tenant/access.service.js';
 import { CLINIC_STAFF } from '../tenant/clinic-access.guard.js';
 import { SESSION_MIDDLEWARE } from '../web/session.js';
@@ -33,10 +34,12 @@ export class AppointmentGateway implements OnGatewayInit, OnGatewayConnection, O
     private readonly events: AppointmentEvents,
     private readonly access: AccessService,
     @Inject(SESSION_MIDDLEWARE) private readonly session: RequestHandler,
+    private readonly metrics: AppMetrics,
   ) {}
 
   afterInit(server: Server) {
     server.engine.use(this.session);
+    this.metrics.countSocketsWith(() => server.engine.clientsCount);
     this.unsubscribe = this.events.subscribe((event) => this.relay(event));
   }
 

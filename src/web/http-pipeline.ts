@@ -13,6 +13,7 @@ import type { Logger } from 'pino';
 import { VIEWS_DIR } from '../common/paths.js';
 import type { AppConfig } from '../config/config.js';
 import { chooseLocale, type Translator } from '../i18n/i18n.js';
+import type { AppMetrics } from '../metrics/metrics.js';
 import type { AccessService } from '../tenant/access.service.js';
 import { RequestContexts } from '../tenant/request-context.js';
 import { pipelineErrorHandler, renderErrorPage, wantsJson } from './exception.filter.js';
@@ -26,6 +27,7 @@ interface PipelineDeps {
   sessionMiddleware: RequestHandler;
   translator: Translator;
   access: AccessService;
+  metrics: AppMetrics;
   log: Logger;
 }
 
@@ -33,6 +35,7 @@ interface PipelineDeps {
 export function configureHttpPipeline(app: NestExpressApplication, deps: PipelineDeps) {
   const { config } = deps;
   app.set('trust proxy', config.trustProxy);
+  app.use(deps.metrics.requestTimer());
   app.use(
     helmet({
       contentSecurityPolicy: {
