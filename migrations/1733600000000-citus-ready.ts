@@ -178,6 +178,9 @@ export class CitusReady1733600000000 implements MigrationInterface {
         `alter function ${fn} owner to vetlane_stats; revoke all on function ${fn} from public`,
       );
     for (const fn of READERS) await q.query(`grant execute on function ${fn} to vetlane_app`);
+    // An upload records its bytes in the same transaction as its row (front desk's /admin Files);
+    // the function changes only the current tenant's counter.
+    await q.query('grant execute on function record_object_bytes(bigint) to vetlane_app');
     await q.query(
       distributeOnCitus({
         reference: [

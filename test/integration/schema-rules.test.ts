@@ -28,6 +28,7 @@ const RUNTIME_DEFINER_FUNCTIONS = [
   'platform_appointments_per_day(date,date,uuid)',
   'platform_database_metrics()',
   'platform_tenant_stats()',
+  'record_object_bytes(bigint)',
 ];
 const CROSS_TENANT_CONSTRAINTS = new Map([['staff_bookings', ['staff_bookings_no_overlap']]]);
 
