@@ -24,4 +24,7 @@ create database vetlane owner vetlane_owner;
 -- Lets LIKE use the search indexes under row level security (see allowIndexedLikeUnderRls).
 \connect vetlane
 alter function pg_catalog.textlike(text, text) leakproof;
+-- A Citus node (docker/citus/compose.yaml runs this on each): the extension in this database.
+select 'create extension if not exists citus'
+ where exists (select from pg_available_extensions where name = 'citus') \gexec
 SQL

@@ -118,11 +118,15 @@ const STATS_FUNCTIONS = `
       set object_bytes = s.object_bytes + excluded.object_bytes, last_activity_at = excluded.last_activity_at;
   end $$;`;
 
-/** What the app may call (1733110000000: no other definer function). */
-const READERS = [
+/**
+ * What the app may call (1733110000000: no other definer function). record_object_bytes
+ * writes only the current tenant's row; the attachment service calls it since 1733300000000.
+ */
+const APP_CALLS = [
   'platform_tenant_stats()',
   'platform_appointments_per_day(date, date, uuid)',
   'platform_database_metrics()',
+  'record_object_bytes(bigint)',
 ];
 
 /**
@@ -173,14 +177,11 @@ export class CitusReady1733600000000 implements MigrationInterface {
       drop function sync_staff_booking();
       alter table staff_bookings drop constraint staff_bookings_tenant_id_appointment_id_fkey;
     `);
-    for (const fn of [...READERS, 'record_object_bytes(bigint)', 'platform_table_bytes(regclass)'])
+    for (const fn of [...APP_CALLS, 'platform_table_bytes(regclass)'])
       await q.query(
         `alter function ${fn} owner to vetlane_stats; revoke all on function ${fn} from public`,
       );
-    for (const fn of READERS) await q.query(`grant execute on function ${fn} to vetlane_app`);
-    // An upload records its bytes in the same transaction as its row (front desk's /admin Files);
-    // the function changes only the current tenant's counter.
-    await q.query('grant execute on function record_object_bytes(bigint) to vetlane_app');
+    for (const fn of APP_CALLS) await q.query(`grant execute on function ${fn} to vetlane_app`);
     await q.query(
       distributeOnCitus({
         reference: [
@@ -207,6 +208,7 @@ export class CitusReady1733600000000 implements MigrationInterface {
           'attachments',
           'audit_events',
           'tenant_stats',
+          'user_calendar_prefs',
         ],
       }),
     );

@@ -11,6 +11,7 @@ import { RecordAuditFieldNames1733100000000 } from './1733100000000-record-audit
 import { RuntimeDefinerGrants1733110000000 } from './1733110000000-runtime-definer-grants.js';
 import { FrontDesk1733300000000 } from './1733300000000-front-desk.js';
 import { CitusReady1733600000000 } from './1733600000000-citus-ready.js';
+import { Billing1733500000000 } from './1733500000000-billing.js';
 import { BoundedDurations1733400000000 } from './1733400000000-bounded-durations.js';
 
 /** Every migration, in order. The schema's only source of truth (never `synchronize`). */
@@ -28,5 +29,6 @@ export const MIGRATIONS = [
   RuntimeDefinerGrants1733110000000,
   FrontDesk1733300000000,
   CitusReady1733600000000,
+  Billing1733500000000,
   BoundedDurations1733400000000,
 ];

@@ -11,6 +11,7 @@ import { AccessService } from './tenant/access.service.js';
 import { AllExceptionsFilter } from './web/exception.filter.js';
 import { configureHttpPipeline } from './web/http-pipeline.js';
 import { VetlaneIoAdapter } from './web/io-adapter.js';
+import { RequestGate } from './web/request-gate.js';
 import { SESSION_MIDDLEWARE } from './web/session.js';
 
 /** Builds the Nest application on started infrastructure; main.ts and the tests both use it. */
@@ -31,10 +32,11 @@ export async function createApp(infra: Infrastructure): Promise<NestExpressAppli
     access: app.get(AccessService),
     metrics: app.get(AppMetrics),
     log: infra.log,
+    sessionSecret: infra.sessionSecret,
+    gate: app.get(RequestGate),
   });
-  app.useWebSocketAdapter(new VetlaneIoAdapter(app, infra.cache));
+  app.useWebSocketAdapter(new VetlaneIoAdapter(app, infra.cache, app.get(RequestGate)));
   app.useGlobalFilters(new AllExceptionsFilter(infra.log, translator));
   setUpOpenApi(app);
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   return app;
 }

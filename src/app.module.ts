@@ -1,11 +1,11 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { TerminusModule } from '@nestjs/terminus';
 import type { Request } from 'express';
 import { LoggerModule } from 'nestjs-pino';
 import { AdminModule } from './admin/admin.module.js';
 import { ApiAuthModule } from './api/api-auth.module.js';
 import { ApiModule } from './api/api.module.js';
 import { AuditModule } from './audit/audit.module.js';
+import { BillingModule } from './billing/billing.module.js';
 import { AppointmentModule } from './appointment/appointment.module.js';
 import { ClinicModule } from './clinic/clinic.module.js';
 import { CompanyModule } from './company/company.module.js';
@@ -50,7 +50,6 @@ export class AppModule {
             },
           },
         }),
-        TerminusModule,
         AuditModule,
         ThrottleModule,
         TenantModule,
@@ -62,6 +61,7 @@ export class AppModule {
         ApiModule,
         AppointmentModule,
         RecordModule,
+        BillingModule,
         AdminModule,
         ExportModule,
       ],

@@ -2,11 +2,13 @@ import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { CacheService } from './cache/cache.service.js';
 import { ResponseCache } from './cache/response-cache.js';
 import { APP_CONFIG } from './config/config.js';
+import { DatabaseProbe } from './database/database-probe.js';
 import { RUNTIME_DATA_SOURCE, TENANT_WRITES, TenantDb } from './database/tenant-db.js';
 import { Translator } from './i18n/i18n.js';
 import { AppMetrics } from './metrics/metrics.js';
 import type { Infrastructure } from './infrastructure.js';
 import { ObjectStorage } from './storage/object-storage.js';
+import { RequestGate } from './web/request-gate.js';
 import { createSessionMiddleware, SESSION_MIDDLEWARE } from './web/session.js';
 
 export const LOG = Symbol('LOG');
@@ -35,6 +37,7 @@ export class CoreModule {
           new AppMetrics({ dataSource: infra.dataSource, responses }),
         inject: [ResponseCache],
       },
+      { provide: DatabaseProbe, useValue: infra.databaseProbe },
       { provide: ObjectStorage, useValue: infra.storage },
       { provide: Translator, useValue: translator },
       { provide: LOG, useValue: infra.log },
@@ -43,6 +46,7 @@ export class CoreModule {
         useValue: createSessionMiddleware(infra.config, infra.cache, infra.sessionSecret),
       },
       { provide: SESSION_SECRET, useValue: infra.sessionSecret },
+      { provide: RequestGate, useValue: new RequestGate(infra.config.resilience) },
       TenantDb,
     ];
     return {

@@ -4,6 +4,7 @@ import { CacheService } from './cache/cache.service.js';
 import type { AppConfig, S3Settings } from './config/config.js';
 import { type LocalSecrets, loadOrCreateLocalSecrets } from './config/local-secrets.js';
 import { createRuntimeDataSource, runMigrations } from './database/data-sources.js';
+import { DatabaseProbe } from './database/database-probe.js';
 import { startEmbeddedPostgres } from './database/embedded-postgres.js';
 import { startEmbeddedS3 } from './storage/embedded-s3.js';
 import { ObjectStorage } from './storage/object-storage.js';
@@ -14,6 +15,7 @@ export interface Infrastructure {
   config: AppConfig;
   log: Logger;
   dataSource: DataSource;
+  databaseProbe: DatabaseProbe;
   cache: CacheService;
   storage: ObjectStorage;
   sessionSecret: string;
@@ -58,6 +60,8 @@ export async function startInfrastructure(config: AppConfig, log: Logger): Promi
       log,
     }).initialize();
     closers.push(() => dataSource.destroy());
+    const databaseProbe = new DatabaseProbe(runtimeUrl);
+    closers.push(() => databaseProbe.close());
 
     const cache = CacheService.open(config.redis);
     closers.push(() => cache.close());
@@ -80,7 +84,7 @@ export async function startInfrastructure(config: AppConfig, log: Logger): Promi
     if (config.seedDemo) await seedDemo({ dataSource, log });
 
     const sessionSecret = config.session.secret ?? localSecrets().sessionSecret;
-    return { config, log, dataSource, cache, storage, sessionSecret, close };
+    return { config, log, dataSource, databaseProbe, cache, storage, sessionSecret, close };
   } catch (err) {
     await close();
     throw err;

@@ -4,6 +4,8 @@ import { ConfigError, loadConfig } from './config/config.js';
 import { startInfrastructure } from './infrastructure.js';
 import { createLogger } from './logger.js';
 import { StartupError } from './common/startup-error.js';
+import { stopGracefullyOnSignals } from './web/graceful-shutdown.js';
+import { RequestGate } from './web/request-gate.js';
 import { demoLogins } from '../seeds/demo.js';
 import { DEMO_PASSWORD } from '../seeds/demo-data.js';
 
@@ -27,8 +29,13 @@ async function main() {
     await infra.close();
     throw err;
   });
-  // Nest closes the app on SIGTERM (enableShutdownHooks); then the embedded servers stop.
-  app.getHttpServer().on('close', () => void infra.close());
+  stopGracefullyOnSignals({
+    app,
+    gate: app.get(RequestGate),
+    log,
+    graceMs: config.resilience.shutdownGraceMs,
+    closeInfrastructure: () => infra.close(),
+  });
   await app.listen(config.port, config.host).catch(async (err) => {
     await app.close();
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE')

@@ -1,13 +1,10 @@
 import { z } from 'zod';
+import { MAX_PAGE, positiveInt } from '../common/validation.js';
 
 /** Query parameters shared by the list endpoints. */
 export const ListQuery = z.object({
   q: z.string().max(100, { error: 'validation.tooLong' }).optional(),
-  page: z.coerce
-    .number({ error: 'validation.invalid' })
-    .int({ error: 'validation.invalid' })
-    .min(1, { error: 'validation.invalid' })
-    .default(1),
+  page: positiveInt('validation.invalid', MAX_PAGE).default(1),
   pageSize: z.coerce
     .number({ error: 'validation.invalid' })
     .int({ error: 'validation.invalid' })

@@ -11,12 +11,11 @@ import { Translator } from '../i18n/i18n.js';
 import { currentTenant } from '../tenant/request-context.js';
 import { ApiV1Controller } from './api-controller.js';
 import { parseApiInput } from './api-input.js';
+import { calendarDate } from '../common/validation.js';
 import { openApiSchema } from './api-schemas.js';
 
 const DayQuery = z.object({
-  date: z
-    .string({ error: 'validation.dateFormat' })
-    .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'validation.dateFormat' }),
+  date: calendarDate('validation.dateFormat'),
 });
 const CONFLICT =
   '`{ error: { code: "appointment_conflict" | "series_conflict" | "stale_appointment" | "illegal_transition", message, details } }`';

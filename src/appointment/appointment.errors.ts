@@ -61,6 +61,11 @@ export class IllegalStatusTransition extends appError('illegal_transition', 409,
   }
 }
 
+/** Only a patient whose consult is done (and who has not left yet) can be checked out. */
+export class NotReadyToGo extends appError('not_ready_to_go', 409, {
+  message: 'Only a patient whose consult is done can leave',
+}) {}
+
 export interface FieldChange {
   field: string;
   from: string;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { checkbox } from '../common/validation.js';
+import { calendarDate, checkbox, positiveInt } from '../common/validation.js';
 import { decodeEditSnapshot } from './edit-snapshot.js';
 import { APPOINTMENT_STATUSES } from './status-flow.js';
 
@@ -10,16 +10,11 @@ const optionalChoice = z
   .optional()
   .transform((v) => (v ? v : null))
   .pipe(z.string().uuid({ error: 'validation.choose' }).nullable());
-const date = z
-  .string({ error: 'validation.dateFormat' })
-  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'validation.dateFormat' });
+const date = calendarDate('validation.dateFormat');
 const time = z
   .string({ error: 'validation.time' })
   .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'validation.time' });
-const version = z.coerce
-  .number({ error: 'validation.invalid' })
-  .int({ error: 'validation.invalid' })
-  .min(1, { error: 'validation.invalid' });
+const version = positiveInt();
 const optionalText = (max: number) =>
   z
     .string({ error: 'validation.text' })

@@ -10,6 +10,8 @@ import { BookingPanelController } from './booking-panel.controller.js';
 import { CalendarController } from './calendar.controller.js';
 import { CalendarService } from './calendar.service.js';
 import { PetPicker } from './pet-picker.js';
+import { TodayBoardController } from './today-board.controller.js';
+import { TodayBoardService } from './today-board.service.js';
 
 /** Booking, the calendar and its live gateway. */
 @Module({
@@ -21,8 +23,14 @@ import { PetPicker } from './pet-picker.js';
     AppointmentGateway,
     PetPicker,
     BookingDefaults,
+    TodayBoardService,
   ],
-  controllers: [CalendarController, BookingPanelController, AppointmentController],
+  controllers: [
+    CalendarController,
+    BookingPanelController,
+    TodayBoardController,
+    AppointmentController,
+  ],
   exports: [AppointmentService, CalendarService, AppointmentEvents],
 })
 export class AppointmentModule {}

@@ -1,3 +1,4 @@
+import { owesMoneySql } from '../billing/billing.queries.js';
 import { firstRow, returningRows, type TenantTx } from '../database/tenant-db.js';
 import type { ClashSummary } from './appointment.errors.js';
 import type { AppointmentStatus } from './status-flow.js';
@@ -28,6 +29,11 @@ export interface AppointmentView {
   hoursOverrideReason: string | null;
   version: number;
   updatedAt: Date;
+  /** When the patient arrived (checked in) and left (after the consult), for the today board. */
+  checkedInAt: Date | null;
+  checkedOutAt: Date | null;
+  /** The client owes the clinic money (billing's balance). */
+  clientOwes: boolean;
 }
 
 /** A patient as the booking form's picker shows it. */
@@ -77,7 +83,9 @@ const viewSelect = (where: string) => `
          a.staff_id as "staffId", s.name as "staffName", a.room_id as "roomId", r.name as "roomName",
          a.type_id as "typeId", t.name as "typeName", t.colour, a.starts_at as "startsAt", a.ends_at as "endsAt",
          a.status, a.reason, a.cancel_reason as "cancelReason", a.checked_in_weight_kg as "checkedInWeightKg",
-         a.series_id as "seriesId", a.hours_override_reason as "hoursOverrideReason", a.version, a.updated_at as "updatedAt"
+         a.series_id as "seriesId", a.hours_override_reason as "hoursOverrideReason", a.version, a.updated_at as "updatedAt",
+         a.checked_in_at as "checkedInAt", a.checked_out_at as "checkedOutAt",
+         ${owesMoneySql('a.tenant_id', 'a.client_id')} as "clientOwes"
     from a
     join clients c on c.tenant_id = $1 and c.id = a.client_id
     join pets p on p.tenant_id = $1 and p.id = a.pet_id
@@ -286,10 +294,24 @@ export const AppointmentQueries = {
   ): Promise<void> {
     await tx.manager.query(
       `update appointments set status = $3, cancel_reason = coalesce($4, cancel_reason),
-              checked_in_weight_kg = coalesce($5, checked_in_weight_kg), version = version + 1, updated_at = now()
+              checked_in_weight_kg = coalesce($5, checked_in_weight_kg),
+              checked_in_at = case when $3 = 'checked_in' then now() else checked_in_at end,
+              version = version + 1, updated_at = now()
         where tenant_id = $1 and id = $2`,
       [tx.tenantId, id, to.status, to.cancelReason, to.weightKg],
     );
+  },
+
+  /** The patient went home after the consult; false when it was not completed or already gone. */
+  async checkOut(tx: TenantTx, id: string): Promise<boolean> {
+    const rows = await returningRows<{ id: string }>(
+      tx.manager,
+      `update appointments set checked_out_at = now(), version = version + 1, updated_at = now()
+        where tenant_id = $1 and id = $2 and status = 'completed' and checked_out_at is null
+        returning id`,
+      [tx.tenantId, id],
+    );
+    return rows.length > 0;
   },
 };
 

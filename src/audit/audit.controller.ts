@@ -1,6 +1,7 @@
 import { Controller, Get, Query, Render, UseGuards } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
+import { calendarDate } from '../common/validation.js';
 import { TenantDb } from '../database/tenant-db.js';
 import { canReadClinical } from '../record/record-access.js';
 import { ClinicAccessGuard, ClinicRoles } from '../tenant/clinic-access.guard.js';
@@ -8,7 +9,7 @@ import { currentTenant } from '../tenant/request-context.js';
 import { AuditService } from './audit.service.js';
 
 const PAGE_SIZE = 50;
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const day = calendarDate();
 const AuditQuery = z.object({
   entity: z.string().max(50).optional().catch(undefined),
   action: z.string().max(80).optional().catch(undefined),

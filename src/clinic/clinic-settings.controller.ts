@@ -5,7 +5,7 @@ import { isUuid } from '../common/ids.js';
 import { parseInput } from '../common/validation.js';
 import { ClinicAccessGuard, ClinicRoles } from '../tenant/clinic-access.guard.js';
 import { currentTenant } from '../tenant/request-context.js';
-import { type FormErrors, formErrors } from '../web/form-errors.js';
+import { type FormErrors, formErrors, formValues } from '../web/form-errors.js';
 import { ClinicSettingsService } from './clinic-settings.service.js';
 import {
   ClosureForm,
@@ -102,7 +102,7 @@ export class ClinicSettingsController {
       res.redirect(303, `/c/${currentTenant().slug}/settings/${section}?saved=1`);
     } catch (err) {
       const error = formErrors(err);
-      await this.render(res, section, error.status, { error, values: body });
+      await this.render(res, section, error.status, { error, values: formValues(body) });
     }
   }
 

@@ -1,14 +1,12 @@
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
-import { checkbox, requiredText } from '../common/validation.js';
+import { calendarDate, checkbox, requiredText } from '../common/validation.js';
 
 /** The settings page's forms; messages are catalog keys (`validation.*`). */
 const hhmm = z
   .string({ error: 'validation.time' })
   .regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, { error: 'validation.time' });
-const date = z
-  .string({ error: 'validation.dateFormat' })
-  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'validation.dateFormat' });
+const date = calendarDate('validation.dateFormat');
 /** A room or staff member to restrict a closure to; empty means the whole clinic. */
 const optionalChoice = z
   .string({ error: 'validation.choose' })
@@ -32,15 +30,18 @@ export const TimeZoneForm = z.object({
     .refine((v) => IANAZone.isValidZone(v), { error: 'validation.timeZone' }),
 });
 
+/** A text field's trimmed value; '' when absent, null when not text (a repeated field). */
+const typed = (v: unknown) => (typeof v === 'string' ? v.trim() : v === undefined ? '' : null);
+
 /** The week's hours: fields `d<weekday>_<n>_opens` / `_closes`, up to two intervals a day. */
-export function parseHours(body: Record<string, string | undefined>) {
+export function parseHours(body: Record<string, unknown>) {
   const hours: { weekday: number; opens: string; closes: string }[] = [];
   const fields: Record<string, string> = {};
   for (let weekday = 1; weekday <= 7; weekday++) {
     for (const n of [1, 2]) {
-      const opens = body[`d${weekday}_${n}_opens`]?.trim();
-      const closes = body[`d${weekday}_${n}_closes`]?.trim();
-      if (!opens && !closes) continue;
+      const opens = typed(body[`d${weekday}_${n}_opens`]);
+      const closes = typed(body[`d${weekday}_${n}_closes`]);
+      if (opens === '' && closes === '') continue;
       const key = `d${weekday}_${n}`;
       if (!opens || !closes || !hhmm.safeParse(opens).success || !hhmm.safeParse(closes).success)
         fields[key] = 'validation.hoursFormat';

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service.js';
-import { NotFoundError } from '../common/app-error.js';
+import { NotFoundError, ValidationFailed } from '../common/app-error.js';
+import { isUniqueViolation } from '../common/pg-errors.js';
+import { isUuid } from '../common/ids.js';
 import { TenantDb, type TenantTx } from '../database/tenant-db.js';
 import { StaffService } from '../staff/staff.service.js';
 import { TenantService } from '../tenant/tenant.service.js';
@@ -94,6 +96,7 @@ export class ClinicSettingsService {
   }
 
   removeClosure(id: string): Promise<void> {
+    if (!isUuid(id)) return Promise.reject(new NotFoundError('closure'));
     return this.db.run(async (tx) => {
       const removed = await ClinicQueries.deleteClosure(tx, id);
       if (!removed) throw new NotFoundError('closure');
@@ -120,6 +123,18 @@ export class ClinicSettingsService {
     );
   }
 
+  /** The service billed for visits of a type (billing's price list); in the caller's transaction. */
+  async setTypeService(tx: TenantTx, typeId: string, serviceId: string | null): Promise<void> {
+    if (!(await ClinicQueries.setTypeService(tx, typeId, serviceId)))
+      throw new NotFoundError('appointment type');
+    await this.audit.record(tx, {
+      action: 'settings.type_service_changed',
+      entity: 'appointment_type',
+      entityId: typeId,
+      after: { defaultServiceId: serviceId },
+    });
+  }
+
   setBookableStaff(staffIds: string[]): Promise<void> {
     return this.db.run(async (tx) => {
       await this.staff.setBookable(tx, staffIds);
@@ -139,7 +154,11 @@ export class ClinicSettingsService {
     write: (tx: TenantTx) => Promise<string | null>,
   ): Promise<string> {
     return this.db.run(async (tx) => {
-      const id = await write(tx);
+      const id = await write(tx).catch((err: unknown) => {
+        // Names are unique per clinic: a second "Exam 1" is the manager's to rename.
+        if (isUniqueViolation(err)) throw new ValidationFailed({ name: 'validation.nameTaken' });
+        throw err;
+      });
       if (!id) throw new NotFoundError(what.notFound);
       await this.audit.record(tx, {
         action: `settings.${what.action}_${input.id ? 'updated' : 'added'}`,

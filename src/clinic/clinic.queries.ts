@@ -199,4 +199,11 @@ export const ClinicQueries = {
       type.id,
     );
   },
+
+  /** Points a type at the price list's service billed for it (null: none); false when no such type. */
+  async setTypeService(tx: TenantTx, typeId: string, serviceId: string | null): Promise<boolean> {
+    return (
+      (await saveRow(tx, 'appointment_types', { default_service_id: serviceId }, typeId)) !== null
+    );
+  },
 };

@@ -20,6 +20,9 @@ describe('csvCell', () => {
     expect(csvCell('+34 600 000 000')).toBe("'+34 600 000 000");
     expect(csvCell('-1')).toBe("'-1");
     expect(csvCell('@SUM(A1)')).toBe("'@SUM(A1)");
+    expect(csvCell('\t=cmd|" /C calc"!A0')).toBe('"\'\t=cmd|"" /C calc""!A0"');
+    expect(csvCell('\r=1+1')).toBe('"\'\r=1+1"');
+    expect(csvCell('\tplain')).toBe("'\tplain");
   });
 
   it('writes instants as ISO text and objects as JSON', () => {

@@ -1,7 +1,8 @@
 /**
  * CSV as every download writes it (/admin's table, the clinic export): RFC 4180 cells,
  * CRLF line ends. A cell is quoted when it holds a quote, comma or line break. A text a
- * spreadsheet would run as a formula (leading =, +, - or @) gets a leading apostrophe,
+ * spreadsheet would run as a formula (leading =, +, - or @, or a tab or carriage return
+ * before one, which some spreadsheets skip) gets a leading apostrophe,
  * because these files are opened in spreadsheets by people who did not write the data.
  */
 export function csvCell(value: unknown): string {
@@ -12,7 +13,7 @@ export function csvCell(value: unknown): string {
       : typeof value === 'object'
         ? JSON.stringify(value)
         : String(value);
-  const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
+  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 

@@ -23,6 +23,16 @@ export class CacheUnavailable extends appError('cache_unavailable', 503, {
   }
 }
 
+/**
+ * More work than this process takes on (admission control), or a request past its deadline:
+ * refused before anything is committed.
+ */
+export class Overloaded extends appError('overloaded', 503, {
+  message: 'Vetlane is very busy right now. Try again in a few seconds.',
+}) {
+  readonly retryAfterSeconds = 1;
+}
+
 interface ErrorLike {
   name?: unknown;
   message?: unknown;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DateTime } from 'luxon';
 import { ValidationFailed } from './app-error.js';
 
 /** Parses input with a zod schema; failures become a ValidationFailed naming each field. */
@@ -29,3 +30,26 @@ export const checkbox = z
 export function requiredText(max: number, error = 'validation.required') {
   return z.string({ error }).trim().min(1, { error }).max(max, { error: 'validation.tooLong' });
 }
+
+/**
+ * A calendar date `YYYY-MM-DD` that exists (no 2026-02-30, no 2025-02-29): the one date check
+ * of every form and API body, so no impossible date reaches PostgreSQL.
+ */
+export function calendarDate(error = 'validation.date') {
+  return z
+    .string({ error })
+    .trim()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, { error })
+    .refine((v) => DateTime.fromISO(v, { zone: 'UTC' }).isValid, { error });
+}
+
+/** PostgreSQL's `integer`: counters such as a row's version must fit it. */
+export const MAX_INT = 2_147_483_647;
+
+/** A positive whole number that fits an `integer` column (versions, page numbers). */
+export function positiveInt(error = 'validation.invalid', max = MAX_INT) {
+  return z.coerce.number({ error }).int({ error }).min(1, { error }).max(max, { error });
+}
+
+/** The last page number a list accepts (pages past the end are empty, not an error). */
+export const MAX_PAGE = 100_000;

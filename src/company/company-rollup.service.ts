@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { TakingsService } from '../billing/takings.service.js';
 import { TenantDb } from '../database/tenant-db.js';
 import {
   type ClinicRollupRow,
@@ -12,6 +13,8 @@ export interface ClinicRollup extends ClinicRollupRow {
   noShowRate: number | null;
   /** this week's booked minutes / this week's opening minutes × bookable staff. */
   utilisation: number | null;
+  /** Revenue before tax of the last 30 days and the 30 before, in the clinic's own currency. */
+  revenue: { currency: string; currentMinor: string; previousMinor: string; change: number | null };
 }
 
 export interface CompanyTotals {
@@ -27,16 +30,30 @@ const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
 /** Numbers across a company's clinics. Reads only the listed tenants (TenantDb.runForCompany). */
 @Injectable()
 export class CompanyRollupService {
-  constructor(private readonly db: TenantDb) {}
+  constructor(
+    private readonly db: TenantDb,
+    private readonly takings: TakingsService,
+  ) {}
 
   async clinics(tenantIds: string[]): Promise<ClinicRollup[]> {
     if (!tenantIds.length) return [];
     const parts = await this.db.runForCompany(tenantIds, ({ eachTenant }) =>
-      eachTenant((tx) => CompanyQueries.clinicRollup(tx)),
+      eachTenant(async (tx) => {
+        const revenue = await this.takings.revenue(tx);
+        return (await CompanyQueries.clinicRollup(tx)).map((row) => ({ row, revenue }));
+      }),
     );
-    const rows = parts.flat().sort((a, b) => a.name.localeCompare(b.name));
-    return rows.map((r) => ({
+    const rows = parts.flat().sort((a, b) => a.row.name.localeCompare(b.row.name));
+    return rows.map(({ row: r, revenue }) => ({
       ...r,
+      revenue: {
+        currency: revenue.currency,
+        currentMinor: revenue.currentMinor.toString(),
+        previousMinor: revenue.previousMinor.toString(),
+        change: revenue.previousMinor
+          ? Number(revenue.currentMinor - revenue.previousMinor) / Number(revenue.previousMinor)
+          : null,
+      },
       noShowRate: ratio(r.noShows, r.pastAppointments),
       utilisation: ratio(r.bookedMinutes, r.availableMinutes),
     }));

@@ -14,6 +14,8 @@ export function clinicRows(clinics: ClinicRollup[]) {
     utilisation: percent(c.utilisation),
     bookedHours: Math.round(c.bookedMinutes / 6) / 10,
     availableHours: Math.round(c.availableMinutes / 6) / 10,
+    revenueChange: percent(c.revenue.change),
+    revenueUp: (c.revenue.change ?? 0) > 0,
   }));
 }
 

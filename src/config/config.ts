@@ -61,6 +61,11 @@ const envSchema = z.object({
   ADMIN_STATS_TTL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   RESPONSE_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  ADMISSION_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(10_000).optional(),
+  ADMISSION_QUEUE: z.coerce.number().int().min(0).max(100_000).default(50),
+  ADMISSION_QUEUE_WAIT_MS: z.coerce.number().int().min(0).max(600_000).default(1000),
+  REQUEST_DEADLINE_SECONDS: z.coerce.number().min(1).max(600).default(20),
+  SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(600).default(10),
 });
 
 /** Requests per tenant per minute, by plan; a plan without its own limit gets `standard`'s. */
@@ -116,6 +121,18 @@ export interface AppConfig {
   responseCache: { ttlSeconds: number };
   /** Bearer token of GET /metrics; without it /metrics answers 404. */
   metrics: { token?: string };
+  resilience: ResilienceConfig;
+}
+
+/** Overload and shutdown (src/web/request-gate.ts, main.ts). */
+export interface ResilienceConfig {
+  /** Requests worked on at once per process; default twice the pool. */
+  maxInFlight: number;
+  maxQueued: number;
+  queueWaitMs: number;
+  /** No write commits after this long: the client has been answered (or has given up) by then. */
+  requestDeadlineMs: number;
+  shutdownGraceMs: number;
 }
 
 export interface AttachmentConfig {
@@ -226,6 +243,13 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     admin: { statsTtlSeconds: e.ADMIN_STATS_TTL_SECONDS },
     responseCache: { ttlSeconds: e.RESPONSE_CACHE_TTL_SECONDS },
     metrics: { token: e.METRICS_TOKEN },
+    resilience: {
+      maxInFlight: e.ADMISSION_MAX_IN_FLIGHT ?? e.DATABASE_POOL_SIZE * 2,
+      maxQueued: e.ADMISSION_QUEUE,
+      queueWaitMs: e.ADMISSION_QUEUE_WAIT_MS,
+      requestDeadlineMs: e.REQUEST_DEADLINE_SECONDS * 1000,
+      shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
+    },
   };
 }
 

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { Overloaded } from '../common/dependency-errors.js';
 import { isUuid } from '../common/ids.js';
 import {
   type ClinicRole,
@@ -103,7 +104,12 @@ export class TenantDb {
         throw new Error('runFor(within) needs an open transaction');
       return scoped(within);
     }
-    const result = await this.dataSource.transaction(scoped);
+    const result = await this.dataSource.transaction(async (manager) => {
+      const done = await scoped(manager);
+      // No write commits after its client was answered or gave up (a deadline under load).
+      if (RequestContexts.current()?.mayCommit?.() === false) throw new Overloaded();
+      return done;
+    });
     if (wrote.any) await this.writes?.tenantWritten(tenantId, { directory: wrote.directory });
     return result;
   }

@@ -1,56 +1,71 @@
-import { Controller, Get, Inject } from '@nestjs/common';
-import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
-import { DataSource } from 'typeorm';
+import { Controller, Get, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { CacheService } from '../cache/cache.service.js';
-import { RUNTIME_DATA_SOURCE } from '../database/tenant-db.js';
+import { DatabaseProbe } from '../database/database-probe.js';
 import { ObjectStorage } from '../storage/object-storage.js';
+import { RequestGate } from '../web/request-gate.js';
 
-const TIMEOUT_MS = 2000;
+const TIMEOUT_MS = 1000;
 
-/** `/health`: the process is up. `/ready`: it can serve, every dependency answers (503 names what is down). */
+type Check = { status: 'up' | 'down' | 'busy'; [detail: string]: unknown };
+
+function within<T>(ms: number, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * `/health`: the process is up (touches nothing). `/ready`: it can serve. Each dependency is
+ * asked with a short time-out over its own small budget (the database through DatabaseProbe,
+ * not the request pool). A database that is slow to answer while this process's requests are
+ * queueing is "busy": the app is degraded, still ready (200), not down. Draining: 503.
+ */
 @Controller()
 export class HealthController {
   constructor(
-    private readonly health: HealthCheckService,
-    private readonly indicators: HealthIndicatorService,
-    // Raw runtime DataSource: readiness pings the database itself, through pgBouncer, not a tenant.
-    @Inject(RUNTIME_DATA_SOURCE) private readonly db: DataSource,
+    private readonly database: DatabaseProbe,
     private readonly cache: CacheService,
     private readonly storage: ObjectStorage,
+    private readonly gate: RequestGate,
   ) {}
 
   @Get('health')
-  @HealthCheck()
   live() {
-    return this.health.check([]);
+    return { status: 'ok', info: {}, error: {}, details: {} };
   }
 
   @Get('ready')
-  @HealthCheck()
-  ready() {
-    return this.health.check([
-      () =>
-        this.indicators
-          .check('database')
-          .attempt(async () => {
-            await this.db.query('select 1');
-          })
-          .withTimeout(TIMEOUT_MS),
-      () =>
-        this.indicators
-          .check('cache')
-          .attempt(async () => {
-            await this.cache.ping();
-            return { backend: this.cache.backend };
-          })
-          .withTimeout(TIMEOUT_MS),
-      () =>
-        this.indicators
-          .check('storage')
-          .attempt(async () => {
-            await this.storage.check();
-          })
-          .withTimeout(TIMEOUT_MS),
+  async ready(@Res() res: Response) {
+    const busy = this.gate.busy;
+    const probe = async (work: () => Promise<unknown>): Promise<Check> => {
+      try {
+        const found = await within(TIMEOUT_MS, work());
+        return { status: 'up', ...(found && typeof found === 'object' ? found : {}) };
+      } catch (err) {
+        return { status: busy ? 'busy' : 'down', message: (err as Error).message };
+      }
+    };
+    const [database, cache, storage] = await Promise.all([
+      probe(() => this.database.ping()),
+      probe(async () => (await this.cache.ping(), { backend: this.cache.backend })),
+      probe(() => this.storage.check()),
     ]);
+    const details: Record<string, Check> = { database, cache, storage };
+    const pick = (want: (c: Check) => boolean) =>
+      Object.fromEntries(Object.entries(details).filter(([, c]) => want(c)));
+    const down = pick((c) => c.status === 'down');
+    const status = this.gate.draining
+      ? 'draining'
+      : Object.keys(down).length
+        ? 'error'
+        : busy || Object.keys(pick((c) => c.status === 'busy')).length
+          ? 'degraded'
+          : 'ok';
+    res
+      .status(status === 'ok' || status === 'degraded' ? 200 : 503)
+      .json({ status, info: pick((c) => c.status !== 'down'), error: down, details });
   }
 }

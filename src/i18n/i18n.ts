@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import i18next, { type i18n as I18nInstance } from 'i18next';
+import { toDecimalString } from '../common/money.js';
 import { LOCALES_DIR } from '../common/paths.js';
 
 export const LOCALES = ['en', 'es'] as const;
@@ -80,6 +81,16 @@ export class Translator {
       dateStyle: 'medium',
       timeStyle: 'short',
     }).format(date);
+  }
+
+  /**
+   * Money in minor units (a bigint, or its text from the database) in the clinic's currency.
+   * Intl reads the decimal string exactly, so no amount passes through a float.
+   */
+  formatMoney(locale: Locale, minor: bigint | string | number, currency: string) {
+    const format = new Intl.NumberFormat(locale, { style: 'currency', currency });
+    const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
+    return format.format(toDecimalString(BigInt(minor), digits) as unknown as number);
   }
 
   formatNumber(locale: Locale, value: number, maximumFractionDigits = 2) {

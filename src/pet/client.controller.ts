@@ -11,7 +11,7 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { parseInput } from '../common/validation.js';
+import { MAX_PAGE, parseInput } from '../common/validation.js';
 import { CLINIC_STAFF, ClinicAccessGuard, ClinicRoles } from '../tenant/clinic-access.guard.js';
 import { currentTenant } from '../tenant/request-context.js';
 import { wantsJson } from '../web/exception.filter.js';
@@ -44,7 +44,7 @@ export class ClientController {
   @Get()
   @Render('pet/clients')
   async list(@Query('page') pageParam?: string) {
-    const page = Math.max(1, Number.parseInt(pageParam ?? '1', 10) || 1);
+    const page = Math.min(MAX_PAGE, Math.max(1, Number.parseInt(pageParam ?? '1', 10) || 1));
     const [clients, counts] = await Promise.all([
       this.clients.list({ page, pageSize: PAGE_SIZE }),
       this.clients.counts(),

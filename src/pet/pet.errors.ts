@@ -9,9 +9,3 @@ export class MicrochipTaken extends appError('microchip_taken', 409, {
     super();
   }
 }
-
-/** Postgres unique violation (SQLSTATE, not the constraint name: Citus errors carry none). */
-export function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; driverError?: { code?: string } };
-  return e?.code === '23505' || e?.driverError?.code === '23505';
-}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { calendarDate } from '../common/validation.js';
 import { SPECIES } from './species.js';
 
 /**
@@ -36,12 +37,8 @@ const phone = z.preprocess(
 const today = () => new Date().toISOString().slice(0, 10);
 const pastDate = z.preprocess(
   blankToNull,
-  z
-    .string({ error: 'validation.date' })
-    .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'validation.date' })
-    .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && v >= '1950-01-01', {
-      error: 'validation.date',
-    })
+  calendarDate('validation.date')
+    .refine((v) => v >= '1950-01-01', { error: 'validation.date' })
     .refine((v) => v <= today(), { error: 'validation.dateFuture' })
     .nullish(),
 );

@@ -1,3 +1,4 @@
+import { owesMoneySql } from '../billing/billing.queries.js';
 import { firstRow, type TenantTx } from '../database/tenant-db.js';
 import type { ClientInput, ClientPatch, PetPatch } from './pet.inputs.js';
 import {
@@ -151,7 +152,8 @@ export const ClientQueries = {
   owner(tx: TenantTx, id: string): Promise<PetOwner | null> {
     return firstRow<PetOwner>(
       tx.manager,
-      `select id, first_name as "firstName", last_name as "lastName", phone
+      `select id, first_name as "firstName", last_name as "lastName", phone,
+              ${owesMoneySql('tenant_id', 'id')} as "owesMoney"
          from clients where tenant_id = $1 and id = $2`,
       [tx.tenantId, id],
     );

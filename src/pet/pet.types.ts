@@ -71,6 +71,8 @@ export interface PetOwner {
   firstName: string;
   lastName: string;
   phone: string | null;
+  /** Owes the clinic money (billing's balance): shown at the desk. */
+  owesMoney: boolean;
 }
 
 /** One row of the search box's union (clients and pets). */

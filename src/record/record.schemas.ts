@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isUuid } from '../common/ids.js';
-import { requiredText } from '../common/validation.js';
+import { calendarDate, positiveInt, requiredText } from '../common/validation.js';
 
 /** Messages are catalog keys (`validation.*`): pages show them in the clinic's language. */
 const text = (max: number) =>
@@ -43,11 +43,7 @@ export const recordFormSchema = z
       .optional()
       .transform((v) => (v ? v : null))
       .refine((v) => v === null || isUuid(v), { error: 'validation.appointment' }),
-    version: z.coerce
-      .number({ error: 'validation.invalid' })
-      .int({ error: 'validation.invalid' })
-      .min(1, { error: 'validation.invalid' })
-      .optional(),
+    version: positiveInt().optional(),
   })
   .transform((r) => ({
     ...r,
@@ -63,11 +59,7 @@ export const addendumSchema = z.object({
   body: requiredText(20000, 'validation.addendum'),
 });
 
-const isoDate = z
-  .string({ error: 'validation.date' })
-  .trim()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'validation.date' })
-  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)), { error: 'validation.date' });
+const isoDate = calendarDate('validation.date');
 
 export const vaccinationSchema = z
   .object({

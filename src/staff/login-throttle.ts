@@ -10,7 +10,8 @@ interface Limits {
 
 /**
  * Sign-in throttling per account and per IP (failed attempts), in Redis so
- * every app process shares the counts (rate-limiter-flexible; memory in embedded mode).
+ * every app process shares the counts (rate-limiter-flexible; memory in embedded mode, and
+ * this process's memory while Redis is down).
  */
 export class LoginThrottle {
   private readonly perAccount: RateLimiterAbstract;
@@ -22,6 +23,8 @@ export class LoginThrottle {
         name: ['throttle', name],
         points,
         durationSeconds: limits.blockMinutes * 60,
+        // While Redis is away each process counts failures itself: sign-in keeps its limit.
+        memoryFallback: true,
       });
     this.perAccount = make('login-fail-account', limits.maxFailuresPerAccount);
     this.perIp = make('login-fail-ip', limits.maxFailuresPerIp);

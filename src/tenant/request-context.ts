@@ -31,6 +31,11 @@ export interface RequestContext {
   requestId: string;
   user?: SessionUser;
   tenant?: TenantRef;
+  /**
+   * False once the request is past its deadline, its client has gone, or it was answered:
+   * then its transaction must not commit (TenantDb checks before COMMIT).
+   */
+  mayCommit?: () => boolean;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();

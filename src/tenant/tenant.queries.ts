@@ -83,6 +83,15 @@ export const TenantQueries = {
     await tx.manager.query('select record_object_bytes($1)', [delta]);
   },
 
+  async noShowGraceMinutes(tx: TenantTx): Promise<number> {
+    const row = await firstRow<{ minutes: number }>(
+      tx.manager,
+      'select no_show_grace_minutes as minutes from tenants where id = $1',
+      [tx.tenantId],
+    );
+    return row?.minutes ?? 15;
+  },
+
   async membershipRole(tx: TenantTx, userId: string): Promise<MembershipRole | null> {
     const [row] = await tx.manager.query<{ role: MembershipRole }[]>(
       'select role from memberships where tenant_id = $1 and user_id = $2',

@@ -19,6 +19,11 @@ export class TenantService {
     return TenantQueries.recordObjectBytes(tx, delta);
   }
 
+  /** Minutes after its start when a booking that has not arrived counts as a no-show. */
+  noShowGraceMinutes(tx: TenantTx): Promise<number> {
+    return TenantQueries.noShowGraceMinutes(tx);
+  }
+
   membershipRole(tx: TenantTx, userId: string): Promise<MembershipRole | null> {
     return TenantQueries.membershipRole(tx, userId);
   }

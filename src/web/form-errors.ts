@@ -39,3 +39,14 @@ export function formErrors(err: unknown): FormErrors {
   }
   return { status: err.status, code: err.code, message, fields };
 }
+
+/**
+ * What a re-rendered form shows again: the submitted text fields only. A repeated field
+ * (an array) or a nested one is not something the form sent, and views expect strings.
+ */
+export function formValues(body: unknown): Record<string, string> {
+  if (!body || typeof body !== 'object') return {};
+  return Object.fromEntries(
+    Object.entries(body).filter((e): e is [string, string] => typeof e[1] === 'string'),
+  );
+}

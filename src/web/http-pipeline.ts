@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { csrfSync } from 'csrf-sync';
+import cookieParser from 'cookie-parser';
 import express, {
   type NextFunction,
   type Request,
@@ -16,11 +16,14 @@ import { chooseLocale, type Translator } from '../i18n/i18n.js';
 import type { AppMetrics } from '../metrics/metrics.js';
 import type { AccessService } from '../tenant/access.service.js';
 import { RequestContexts } from '../tenant/request-context.js';
-import { pipelineErrorHandler, renderErrorPage, wantsJson } from './exception.filter.js';
-import { SESSION_COOKIE } from './session.js';
+import { csrfProtection } from './csrf.js';
+import { pipelineErrorHandler, wantsJson } from './exception.filter.js';
+import type { RequestGate } from './request-gate.js';
 import { setUpViewEngine } from './view-engine.js';
 
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
+/** Liveness and readiness probes: answered without a session. */
+const PROBE_PATHS = new Set(['/health', '/ready']);
 
 interface PipelineDeps {
   config: AppConfig;
@@ -29,6 +32,9 @@ interface PipelineDeps {
   access: AccessService;
   metrics: AppMetrics;
   log: Logger;
+  /** Signs the anonymous CSRF tokens (as it signs session cookies). */
+  sessionSecret: string;
+  gate: RequestGate;
 }
 
 /** Express middleware in the order each request meets it, before Nest's routes. */
@@ -36,6 +42,8 @@ export function configureHttpPipeline(app: NestExpressApplication, deps: Pipelin
   const { config } = deps;
   app.set('trust proxy', config.trustProxy);
   app.use(deps.metrics.requestTimer());
+  // Admission first: a request refused for overload costs no parsing, session or query.
+  app.use(deps.gate.middleware);
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -58,7 +66,11 @@ export function configureHttpPipeline(app: NestExpressApplication, deps: Pipelin
   app.use(express.urlencoded({ extended: false, limit: '200kb' }));
   app.use(express.json({ limit: '1mb' }));
 
-  app.use(deps.sessionMiddleware);
+  app.use(cookieParser());
+  // Probes touch neither Redis nor the database: no session for them (assets are served above).
+  app.use((req: Request, res: Response, next: NextFunction) =>
+    PROBE_PATHS.has(req.path) ? next() : deps.sessionMiddleware(req, res, next),
+  );
 
   // One context per request: request id, user, later the tenant; read by every service and log line.
   app.use((req: Request, res: Response, next: NextFunction) => {
@@ -66,43 +78,27 @@ export function configureHttpPipeline(app: NestExpressApplication, deps: Pipelin
     const requestId = typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
     (req as { id?: string }).id = requestId;
     res.setHeader('x-request-id', requestId);
-    const user = req.session.user;
+    const user = req.session?.user;
     res.locals.user = user;
     res.locals.locale = chooseLocale({
       user: user?.locale,
       acceptLanguage: req.headers['accept-language'],
     });
     res.locals.path = req.originalUrl;
-    const ctx = { requestId, user };
+    const deadline = Date.now() + config.resilience.requestDeadlineMs;
+    const mayCommit = () => Date.now() < deadline && !res.destroyed && !res.writableEnded;
+    const ctx = { requestId, user, mayCommit };
     (req as Request & { vetlaneContext?: typeof ctx }).vetlaneContext = ctx;
     RequestContexts.run(ctx, next);
   });
 
-  const csrf = csrfSync({
-    getTokenFromRequest: (req) =>
-      (req.body as { _csrf?: string } | undefined)?._csrf ??
-      (req.headers['x-csrf-token'] as string | undefined),
-    // The JSON API authenticates with Bearer tokens, which a browser never attaches on its own.
-    skipCsrfProtection: (req) =>
-      req.path.startsWith('/api/') && !req.headers.cookie?.includes(SESSION_COOKIE),
-  });
-  app.use((req: Request, res: Response, next: NextFunction) => {
-    csrf.csrfSynchronisedProtection(req, res, (err?: unknown) => {
-      if (!err) {
-        if (!wantsJson(req)) res.locals.csrfToken = csrf.generateToken(req);
-        return next();
-      }
-      if (wantsJson(req))
-        return res
-          .status(403)
-          .json({ error: { code: 'csrf_invalid', message: 'Missing or invalid CSRF token' } });
-      renderErrorPage(res, 403, 'csrf_invalid');
-    });
-  });
+  app.use(
+    csrfProtection({ secret: deps.sessionSecret, secureCookie: config.session.cookieSecure }),
+  );
 
   // The header's clinic switcher, on pages only (cached per session: src/tenant/access.service.ts).
   app.use((req: Request, res: Response, next: NextFunction) => {
-    const user = req.session.user;
+    const user = req.session?.user;
     if (!user || req.method !== 'GET' || wantsJson(req)) return next();
     deps.access
       .switcher(user)

@@ -2,6 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { Server, ServerOptions } from 'socket.io';
 import type { CacheService, SocketIoFanOut } from '../cache/cache.service.js';
+import type { RequestGate } from './request-gate.js';
 
 /**
  * Socket.IO on the app's HTTP server. The cache module's fan-out carries events emitted by
@@ -10,11 +11,26 @@ import type { CacheService, SocketIoFanOut } from '../cache/cache.service.js';
 export class VetlaneIoAdapter extends IoAdapter {
   private fanOuts: SocketIoFanOut[] = [];
 
+  private servers: Server[] = [];
+
   constructor(
     app: INestApplicationContext,
     private readonly cache: CacheService,
+    gate: RequestGate,
   ) {
     super(app);
+    gate.onDrain(() => this.sendSocketsElsewhere());
+  }
+
+  /**
+   * A stopping process tells its live calendars to reconnect (to another process behind the
+   * load balancer); the browser reconnects after a moment and re-renders what it missed.
+   */
+  private sendSocketsElsewhere() {
+    for (const server of this.servers) {
+      server.local.emit('reconnect-elsewhere');
+      server.local.disconnectSockets(true);
+    }
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {
@@ -25,6 +41,7 @@ export class VetlaneIoAdapter extends IoAdapter {
     const fanOut = this.cache.socketIoFanOut();
     fanOut.attach(server);
     this.fanOuts.push(fanOut);
+    this.servers.push(server);
     return server;
   }
 
@@ -32,5 +49,6 @@ export class VetlaneIoAdapter extends IoAdapter {
     await super.close(server);
     await Promise.all(this.fanOuts.map((fanOut) => fanOut.close()));
     this.fanOuts = [];
+    this.servers = this.servers.filter((s) => s !== server);
   }
 }

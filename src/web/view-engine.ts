@@ -69,6 +69,22 @@ export function setUpViewEngine(translator: Translator) {
     const n = typeof value === 'number' ? value : Number(value);
     return Number.isFinite(n) ? translator.formatNumber(rootLocale(options), n) : '';
   });
+  // `{{formatMoney totalMinor currency}}`: minor units (bigint or text) in the clinic's locale.
+  hbs.registerHelper(
+    'formatMoney',
+    function (minor: unknown, currency: unknown, options: HelperOptions) {
+      if (typeof currency !== 'string' || minor === null || minor === undefined || minor === '')
+        return '';
+      return translator.formatMoney(rootLocale(options), minor as string, currency);
+    },
+  );
+  // Basis points as a percentage (2100 → "21 %" in the locale's way).
+  hbs.registerHelper('formatRate', function (bp: unknown, options: HelperOptions) {
+    return new Intl.NumberFormat(rootLocale(options), {
+      style: 'percent',
+      maximumFractionDigits: 2,
+    }).format(Number(bp) / 10000);
+  });
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   // Like `||`: the first truthy argument (`{{or id name}}`), or false.
   hbs.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).find(Boolean) ?? false);

@@ -20,12 +20,22 @@ export function ownRedisPrefix(name: string): Record<string, string> {
   return { REDIS_PREFIX: `${process.env.REDIS_PREFIX}${name}-${uniq()}:` };
 }
 
+/**
+ * Tests measure outcomes, not speed: on a busy machine no request is refused for waiting in
+ * the admission queue or for passing its deadline, unless a test sets those limits itself.
+ */
+const TEST_LIMITS = {
+  ADMISSION_QUEUE: '10000',
+  ADMISSION_QUEUE_WAIT_MS: '300000',
+  REQUEST_DEADLINE_SECONDS: '300',
+};
+
 /** The real app on the run's real services, listening on a free port. */
 export async function startTestApp(
   overrides: Record<string, string> = {},
   opts: { logLines?: string[] } = {},
 ): Promise<TestApp> {
-  const config = loadConfig({ ...process.env, PORT: '0', ...overrides });
+  const config = loadConfig({ ...process.env, PORT: '0', ...TEST_LIMITS, ...overrides });
   const lines = opts.logLines;
   const destination = lines ? { write: (line: string) => void lines.push(line) } : undefined;
   const infra = await startInfrastructure(config, createLogger(config.logLevel, destination));

@@ -72,6 +72,8 @@ export interface ClinicOptions {
   vets?: number;
   /** Clients with one pet each (default 3). */
   pets?: number;
+  /** ISO 4217; defaults to USD. */
+  currency?: string;
 }
 
 export const EVERY_DAY = (opens: string, closes: string): Hours =>
@@ -86,9 +88,17 @@ export async function createClinic(opts: ClinicOptions = {}): Promise<TestClinic
   const timeZone = opts.timeZone ?? 'Europe/Madrid';
   return asSuperuser(async (one) => {
     const { id } = await one(
-      `insert into tenants (slug, name, time_zone, locale, plan, company_id)
-       values ($1, $2, $3, $4, $5, $6) returning id`,
-      [slug, name, timeZone, opts.locale ?? 'en', opts.plan ?? 'standard', opts.companyId ?? null],
+      `insert into tenants (slug, name, time_zone, locale, plan, company_id, currency)
+       values ($1, $2, $3, $4, $5, $6, $7) returning id`,
+      [
+        slug,
+        name,
+        timeZone,
+        opts.locale ?? 'en',
+        opts.plan ?? 'standard',
+        opts.companyId ?? null,
+        opts.currency ?? 'USD',
+      ],
     );
     const login = async (who: string, role: Role) => {
       const user = await insertUser(one, `${who}@${slug}.vetlane.test`, `${who} ${suffix}`);
@@ -291,6 +301,58 @@ export async function createRecord(
         clinic.vet.id,
         clinic.vet.name,
         opts.summary,
+      ],
+    ),
+  );
+  return id;
+}
+
+/** A service or product of the clinic's price list (price in minor units, tax in basis points). */
+export async function createPriceItem(
+  clinic: TestClinic,
+  opts: {
+    code: string;
+    priceMinor: number;
+    taxBp?: number;
+    kind?: 'service' | 'product';
+    name?: string;
+  },
+): Promise<string> {
+  const { id } = await asSuperuser((one) =>
+    one(
+      `insert into price_items (tenant_id, kind, code, name, unit_price_minor, tax_rate_bp)
+       values ($1, $2, $3, $4, $5, $6) returning id`,
+      [
+        clinic.id,
+        opts.kind ?? 'service',
+        opts.code,
+        opts.name ?? opts.code,
+        opts.priceMinor,
+        opts.taxBp ?? 0,
+      ],
+    ),
+  );
+  return id;
+}
+
+/** An open charge of a pet's owner: `quantity` × the item's price, no discount. */
+export async function createCharge(
+  clinic: TestClinic,
+  opts: { pet: TestPet; itemId: string; quantity?: number; appointmentId?: string },
+): Promise<string> {
+  const { id } = await asSuperuser((one) =>
+    one(
+      `insert into charges (tenant_id, client_id, pet_id, appointment_id, item_id, description, quantity,
+                            unit_price_minor, tax_rate_bp, net_minor)
+       select $1, $2, $3, $4, id, name, $6::numeric, unit_price_minor, tax_rate_bp, round(unit_price_minor * $6::numeric)
+         from price_items where tenant_id = $1 and id = $5 returning id`,
+      [
+        clinic.id,
+        opts.pet.clientId,
+        opts.pet.id,
+        opts.appointmentId ?? null,
+        opts.itemId,
+        opts.quantity ?? 1,
       ],
     ),
   );

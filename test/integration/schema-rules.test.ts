@@ -2,6 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { RUNTIME_ROLE } from '../../src/database/roles.js';
 import { superuserUrl } from '../harness/services.js';
+import {
+  citusLayout,
+  conflictUpdates,
+  migrationsSince,
+  occurrences,
+  sourceFiles,
+  VOLATILE_CALL,
+} from '../harness/sql-sources.js';
 
 /**
  * Reads the catalog and fails when a tenant table breaks an isolation rule
@@ -18,9 +26,9 @@ const DIRECTORY_TABLES = new Set(['memberships', 'api_tokens']);
  */
 /**
  * The SECURITY DEFINER functions the runtime role may call, each for a reason: audit
- * partitions made ahead and dropped when expired, and the platform admin's counts (numbers
- * only). Every other one (the stats writers, trigger functions) runs only inside these or
- * inside triggers; the runtime role calling it directly could rewrite any tenant's numbers.
+ * partitions made ahead and dropped when expired, the platform admin's counts (numbers
+ * only) and the current clinic's stored bytes. Every other one runs only inside these; the
+ * runtime role calling it directly could rewrite any tenant's numbers.
  */
 const RUNTIME_DEFINER_FUNCTIONS = [
   'drop_expired_audit_partitions(integer)',
@@ -28,6 +36,7 @@ const RUNTIME_DEFINER_FUNCTIONS = [
   'platform_appointments_per_day(date,date,uuid)',
   'platform_database_metrics()',
   'platform_tenant_stats()',
+  // The current tenant's stored bytes only (the attachment service).
   'record_object_bytes(bigint)',
 ];
 const CROSS_TENANT_CONSTRAINTS = new Map([['staff_bookings', ['staff_bookings_no_overlap']]]);
@@ -60,16 +69,23 @@ describe('schema rules for tenant tables', () => {
         [table],
       );
       expect({ table, ...rel }).toEqual({ table, relrowsecurity: true, relforcerowsecurity: true });
-      const { rows: policies } = await db.query(
-        'select qual, with_check from pg_policies where schemaname = $1 and tablename = $2',
+      const { rows: all } = await db.query(
+        'select qual, with_check, permissive from pg_policies where schemaname = $1 and tablename = $2',
         ['public', table],
       );
+      // One permissive policy: the tenant's rows. Restrictive ones may only narrow it further
+      // (issued invoices are final), and stay plain expressions too.
+      const policies = all.filter((p) => p.permissive === 'PERMISSIVE');
       expect({ table, count: policies.length }).toEqual({ table, count: 1 });
       for (const expr of [policies[0].qual, policies[0].with_check]) {
         expect(expr).toContain("current_setting('app.tenant_id'::text, true)");
         expect(expr).toMatch(/^\(?tenant_id = /);
         expect(expr.toLowerCase()).not.toContain('select');
       }
+      for (const restrictive of all.filter((p) => p.permissive !== 'PERMISSIVE'))
+        expect(`${restrictive.qual} ${restrictive.with_check}`.toLowerCase()).not.toContain(
+          'select',
+        );
     }
   });
 
@@ -157,5 +173,101 @@ describe('schema rules for tenant tables', () => {
       [RUNTIME_ROLE],
     );
     expect(rows.map((r) => r.fn.replace(/ /g, ''))).toEqual(RUNTIME_DEFINER_FUNCTIONS);
+  });
+});
+
+/**
+ * What keeps the same migrations running on Citus (STACK-NOTES.md "Citus", issue 15),
+ * checked on plain PostgreSQL so CI guards it without a cluster; docker/citus/run-local.sh
+ * runs the real thing.
+ */
+describe('schema rules that keep the migrations running on Citus', () => {
+  const db = new pg.Client({ connectionString: superuserUrl() });
+  beforeAll(() => db.connect());
+  afterAll(() => db.end());
+  const rowsOf = async (sql: string) => (await db.query(sql)).rows;
+  /** The first migration written to these rules; older ones are history. */
+  const CITUS_READY = 1733600000000;
+
+  it('keeps no trigger on a table: Citus runs it on a shard, where it cannot reach other tables, nor transition tables', async () => {
+    expect(
+      await rowsOf(`select tgrelid::regclass::text as table, tgname from pg_trigger t
+                     join pg_class c on c.oid = t.tgrelid
+                    where not t.tgisinternal and c.relnamespace = 'public'::regnamespace`),
+    ).toEqual([]);
+  });
+
+  it('gives every SECURITY DEFINER function an owner that can log in (Citus reaches the workers as the owner)', async () => {
+    expect(
+      await rowsOf(`select p.oid::regprocedure::text as fn, r.rolname from pg_proc p
+                      join pg_roles r on r.oid = p.proowner
+                     where p.pronamespace = 'public'::regnamespace and p.prosecdef and not r.rolcanlogin`),
+    ).toEqual([]);
+  });
+
+  it('has no parameterised SQL-language function that reads a table (Citus cannot plan one)', async () => {
+    expect(
+      await rowsOf(`select p.oid::regprocedure::text as fn from pg_proc p join pg_language l on l.oid = p.prolang
+                     where p.pronamespace = 'public'::regnamespace and l.lanname = 'sql'
+                       and p.pronargs > 0 and p.prosrc ~* '\\mfrom\\M'`),
+    ).toEqual([]);
+  });
+
+  it('computes nothing volatile in ON CONFLICT … DO UPDATE, in functions or in the app (Citus needs it immutable)', async () => {
+    const functions = await rowsOf(`select p.oid::regprocedure::text as path, p.prosrc as text
+                                      from pg_proc p where p.pronamespace = 'public'::regnamespace`);
+    const offending = [...functions, ...sourceFiles('src'), ...sourceFiles('seeds')].flatMap(
+      ({ path, text }) =>
+        conflictUpdates(text)
+          .filter((set) => VOLATILE_CALL.test(set))
+          .map((set) => `${path}: do update set${set.replace(/\s+/g, ' ')}`),
+    );
+    expect(offending).toEqual([]);
+  });
+
+  it('places every table on Citus: tenant tables distributed, the rest reference tables, none pointing at a distributed one', async () => {
+    const layout = citusLayout();
+    const tables = await rowsOf(`
+      select c.relname as table,
+             exists (select 1 from pg_attribute a where a.attrelid = c.oid and a.attname = 'tenant_id'
+                      and not a.attisdropped) as has_tenant
+        from pg_class c
+       where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'p') and not c.relispartition
+         and c.relname <> 'migrations'`);
+    const placed = tables.map(({ table, has_tenant }) => {
+      const reference =
+        !has_tenant || DIRECTORY_TABLES.has(table) || CROSS_TENANT_CONSTRAINTS.has(table);
+      const wanted = reference ? layout.reference : layout.tenant;
+      return {
+        table,
+        placed: wanted.has(table) ? (reference ? 'reference' : 'tenant') : 'nowhere',
+      };
+    });
+    expect(placed.filter((p) => p.placed === 'nowhere')).toEqual([]);
+    const keys =
+      await rowsOf(`select conname, conrelid::regclass::text as from_table, confrelid::regclass::text as to_table
+                                 from pg_constraint where contype = 'f' and conparentid = 0`);
+    expect(
+      keys.filter((k) => layout.reference.has(k.from_table) && layout.tenant.has(k.to_table)),
+    ).toEqual([]);
+  });
+
+  it('creates tenant tables without foreign keys, added after distribution (inline ones drag tables into "citus local")', () => {
+    const inline = migrationsSince(CITUS_READY).flatMap(({ path, text }) =>
+      [...text.matchAll(/create table (?:if not exists )?(\w+)\s*\(([\s\S]*?)\n\s*\);/gi)]
+        .filter(([, , body]) => /\btenant_id\b/.test(body) && /\breferences\b/i.test(body))
+        .map(([, table]) => `${path}: ${table}`),
+    );
+    expect(inline).toEqual([]);
+  });
+
+  it('writes no INSERT … SELECT as the runtime role (Citus turns it into a COPY, which RLS refuses)', () => {
+    // The scale generator loads as the BYPASSRLS maintenance role.
+    const files = [...sourceFiles('src'), ...sourceFiles('seeds')].filter(
+      (f) => f.path !== 'seeds/scale.ts',
+    );
+    expect(
+      occurrences(files, /insert\s+into\s+\w+(?:\s+as\s+\w+)?\s*(?:\([^)]*\))?\s*select\b/gi),
+    ).toEqual([]);
   });
 });

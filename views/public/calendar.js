@@ -15,7 +15,9 @@
 
   async function refresh() {
     if (refreshing) return refreshing;
-    const url = `/c/${clinic}/calendar/grid?date=${live.dataset.date}&by=${live.dataset.by}`;
+    const url =
+      live.dataset.refreshUrl ||
+      `/c/${clinic}/calendar/grid?date=${live.dataset.date}&by=${live.dataset.by}`;
     refreshing = fetch(url, { headers: { accept: 'text/html' }, credentials: 'same-origin' })
       .then((res) => (res.ok ? res.text() : Promise.reject(new Error(String(res.status)))))
       .then((html) => {
@@ -26,6 +28,10 @@
       .finally(() => (refreshing = null));
     return refreshing;
   }
+
+  // Boards that show elapsed time (the today board) also redraw on a timer.
+  if (live.dataset.refreshEvery)
+    setInterval(() => void refresh(), Number(live.dataset.refreshEvery) * 1000);
 
   // The booking panel (booking-panel.js) redraws the grid after it books.
   window.vetlaneCalendar = { refresh };

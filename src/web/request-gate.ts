@@ -1,0 +1,119 @@
+import type { NextFunction, Request, Response } from 'express';
+import { Overloaded } from '../common/dependency-errors.js';
+
+export interface GateLimits {
+  /** Requests worked on at once (each may hold a pooled connection). */
+  maxInFlight: number;
+  /** Requests that may wait for a place; more are refused at once. */
+  maxQueued: number;
+  /** How long a request may wait for a place before it is refused. */
+  queueWaitMs: number;
+}
+
+/** Probes and assets: never queued (probes have their own budget, assets cost nothing). */
+const UNGATED = /^\/(health|ready)$|^\/assets\//;
+
+interface Waiter {
+  admit(): void;
+  timer: NodeJS.Timeout;
+}
+
+/**
+ * Admission control in front of the pool, and the count of requests a shutdown waits for.
+ * A request beyond `maxInFlight` waits in a short queue; when the queue is full, or the wait
+ * is over, it gets a fast 503 with Retry-After instead of a slow answer (or none) for
+ * everyone. Once draining, answers ask the client to close its connection.
+ */
+export class RequestGate {
+  private working = 0;
+  private tracked = 0;
+  private readonly queue: Waiter[] = [];
+  private drainingSince: number | null = null;
+  private readonly idleWaiters: (() => void)[] = [];
+  private readonly drainListeners: (() => void)[] = [];
+
+  constructor(private readonly limits: GateLimits) {}
+
+  get inFlight(): number {
+    return this.tracked;
+  }
+
+  get draining(): boolean {
+    return this.drainingSince !== null;
+  }
+
+  /** Whether requests are waiting for a place: the pool is busy, not down (/ready's "degraded"). */
+  get busy(): boolean {
+    return this.queue.length > 0 || this.working >= this.limits.maxInFlight;
+  }
+
+  readonly middleware = (req: Request, res: Response, next: NextFunction) => {
+    this.track(res);
+    if (this.draining) res.setHeader('Connection', 'close');
+    if (UNGATED.test(req.path)) return next();
+    if (this.working < this.limits.maxInFlight) return this.admit(res, next);
+    if (this.queue.length >= this.limits.maxQueued) return next(new Overloaded());
+    const waiter: Waiter = {
+      admit: () => {
+        clearTimeout(waiter.timer);
+        this.admit(res, next);
+      },
+      timer: setTimeout(() => {
+        this.unqueue(waiter);
+        next(new Overloaded());
+      }, this.limits.queueWaitMs),
+    };
+    this.queue.push(waiter);
+    // A client that gives up while queued frees its place in the queue.
+    res.once('close', () => {
+      if (this.unqueue(waiter)) clearTimeout(waiter.timer);
+    });
+  };
+
+  /** Called once when draining starts (the Socket.IO adapter tells its sockets to reconnect). */
+  onDrain(listener: () => void): void {
+    this.drainListeners.push(listener);
+  }
+
+  /**
+   * Stops taking new work gracefully: resolves true when every request in flight has been
+   * answered, false when `graceMs` ran out first.
+   */
+  async drain(graceMs: number): Promise<boolean> {
+    if (!this.draining) {
+      this.drainingSince = Date.now();
+      for (const listener of this.drainListeners) listener();
+    }
+    if (this.tracked === 0) return true;
+    let timer: NodeJS.Timeout | undefined;
+    const finished = await Promise.race([
+      new Promise<boolean>((resolve) => this.idleWaiters.push(() => resolve(true))),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), graceMs))),
+    ]);
+    clearTimeout(timer);
+    return finished;
+  }
+
+  private admit(res: Response, next: NextFunction) {
+    this.working++;
+    res.once('close', () => {
+      this.working--;
+      this.queue.shift()?.admit();
+    });
+    next();
+  }
+
+  private track(res: Response) {
+    this.tracked++;
+    res.once('close', () => {
+      this.tracked--;
+      if (this.tracked === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+    });
+  }
+
+  private unqueue(waiter: Waiter): boolean {
+    const at = this.queue.indexOf(waiter);
+    if (at >= 0) this.queue.splice(at, 1);
+    return at >= 0;
+  }
+}
