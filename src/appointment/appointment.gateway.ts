@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, type OnModuleDestroy } from '@nestjs/common';
 import {
   ConnectedSocket,
@@ -11,10 +12,18 @@ import {
 import type { Request, RequestHandler } from 'express';
 import type { Server, Socket } from 'socket.io';
 import { AppMetrics } from '../metrics/metrics.js';
+import { type AccessRevocation, AccessRevocations } from '../tenant/access-revocations.js';
 import { AccessService } from '../tenant/access.service.js';
 import { CLINIC_STAFF } from '../tenant/clinic-access.guard.js';
 import { SESSION_MIDDLEWARE } from '../web/session.js';
 import { type AppointmentEvent, AppointmentEvents } from './appointment.events.js';
+
+/**
+ * Events are numbered per clinic by the process that sends them (`origin`, `seq`): a
+ * calendar that sees a number skipped knows it missed one (while Redis was away) and
+ * re-renders. A cluster-wide counter would need Redis, which is what may be away.
+ */
+const ORIGIN = randomUUID();
 
 function sessionUser(socket: Socket) {
   return (socket.request as Request).session?.user;
@@ -23,16 +32,20 @@ function sessionUser(socket: Socket) {
 /**
  * Live calendars. The handshake is authenticated with the page's session cookie; a socket
  * joins only rooms of clinics its user may see. Committed appointment changes go to the
- * tenant's room.
+ * tenant's room. Sign-out and changes of membership disconnect the user's sockets
+ * (AccessRevocations), so nothing keeps arriving after access is gone.
  */
 @WebSocketGateway()
 export class AppointmentGateway implements OnGatewayInit, OnGatewayConnection, OnModuleDestroy {
   @WebSocketServer() server!: Server;
-  private unsubscribe?: () => void;
+  private unsubscribe: (() => void)[] = [];
+  /** Per clinic, the number of the last event this process sent (see ORIGIN). */
+  private readonly sequence = new Map<string, number>();
 
   constructor(
     private readonly events: AppointmentEvents,
     private readonly access: AccessService,
+    private readonly revocations: AccessRevocations,
     @Inject(SESSION_MIDDLEWARE) private readonly session: RequestHandler,
     private readonly metrics: AppMetrics,
   ) {}
@@ -40,11 +53,18 @@ export class AppointmentGateway implements OnGatewayInit, OnGatewayConnection, O
   afterInit(server: Server) {
     server.engine.use(this.session);
     this.metrics.countSocketsWith(() => server.engine.clientsCount);
-    this.unsubscribe = this.events.subscribe((event) => this.relay(event));
+    this.unsubscribe = [
+      this.events.subscribe((event) => this.relay(event)),
+      this.revocations.subscribe((revoked) => this.disconnect(revoked)),
+    ];
   }
 
-  handleConnection(socket: Socket) {
-    if (!sessionUser(socket)) socket.disconnect(true);
+  /** Every socket is in its user's and its session's room, so a change of access can end it. */
+  async handleConnection(socket: Socket) {
+    const user = sessionUser(socket);
+    if (!user) return void socket.disconnect(true);
+    const sessionId = (socket.request as Request).sessionID;
+    await socket.join([`user:${user.id}`, `session:${sessionId}`]);
   }
 
   @SubscribeMessage('join')
@@ -58,12 +78,22 @@ export class AppointmentGateway implements OnGatewayInit, OnGatewayConnection, O
   }
 
   onModuleDestroy() {
-    this.unsubscribe?.();
+    for (const off of this.unsubscribe) off();
+  }
+
+  /** Through the adapter, so sockets on every app process go. */
+  private disconnect(revoked: AccessRevocation) {
+    const room = 'userId' in revoked ? `user:${revoked.userId}` : `session:${revoked.sessionId}`;
+    this.server.in(room).disconnectSockets(true);
   }
 
   private relay(event: AppointmentEvent) {
     const a = event.appointment;
+    const seq = (this.sequence.get(event.tenantId) ?? 0) + 1;
+    this.sequence.set(event.tenantId, seq);
     this.server.to(`tenant:${event.tenantId}`).emit('appointment', {
+      origin: ORIGIN,
+      seq,
       type: event.type,
       id: a.id,
       version: a.version,

@@ -1,9 +1,11 @@
-import { Controller, Get, Query, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
 import { ResponseCache } from '../cache/response-cache.js';
 import { ClinicTime } from '../clinic/clinic-time.js';
 import { CLINIC_STAFF, ClinicAccessGuard, ClinicRoles } from '../tenant/clinic-access.guard.js';
-import { currentTenant } from '../tenant/request-context.js';
+import { isUuid } from '../common/ids.js';
+import { currentTenant, type SessionUser } from '../tenant/request-context.js';
+import { SignedInUser } from '../tenant/signed-in-user.js';
 import { renderCachedPage, sendCachedFragment } from '../web/cached-page.js';
 import { CalendarService } from './calendar.service.js';
 
@@ -31,9 +33,10 @@ export class CalendarController {
   @Get()
   async show(
     @Res() res: Response,
-    @Query('date') dateParam?: string,
-    @Query('view') view?: string,
-    @Query('by') byParam?: string,
+    @Query('date') dateParam: string | undefined,
+    @Query('view') view: string | undefined,
+    @Query('by') byParam: string | undefined,
+    @SignedInUser() user: SessionUser,
   ) {
     const date = dateOrToday(dateParam);
     const by = byParam === 'room' ? 'room' : 'staff';
@@ -56,8 +59,8 @@ export class CalendarController {
       });
     return renderCachedPage(res, this.responses, {
       template: 'appointment/day',
-      part: { view: 'calendar-day', params },
-      load: async () => ({ nav, day: await this.calendar.day(date, by, now) }),
+      part: { view: 'calendar-day', params, byUser: true },
+      load: async () => ({ nav, day: await this.calendar.day(date, by, { userId: user.id, now }) }),
     });
   }
 
@@ -65,16 +68,33 @@ export class CalendarController {
   @Get('grid')
   async grid(
     @Res() res: Response,
-    @Query('date') dateParam?: string,
-    @Query('by') byParam?: string,
+    @Query('date') dateParam: string | undefined,
+    @Query('by') byParam: string | undefined,
+    @SignedInUser() user: SessionUser,
   ) {
     const date = dateOrToday(dateParam);
     const by = byParam === 'room' ? 'room' : 'staff';
     const now = new Date();
     return sendCachedFragment(res, this.responses, {
       template: 'partials/appointment/day-grid',
-      part: { view: 'calendar-grid', params: { date, by, minute: nowMinute(date, now) } },
-      load: async () => ({ day: await this.calendar.day(date, by, now) }),
+      part: {
+        view: 'calendar-grid',
+        params: { date, by, minute: nowMinute(date, now) },
+        byUser: true,
+      },
+      load: async () => ({ day: await this.calendar.day(date, by, { userId: user.id, now }) }),
     });
+  }
+
+  /** The choose-columns control: `choice` all, or the ticked `staffIds` (My column sends one). */
+  @Post('columns')
+  async columns(
+    @Res() res: Response,
+    @Body() body: { staffIds?: string | string[]; choice?: string; date?: string },
+    @SignedInUser() user: SessionUser,
+  ) {
+    const ids = body.choice === 'all' ? [] : ([] as string[]).concat(body.staffIds ?? []);
+    await this.calendar.chooseColumns(user.id, ids.filter(isUuid));
+    res.redirect(303, `/c/${currentTenant().slug}/calendar?date=${dateOrToday(body.date)}`);
   }
 }

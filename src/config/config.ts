@@ -36,7 +36,9 @@ const envSchema = z.object({
   TRUST_PROXY: bool.default(false),
   MIGRATE_ON_START: bool.default(true),
   SEED_DEMO: bool.optional(),
-  LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_IP: z.coerce.number().int().min(1).default(5),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(100),
+  LOGIN_ACCOUNT_WINDOW_HOURS: z.coerce.number().int().min(1).max(168).default(24),
   LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(50),
   LOGIN_BLOCK_MINUTES: z.coerce.number().int().min(1).default(15),
   ATTACHMENT_MAX_BYTES: z.coerce
@@ -62,8 +64,9 @@ const envSchema = z.object({
   RESPONSE_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   ADMISSION_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(10_000).optional(),
-  ADMISSION_QUEUE: z.coerce.number().int().min(0).max(100_000).default(50),
-  ADMISSION_QUEUE_WAIT_MS: z.coerce.number().int().min(0).max(600_000).default(1000),
+  ADMISSION_QUEUE: z.coerce.number().int().min(0).max(100_000).default(20),
+  ADMISSION_QUEUE_WAIT_MS: z.coerce.number().int().min(0).max(600_000).default(250),
+  ADMISSION_MAX_LAG_MS: z.coerce.number().int().min(1).max(600_000).default(100),
   REQUEST_DEADLINE_SECONDS: z.coerce.number().min(1).max(600).default(20),
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(600).default(10),
 });
@@ -112,7 +115,13 @@ export interface AppConfig {
   trustProxy: boolean;
   migrateOnStart: boolean;
   seedDemo: boolean;
-  loginThrottle: { maxFailuresPerAccount: number; maxFailuresPerIp: number; blockMinutes: number };
+  loginThrottle: {
+    maxFailuresPerAccountAndIp: number;
+    maxFailuresPerIp: number;
+    blockMinutes: number;
+    maxFailuresPerAccount: number;
+    accountWindowHours: number;
+  };
   attachments: AttachmentConfig;
   tenantThrottle: { perMinute: TenantPlanLimits };
   audit: { retentionMonths: number };
@@ -126,10 +135,11 @@ export interface AppConfig {
 
 /** Overload and shutdown (src/web/request-gate.ts, main.ts). */
 export interface ResilienceConfig {
-  /** Requests worked on at once per process; default twice the pool. */
+  /** Requests worked on at once per process; default the pool's size. */
   maxInFlight: number;
   maxQueued: number;
   queueWaitMs: number;
+  maxLagMs: number;
   /** No write commits after this long: the client has been answered (or has given up) by then. */
   requestDeadlineMs: number;
   shutdownGraceMs: number;
@@ -226,7 +236,9 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     migrateOnStart: e.MIGRATE_ON_START,
     seedDemo: e.SEED_DEMO ?? database.mode === 'embedded',
     loginThrottle: {
+      maxFailuresPerAccountAndIp: e.LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_IP,
       maxFailuresPerAccount: e.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+      accountWindowHours: e.LOGIN_ACCOUNT_WINDOW_HOURS,
       maxFailuresPerIp: e.LOGIN_MAX_FAILURES_PER_IP,
       blockMinutes: e.LOGIN_BLOCK_MINUTES,
     },
@@ -244,9 +256,10 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     responseCache: { ttlSeconds: e.RESPONSE_CACHE_TTL_SECONDS },
     metrics: { token: e.METRICS_TOKEN },
     resilience: {
-      maxInFlight: e.ADMISSION_MAX_IN_FLIGHT ?? e.DATABASE_POOL_SIZE * 2,
+      maxInFlight: e.ADMISSION_MAX_IN_FLIGHT ?? e.DATABASE_POOL_SIZE,
       maxQueued: e.ADMISSION_QUEUE,
       queueWaitMs: e.ADMISSION_QUEUE_WAIT_MS,
+      maxLagMs: e.ADMISSION_MAX_LAG_MS,
       requestDeadlineMs: e.REQUEST_DEADLINE_SECONDS * 1000,
       shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
     },

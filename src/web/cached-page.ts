@@ -1,6 +1,6 @@
 import type { Response } from 'express';
 import type { CachedRead, ResponseCache } from '../cache/response-cache.js';
-import { currentTenant } from '../tenant/request-context.js';
+import { currentTenant, RequestContexts } from '../tenant/request-context.js';
 
 /** A clinic page part to cache: which view, what it depends on beyond clinic and language. */
 export interface CachedPart {
@@ -8,6 +8,8 @@ export interface CachedPart {
   params: CachedRead['params'];
   /** The part shows something only some roles see. */
   byRole?: boolean;
+  /** The part follows the user's own choices (the calendar's chosen columns). */
+  byUser?: boolean;
 }
 
 /** A read of the request's clinic, in the page's language. */
@@ -17,6 +19,7 @@ export function clinicRead(res: Response, part: CachedPart): CachedRead {
     scope: { tenantId: tenant.id },
     view: part.view,
     role: part.byRole ? tenant.role : null,
+    userId: part.byUser ? RequestContexts.current()?.user?.id : undefined,
     locale: String(res.locals.locale ?? 'en'),
     params: part.params,
   };
