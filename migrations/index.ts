@@ -13,6 +13,7 @@ import { FrontDesk1733300000000 } from './1733300000000-front-desk.js';
 import { CitusReady1733600000000 } from './1733600000000-citus-ready.js';
 import { Billing1733500000000 } from './1733500000000-billing.js';
 import { IdempotencyKeys1733200000000 } from './1733200000000-idempotency-keys.js';
+import { BoundedDurations1733400000000 } from './1733400000000-bounded-durations.js';
 
 /** Every migration, in order. The schema's only source of truth (never `synchronize`). */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   CitusReady1733600000000,
   Billing1733500000000,
   IdempotencyKeys1733200000000,
+  BoundedDurations1733400000000,
 ];

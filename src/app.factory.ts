@@ -6,6 +6,7 @@ import { setUpOpenApi } from './api/openapi.js';
 import { AppModule } from './app.module.js';
 import { Translator } from './i18n/i18n.js';
 import type { Infrastructure } from './infrastructure.js';
+import { AppMetrics } from './metrics/metrics.js';
 import { AccessService } from './tenant/access.service.js';
 import { AllExceptionsFilter } from './web/exception.filter.js';
 import { configureHttpPipeline } from './web/http-pipeline.js';
@@ -29,6 +30,7 @@ export async function createApp(infra: Infrastructure): Promise<NestExpressAppli
     sessionMiddleware: app.get(SESSION_MIDDLEWARE),
     translator,
     access: app.get(AccessService),
+    metrics: app.get(AppMetrics),
     log: infra.log,
     sessionSecret: infra.sessionSecret,
     gate: app.get(RequestGate),

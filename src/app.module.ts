@@ -11,6 +11,7 @@ import { ClinicModule } from './clinic/clinic.module.js';
 import { CompanyModule } from './company/company.module.js';
 import { CoreModule } from './core.module.js';
 import { HealthController } from './health/health.controller.js';
+import { MetricsController } from './metrics/metrics.controller.js';
 import type { Translator } from './i18n/i18n.js';
 import type { Infrastructure } from './infrastructure.js';
 import { PetModule } from './pet/pet.module.js';
@@ -64,7 +65,7 @@ export class AppModule {
         AdminModule,
         ExportModule,
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, MetricsController],
     };
   }
 }

@@ -1,9 +1,11 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { CacheService } from './cache/cache.service.js';
+import { ResponseCache } from './cache/response-cache.js';
 import { APP_CONFIG } from './config/config.js';
 import { DatabaseProbe } from './database/database-probe.js';
-import { RUNTIME_DATA_SOURCE, TenantDb } from './database/tenant-db.js';
+import { RUNTIME_DATA_SOURCE, TENANT_WRITES, TenantDb } from './database/tenant-db.js';
 import { Translator } from './i18n/i18n.js';
+import { AppMetrics } from './metrics/metrics.js';
 import type { Infrastructure } from './infrastructure.js';
 import { ObjectStorage } from './storage/object-storage.js';
 import { RequestGate } from './web/request-gate.js';
@@ -23,6 +25,18 @@ export class CoreModule {
       // Raw runtime DataSource: provided here for TenantDb and the few files eslint.config.js allows.
       { provide: RUNTIME_DATA_SOURCE, useValue: infra.dataSource },
       { provide: CacheService, useValue: infra.cache },
+      {
+        provide: ResponseCache,
+        useValue: new ResponseCache(infra.cache, infra.config.responseCache.ttlSeconds),
+      },
+      // Every committed tenant write moves the response cache on (TenantDb calls it after COMMIT).
+      { provide: TENANT_WRITES, useExisting: ResponseCache },
+      {
+        provide: AppMetrics,
+        useFactory: (responses: ResponseCache) =>
+          new AppMetrics({ dataSource: infra.dataSource, responses }),
+        inject: [ResponseCache],
+      },
       { provide: DatabaseProbe, useValue: infra.databaseProbe },
       { provide: ObjectStorage, useValue: infra.storage },
       { provide: Translator, useValue: translator },

@@ -2,6 +2,7 @@ import { Body, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiQuery, ApiResponse } from '@nestjs/swagger';
 import { z } from 'zod';
 import { BookForm, ChangeForm, StatusForm } from '../appointment/appointment.forms.js';
+import { ResponseCache } from '../cache/response-cache.js';
 import type { AppointmentView } from '../appointment/appointment.queries.js';
 import { AppointmentService } from '../appointment/appointment.service.js';
 import { CalendarService } from '../appointment/calendar.service.js';
@@ -36,6 +37,7 @@ export class AppointmentsApiController {
     private readonly appointments: AppointmentService,
     private readonly calendar: CalendarService,
     private readonly translator: Translator,
+    private readonly responses: ResponseCache,
   ) {}
 
   @Get()
@@ -43,9 +45,11 @@ export class AppointmentsApiController {
   @ApiQuery({ name: 'date', required: true, schema: { type: 'string', format: 'date' } })
   async day(@Query() query: unknown) {
     const { date } = parseApiInput(this.translator, DayQuery, query);
-    const week = await this.calendar.week(date);
-    const day = week.days.find((d) => d.date === date);
-    return { date, data: (day?.appointments ?? []).map((a) => toApi(a)) };
+    const data = await this.responses.read(
+      { scope: { tenantId: currentTenant().id }, view: 'api-day', params: { date } },
+      async () => (await this.calendar.dayList(date)).map((a) => toApi(a)),
+    );
+    return { date, data };
   }
 
   @Get(':id')

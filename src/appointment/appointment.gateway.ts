@@ -11,6 +11,7 @@ import {
 } from '@nestjs/websockets';
 import type { Request, RequestHandler } from 'express';
 import type { Server, Socket } from 'socket.io';
+import { AppMetrics } from '../metrics/metrics.js';
 import { type AccessRevocation, AccessRevocations } from '../tenant/access-revocations.js';
 import { AccessService } from '../tenant/access.service.js';
 import { CLINIC_STAFF } from '../tenant/clinic-access.guard.js';
@@ -46,10 +47,12 @@ export class AppointmentGateway implements OnGatewayInit, OnGatewayConnection, O
     private readonly access: AccessService,
     private readonly revocations: AccessRevocations,
     @Inject(SESSION_MIDDLEWARE) private readonly session: RequestHandler,
+    private readonly metrics: AppMetrics,
   ) {}
 
   afterInit(server: Server) {
     server.engine.use(this.session);
+    this.metrics.countSocketsWith(() => server.engine.clientsCount);
     this.unsubscribe = [
       this.events.subscribe((event) => this.relay(event)),
       this.revocations.subscribe((revoked) => this.disconnect(revoked)),

@@ -70,7 +70,14 @@ export interface AppointmentChange extends AppointmentPlacement {
   version: number;
 }
 
-const VIEW_SELECT = `
+/**
+ * The appointments chosen by `where` (over `appointments a`) with their names. The choice is
+ * made first, in a MATERIALIZED CTE, so the planner always starts from the index range and
+ * looks the names up by primary key (left to itself, it joined every client to every pet of
+ * the clinic and probed appointments per pet).
+ */
+const viewSelect = (where: string) => `
+  with a as materialized (select * from appointments a where ${where})
   select a.id, a.client_id as "clientId", c.first_name || ' ' || c.last_name as "clientName",
          a.pet_id as "petId", p.name as "petName", p.species as "petSpecies", p.alerts as "petAlerts",
          a.staff_id as "staffId", s.name as "staffName", a.room_id as "roomId", r.name as "roomName",
@@ -79,21 +86,29 @@ const VIEW_SELECT = `
          a.series_id as "seriesId", a.hours_override_reason as "hoursOverrideReason", a.version, a.updated_at as "updatedAt",
          a.checked_in_at as "checkedInAt", a.checked_out_at as "checkedOutAt",
          ${owesMoneySql('a.tenant_id', 'a.client_id')} as "clientOwes"
-    from appointments a
-    join clients c on c.tenant_id = a.tenant_id and c.id = a.client_id
-    join pets p on p.tenant_id = a.tenant_id and p.id = a.pet_id
-    join staff s on s.tenant_id = a.tenant_id and s.id = a.staff_id
-    join appointment_types t on t.tenant_id = a.tenant_id and t.id = a.type_id
-    left join rooms r on r.tenant_id = a.tenant_id and r.id = a.room_id`;
+    from a
+    join clients c on c.tenant_id = $1 and c.id = a.client_id
+    join pets p on p.tenant_id = $1 and p.id = a.pet_id
+    join staff s on s.tenant_id = $1 and s.id = a.staff_id
+    join appointment_types t on t.tenant_id = $1 and t.id = a.type_id
+    left join rooms r on r.tenant_id = $1 and r.id = a.room_id`;
+
+/**
+ * "Overlaps [$start, $end)" bounded on both sides of the `(tenant_id, starts_at)` index: no
+ * appointment lasts longer than 24 hours (CHECK appointments_max_duration), so one that
+ * overlaps starts at most that long before the range. Without the lower bound the scan
+ * walks the clinic's whole history.
+ */
+const OVERLAPS = (start: string, end: string) =>
+  `a.starts_at >= ${start}::timestamptz - interval '24 hours' and a.starts_at < ${end} and a.ends_at > ${start}`;
 
 /** All appointment SQL lives here: one place per module for queries. */
 export const AppointmentQueries = {
   byId(tx: TenantTx, id: string): Promise<AppointmentView | null> {
-    return firstRow<AppointmentView>(
-      tx.manager,
-      `${VIEW_SELECT} where a.tenant_id = $1 and a.id = $2`,
-      [tx.tenantId, id],
-    );
+    return firstRow<AppointmentView>(tx.manager, viewSelect('a.tenant_id = $1 and a.id = $2'), [
+      tx.tenantId,
+      id,
+    ]);
   },
 
   /** A calendar's range in one query, whatever the number of appointments. */
@@ -104,7 +119,7 @@ export const AppointmentQueries = {
     const params: unknown[] = [tx.tenantId, range.start, range.end];
     const byStaff = range.staffId ? `and a.staff_id = $${params.push(range.staffId)}` : '';
     return tx.manager.query<AppointmentView[]>(
-      `${VIEW_SELECT} where a.tenant_id = $1 and a.starts_at < $3 and a.ends_at > $2 ${byStaff}
+      `${viewSelect(`a.tenant_id = $1 and ${OVERLAPS('$2', '$3')} ${byStaff}`)}
         order by a.starts_at, s.name`,
       params,
     );
@@ -140,6 +155,7 @@ export const AppointmentQueries = {
         where a.tenant_id = $1 and a.status not in ('cancelled', 'no_show')
           and (a.staff_id = $2 or (a.room_id is not null and a.room_id = $3))
           and ($4::uuid is null or a.id <> $4)
+          and ${OVERLAPS('$7', '$8')}
           and exists (select 1 from unnest($5::timestamptz[], $6::timestamptz[]) as r(s, e)
                        where tstzrange(a.starts_at, a.ends_at) && tstzrange(r.s, r.e))
         order by a.starts_at`,
@@ -150,6 +166,8 @@ export const AppointmentQueries = {
         opts.exceptId ?? null,
         opts.ranges.map((r) => r.startsAt),
         opts.ranges.map((r) => r.endsAt),
+        new Date(Math.min(...opts.ranges.map((r) => r.startsAt.getTime()))),
+        new Date(Math.max(...opts.ranges.map((r) => r.endsAt.getTime()))),
       ],
     );
   },
@@ -292,7 +310,8 @@ export const AppointmentQueries = {
   ): Promise<AppointmentView[]> {
     const column = of.petId ? 'a.pet_id' : 'a.client_id';
     return tx.manager.query<AppointmentView[]>(
-      `${VIEW_SELECT} where a.tenant_id = $1 and ${column} = $2 order by a.starts_at desc limit $3`,
+      `${viewSelect(`a.tenant_id = $1 and ${column} = $2 order by a.starts_at desc limit $3`)}
+        order by a.starts_at desc`,
       [tx.tenantId, of.petId ?? of.clientId, limit],
     );
   },

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Post, Query, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
+import { ResponseCache } from '../cache/response-cache.js';
 import { ClinicTime } from '../clinic/clinic-time.js';
 import { CLINIC_STAFF, ClinicAccessGuard, ClinicRoles } from '../tenant/clinic-access.guard.js';
 import { parseInput } from '../common/validation.js';
@@ -7,6 +8,7 @@ import { formErrors } from '../web/form-errors.js';
 import { ColumnsForm } from './appointment.forms.js';
 import { currentTenant, type SessionUser } from '../tenant/request-context.js';
 import { SignedInUser } from '../tenant/signed-in-user.js';
+import { renderCachedPage, sendCachedFragment } from '../web/cached-page.js';
 import { CalendarService } from './calendar.service.js';
 
 function dateOrToday(value: unknown): string {
@@ -24,11 +26,21 @@ function navFor(date: string, view: 'day' | 'week', by: 'staff' | 'room') {
   };
 }
 
+/** Today's grid shows the current-time line: cached per minute, other days until a write. */
+function nowMinute(date: string, now: Date): number | null {
+  return date === ClinicTime.today(currentTenant().timeZone)
+    ? Math.floor(now.getTime() / 60_000)
+    : null;
+}
+
 @Controller('c/:clinicSlug/calendar')
 @UseGuards(ClinicAccessGuard)
 @ClinicRoles(...CLINIC_STAFF)
 export class CalendarController {
-  constructor(private readonly calendar: CalendarService) {}
+  constructor(
+    private readonly calendar: CalendarService,
+    private readonly responses: ResponseCache,
+  ) {}
 
   /** The day view (a column per vet or per room), or the week view. */
   @Get()
@@ -41,12 +53,20 @@ export class CalendarController {
   ) {
     const date = dateOrToday(dateParam);
     const by = byParam === 'room' ? 'room' : 'staff';
-    const nav = navFor(date, view === 'week' ? 'week' : 'day', by);
-    if (view === 'week')
-      return res.render('appointment/week', { nav, week: await this.calendar.week(date) });
-    res.render('appointment/day', {
-      nav,
-      day: await this.calendar.day(date, by, { userId: user.id }),
+    const week = view === 'week';
+    const nav = navFor(date, week ? 'week' : 'day', by);
+    const now = new Date();
+    const params = { date, by, today: nav.today, minute: week ? null : nowMinute(date, now) };
+    if (week)
+      return renderCachedPage(res, this.responses, {
+        template: 'appointment/week',
+        part: { view: 'calendar-week', params },
+        load: async () => ({ nav, week: await this.calendar.week(date) }),
+      });
+    return renderCachedPage(res, this.responses, {
+      template: 'appointment/day',
+      part: { view: 'calendar-day', params, byUser: true },
+      load: async () => ({ nav, day: await this.calendar.day(date, by, { userId: user.id, now }) }),
     });
   }
 
@@ -58,12 +78,18 @@ export class CalendarController {
     @Query('by') byParam: string | undefined,
     @SignedInUser() user: SessionUser,
   ) {
-    const day = await this.calendar.day(
-      dateOrToday(dateParam),
-      byParam === 'room' ? 'room' : 'staff',
-      { userId: user.id },
-    );
-    res.render('partials/appointment/day-grid', { layout: false, day });
+    const date = dateOrToday(dateParam);
+    const by = byParam === 'room' ? 'room' : 'staff';
+    const now = new Date();
+    return sendCachedFragment(res, this.responses, {
+      template: 'partials/appointment/day-grid',
+      part: {
+        view: 'calendar-grid',
+        params: { date, by, minute: nowMinute(date, now) },
+        byUser: true,
+      },
+      load: async () => ({ day: await this.calendar.day(date, by, { userId: user.id, now }) }),
+    });
   }
 
   /** The choose-columns control: `choice` all, or the ticked `staffIds` (My column sends one). */

@@ -95,10 +95,11 @@ export class CalendarService {
       const gridEnd = Math.min(range.end.getTime(), Math.ceil(end / STEP_MS) * STEP_MS);
 
       // Rows step through instants, so a 23- or 25-hour day has the right rows and labels.
+      const clock = ClinicTime.clock(zone, range);
       const rows = [];
       for (let t = gridStart, i = 2; t < gridEnd; t += STEP_MS, i++) {
         const at = new Date(t);
-        const label = ClinicTime.localTime(at, zone);
+        const label = clock.time(at);
         const quarter = { startsAt: at, endsAt: new Date(t + STEP_MS) };
         rows.push({
           index: i,
@@ -123,8 +124,8 @@ export class CalendarService {
             column,
             row: 2 + Math.floor((from - gridStart) / STEP_MS),
             span: Math.max(1, Math.ceil((a.endsAt.getTime() - from) / STEP_MS)),
-            time: ClinicTime.localTime(a.startsAt, zone),
-            endTime: ClinicTime.localTime(a.endsAt, zone),
+            time: clock.time(a.startsAt),
+            endTime: clock.time(a.endsAt),
             // 15–20 minutes: one line (time, pet, owner); the rest on hover or focus.
             short: a.endsAt.getTime() - a.startsAt.getTime() <= 20 * 60_000,
           },
@@ -165,19 +166,29 @@ export class CalendarService {
         end: ClinicTime.dayRange(days[6], zone).end,
       };
       const appointments = await AppointmentQueries.inRange(tx, range);
+      const clock = ClinicTime.clock(zone, range);
       return {
         monday,
         days: days.map((d) => ({
           date: d,
           appointments: appointments
-            .filter((a) => ClinicTime.localDate(a.startsAt, zone) === d)
+            .filter((a) => clock.date(a.startsAt) === d)
             .map((a) => ({
               ...a,
-              time: ClinicTime.localTime(a.startsAt, zone),
+              time: clock.time(a.startsAt),
               active: holdsSlot(a.status),
             })),
         })),
       };
+    });
+  }
+
+  /** The appointments that start on the clinic-local day, all statuses (the API's day list). */
+  dayList(date: string): Promise<AppointmentView[]> {
+    return this.db.run(async (tx) => {
+      const range = ClinicTime.dayRange(date, tx.tenant.timeZone);
+      const appointments = await AppointmentQueries.inRange(tx, range);
+      return appointments.filter((a) => a.startsAt >= range.start);
     });
   }
 

@@ -34,6 +34,17 @@ export interface CacheBackend {
   get(key: string): Promise<string | null>;
   set(key: string, value: string, ttlSeconds: number): Promise<void>;
   delete(key: string): Promise<void>;
+  /**
+   * One round trip: the generation stored at `genKey` (0 when none) and the value at
+   * `keyBefore + generation + keyAfter`.
+   */
+  getAtGeneration(
+    genKey: string,
+    keyBefore: string,
+    keyAfter: string,
+  ): Promise<{ generation: number; value: string | null }>;
+  /** Adds one to the number at `key` (which never expires). */
+  increment(key: string): Promise<void>;
   /** Adds one to a named count inside `key`; the whole set of counts expires after `ttlSeconds`. */
   incrementCount(key: string, field: string, ttlSeconds: number): Promise<void>;
   counts(key: string): Promise<Map<string, number>>;

@@ -76,6 +76,37 @@ export class CacheService {
     return value;
   }
 
+  /**
+   * What is stored under `parts` at the current generation of `scope` (one round trip), and
+   * that generation: `<scope>:g<generation>:<parts>`. Nothing is ever deleted to invalidate:
+   * bumpGeneration moves every reader to new keys and the old ones expire.
+   */
+  async readAtGeneration<T>(
+    scope: readonly string[],
+    parts: readonly string[],
+  ): Promise<{ generation: number; value: T | undefined }> {
+    const { generation, value } = await this.store.getAtGeneration(
+      this.key(...scope, 'gen'),
+      this.key(...scope, 'g'),
+      `:${parts.join(':')}`,
+    );
+    return { generation, value: value == null ? undefined : (JSON.parse(value) as T) };
+  }
+
+  async writeAtGeneration(
+    scope: readonly string[],
+    generation: number,
+    parts: readonly string[],
+    value: unknown,
+    ttlSeconds: number,
+  ): Promise<void> {
+    await this.setJson(this.key(...scope, `g${generation}`, ...parts), value, ttlSeconds);
+  }
+
+  bumpGeneration(scope: readonly string[]): Promise<void> {
+    return this.store.increment(this.key(...scope, 'gen'));
+  }
+
   /** Adds one to `field`'s count under `key`; the counts expire together, `ttlSeconds` after the last. */
   incrementCount(key: string, field: string, ttlSeconds: number): Promise<void> {
     return this.store.incrementCount(key, field, ttlSeconds);

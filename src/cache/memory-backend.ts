@@ -24,6 +24,16 @@ export class MemoryBackend implements CacheBackend {
     this.values.set(key, { value, expiresAt: expiry(ttlSeconds) });
   }
 
+  async getAtGeneration(genKey: string, keyBefore: string, keyAfter: string) {
+    const generation = Number(live(this.values, genKey) ?? 0);
+    return { generation, value: live(this.values, `${keyBefore}${generation}${keyAfter}`) ?? null };
+  }
+
+  async increment(key: string): Promise<void> {
+    const next = String(Number(live(this.values, key) ?? 0) + 1);
+    this.values.set(key, { value: next, expiresAt: Number.POSITIVE_INFINITY });
+  }
+
   async delete(key: string): Promise<void> {
     this.values.delete(key);
     this.countSets.delete(key);

@@ -9,13 +9,22 @@ import {
 } from 'rate-limiter-flexible';
 import type { CacheBackend, RateLimiterSettings, SocketIoFanOut } from './cache-backend.js';
 
+/** The generation and the value at that generation, in one round trip (see CacheBackend). */
+const GET_AT_GENERATION = `
+  local generation = redis.call('GET', KEYS[1]) or '0'
+  return { generation, redis.call('GET', ARGV[1] .. generation .. ARGV[2]) }`;
+
+type WithGetAtGeneration = Redis & {
+  getAtGeneration(genKey: string, before: string, after: string): Promise<[string, string | null]>;
+};
+
 /**
  * Shared state in Redis, seen by every app process. The only file that imports ioredis
  * and the Redis flavours of the session store, rate limiter and Socket.IO adapter.
  */
 export class RedisBackend implements CacheBackend {
   readonly kind = 'redis';
-  private readonly redis: Redis;
+  private readonly redis: WithGetAtGeneration;
 
   constructor(url: string) {
     // While Redis is away a command fails within about a second (a 503 naming the cache)
@@ -27,7 +36,8 @@ export class RedisBackend implements CacheBackend {
       commandTimeout: 3000,
       enableOfflineQueue: true,
       lazyConnect: false,
-    });
+    }) as WithGetAtGeneration;
+    this.redis.defineCommand('getAtGeneration', { numberOfKeys: 1, lua: GET_AT_GENERATION });
     // ioredis reconnects by itself; an outage shows on /ready and in the failing requests' logs.
     this.redis.on('error', () => undefined);
   }
@@ -38,6 +48,15 @@ export class RedisBackend implements CacheBackend {
 
   async set(key: string, value: string, ttlSeconds: number): Promise<void> {
     await this.redis.set(key, value, 'EX', ttlSeconds);
+  }
+
+  async getAtGeneration(genKey: string, keyBefore: string, keyAfter: string) {
+    const [generation, value] = await this.redis.getAtGeneration(genKey, keyBefore, keyAfter);
+    return { generation: Number(generation), value };
+  }
+
+  async increment(key: string): Promise<void> {
+    await this.redis.incr(key);
   }
 
   async delete(key: string): Promise<void> {
@@ -58,7 +77,13 @@ export class RedisBackend implements CacheBackend {
   }
 
   sessionStore(keyPrefix: string, ttlSeconds: number): Store {
-    return new RedisStore({ client: this.redis, prefix: keyPrefix, ttl: ttlSeconds });
+    // No touch per request: src/web/session.ts saves a signed-in session every few minutes instead.
+    return new RedisStore({
+      client: this.redis,
+      prefix: keyPrefix,
+      ttl: ttlSeconds,
+      disableTouch: true,
+    });
   }
 
   rateLimiter(s: RateLimiterSettings): RateLimiterAbstract {

@@ -142,3 +142,42 @@ describe('clinic-local time across DST changes', () => {
     });
   });
 });
+
+describe("the clinic's clock over a span (offsets once per DST segment)", () => {
+  it.each([
+    ['Europe/Madrid', '2031-03-30'],
+    ['Europe/Madrid', '2031-10-26'],
+    ['America/New_York', '2031-03-09'],
+    ['America/New_York', '2031-11-02'],
+    ['Australia/Lord_Howe', '2031-04-06'], // a 30-minute change
+    ['Asia/Kathmandu', '2031-06-01'], // +05:45, no change
+    ['UTC', '2031-06-01'],
+  ])('%s on %s reads like a time-zone conversion of every minute', (zone, date) => {
+    const day = ClinicTime.dayRange(date, zone);
+    const clock = ClinicTime.clock(zone, day);
+    // Every 7 minutes of the day, and a little before and after it (outside the span).
+    for (
+      let t = day.start.getTime() - 3_600_000;
+      t < day.end.getTime() + 3_600_000;
+      t += 7 * 60_000
+    ) {
+      const at = new Date(t);
+      expect(clock.time(at)).toBe(ClinicTime.localTime(at, zone));
+      expect(clock.date(at)).toBe(ClinicTime.localDate(at, zone));
+    }
+  });
+
+  it('covers a whole week with a change inside it', () => {
+    const span = {
+      start: ClinicTime.dayRange('2031-10-20', 'Europe/Madrid').start,
+      end: ClinicTime.dayRange('2031-10-26', 'Europe/Madrid').end,
+    };
+    const clock = ClinicTime.clock('Europe/Madrid', span);
+    for (let t = span.start.getTime(); t < span.end.getTime(); t += 13 * 60_000) {
+      const at = new Date(t);
+      expect(`${clock.date(at)} ${clock.time(at)}`).toBe(
+        `${ClinicTime.localDate(at, 'Europe/Madrid')} ${ClinicTime.localTime(at, 'Europe/Madrid')}`,
+      );
+    }
+  });
+});

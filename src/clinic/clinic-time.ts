@@ -70,6 +70,36 @@ export const ClinicTime = {
     return DateTime.fromISO(date, { zone: 'UTC' }).startOf('week').toISODate()!;
   },
 
+  /**
+   * The clinic's clock over a span (a day or a week), for many instants: the zone's UTC
+   * offset is looked up once per DST segment of the span, and each instant is then plain
+   * arithmetic instead of a time-zone conversion. Instants outside the span are converted.
+   */
+  clock(zone: string, span: { start: Date; end: Date }): LocalClock {
+    const segments = offsetSegments(zone, span.start.getTime(), span.end.getTime());
+    const shifted = (instant: Date): number | null => {
+      const ms = instant.getTime();
+      for (let i = segments.length - 1; i >= 0; i--)
+        if (ms >= segments[i].from)
+          return ms < span.end.getTime() ? ms + segments[i].offsetMs : null;
+      return null;
+    };
+    return {
+      time: (instant) => {
+        const local = shifted(instant);
+        if (local === null) return ClinicTime.localTime(instant, zone);
+        const minutes = Math.floor(local / 60_000) % 1440;
+        return `${pad2(Math.floor(minutes / 60))}:${pad2(minutes % 60)}`;
+      },
+      date: (instant) => {
+        const local = shifted(instant);
+        return local === null
+          ? ClinicTime.localDate(instant, zone)
+          : new Date(local).toISOString().slice(0, 10);
+      },
+    };
+  },
+
   isDate(value: unknown): value is string {
     return (
       typeof value === 'string' &&
@@ -78,3 +108,33 @@ export const ClinicTime = {
     );
   },
 };
+
+/** `HH:mm` and `YYYY-MM-DD` of instants on one clinic's clock (ClinicTime.clock). */
+export interface LocalClock {
+  time(instant: Date): string;
+  date(instant: Date): string;
+}
+
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
+/**
+ * [from, next from) pieces of [start, end) with one UTC offset each: the offset is checked
+ * at both ends of a piece, and a piece whose ends differ is halved (on minute boundaries)
+ * until the change is found, so a day costs a few dozen offset look-ups at most.
+ */
+function offsetSegments(zone: string, start: number, end: number) {
+  const offsetAt = (ms: number) => DateTime.fromMillis(ms, { zone }).offset * 60_000;
+  const segments: { from: number; offsetMs: number }[] = [];
+  const split = (from: number, to: number) => {
+    const first = offsetAt(from);
+    if (first === offsetAt(to - 1) || to - from <= 60_000) {
+      if (segments.at(-1)?.offsetMs !== first) segments.push({ from, offsetMs: first });
+      return;
+    }
+    const mid = from + Math.max(60_000, Math.floor((to - from) / 120_000) * 60_000);
+    split(from, mid);
+    split(mid, to);
+  };
+  if (end > start) split(start, end);
+  return segments;
+}

@@ -50,6 +50,8 @@ export interface ClinicSchedule {
 
 const HHMM = (column: string) => `to_char(${column}, 'HH24:MI')`;
 
+/** The longest closure (CHECK closures_max_duration): the lower bound of every closure range scan. */
+const CLOSURE_MAX = `interval '366 days'`;
 const CLOSURE_COLUMNS = `id, starts_at as "startsAt", ends_at as "endsAt", staff_id as "staffId",
   room_id as "roomId", reason`;
 
@@ -112,7 +114,8 @@ export const ClinicQueries = {
   closuresBetween(tx: TenantTx, range: { start: Date; end: Date }): Promise<Closure[]> {
     return tx.manager.query<Closure[]>(
       `select ${CLOSURE_COLUMNS}
-         from closures where tenant_id = $1 and starts_at < $3 and ends_at > $2 order by starts_at`,
+         from closures where tenant_id = $1 and starts_at >= $2::timestamptz - ${CLOSURE_MAX}
+          and starts_at < $3 and ends_at > $2 order by starts_at`,
       [tx.tenantId, range.start, range.end],
     );
   },
@@ -121,7 +124,8 @@ export const ClinicQueries = {
   upcomingClosures(tx: TenantTx): Promise<Closure[]> {
     return tx.manager.query<Closure[]>(
       `select ${CLOSURE_COLUMNS}
-         from closures where tenant_id = $1 and ends_at > now() order by starts_at limit 200`,
+         from closures where tenant_id = $1 and starts_at >= now() - ${CLOSURE_MAX} and ends_at > now()
+        order by starts_at limit 200`,
       [tx.tenantId],
     );
   },

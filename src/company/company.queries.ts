@@ -48,13 +48,15 @@ export interface CompanyMembershipRow {
 /**
  * Roll-up SQL for one clinic ($1), run for each of a company's clinics inside
  * TenantDb.runForCompany with that clinic set; every table filters `tenant_id = $1`
- * itself. Day and week boundaries are the clinic's local midnight / Monday.
+ * itself. Day and week boundaries are the clinic's local midnight / Monday, from its zone
+ * ($2). Appointment ranges read them as `(select … from bounds)`: an InitPlan's value bounds
+ * an index range, a column of a joined row made the planner scan the clinic's history.
  */
 const CLINIC_BOUNDS = `
   with local_now as (
     select t.id, t.slug, t.name, t.time_zone as tz,
-           date_trunc('day', now() at time zone t.time_zone) as today,
-           date_trunc('week', now() at time zone t.time_zone) as week
+           date_trunc('day', now() at time zone $2::text) as today,
+           date_trunc('week', now() at time zone $2::text) as week
       from tenants t where t.id = $1
   ), bounds as (
     select id, slug, name, tz,
@@ -67,10 +69,10 @@ const CLINIC_BOUNDS = `
 const CLINIC_ROLLUP = `${CLINIC_BOUNDS}
   select b.id as "tenantId", b.slug, b.name, b.tz as "timeZone",
     (select count(*)::int from appointments a
-      where a.tenant_id = $1 and a.starts_at >= b.day_start and a.starts_at < b.day_end
+      where a.tenant_id = $1 and a.starts_at >= (select day_start from bounds) and a.starts_at < (select day_end from bounds)
         and a.status <> 'cancelled') as today,
     (select count(*)::int from appointments a
-      where a.tenant_id = $1 and a.starts_at >= b.week_start and a.starts_at < b.week_end
+      where a.tenant_id = $1 and a.starts_at >= (select week_start from bounds) and a.starts_at < (select week_end from bounds)
         and a.status <> 'cancelled') as week,
     (select count(*) filter (where a.status = 'no_show')::int from appointments a
       where a.tenant_id = $1 and a.starts_at >= now() - interval '30 days' and a.starts_at < now()
@@ -81,7 +83,7 @@ const CLINIC_ROLLUP = `${CLINIC_BOUNDS}
     (select coalesce(sum(extract(epoch from a.ends_at - a.starts_at) / 60), 0)::int
        from appointments a join staff s on s.tenant_id = a.tenant_id and s.id = a.staff_id
       where a.tenant_id = $1 and s.takes_appointments
-        and a.starts_at >= b.week_start and a.starts_at < b.week_end
+        and a.starts_at >= (select week_start from bounds) and a.starts_at < (select week_end from bounds)
         and a.status not in ('cancelled', 'no_show')) as "bookedMinutes",
     ((select count(*) from staff s where s.tenant_id = $1 and s.active and s.takes_appointments)
       * (select coalesce(sum(extract(epoch from o.closes - o.opens) / 60), 0)
@@ -91,16 +93,18 @@ const CLINIC_ROLLUP = `${CLINIC_BOUNDS}
   from bounds b order by b.name`;
 
 /** Appointments per local day of this week, for one clinic's drill-down. */
-const CLINIC_WEEK_DAYS = `${CLINIC_BOUNDS}
+const CLINIC_WEEK_DAYS = `${CLINIC_BOUNDS}, week as (
+    select (a.starts_at at time zone $2::text)::date as day, a.status from appointments a
+     where a.tenant_id = $1
+       and a.starts_at >= (select week_start from bounds) and a.starts_at < (select week_end from bounds)
+  )
   select to_char(g.day, 'YYYY-MM-DD') as day,
-         count(a.id) filter (where a.status <> 'cancelled')::int as booked,
-         count(a.id) filter (where a.status = 'no_show')::int as "noShows"
+         count(w.status) filter (where w.status <> 'cancelled')::int as booked,
+         count(w.status) filter (where w.status = 'no_show')::int as "noShows"
     from bounds b
     cross join generate_series(0, 6) as d(n)
     cross join lateral (select (b.week_start at time zone b.tz + make_interval(days => d.n))::date as day) g
-    left join appointments a on a.tenant_id = $1
-         and a.starts_at >= (g.day::timestamp at time zone b.tz)
-         and a.starts_at < ((g.day + 1)::timestamp at time zone b.tz)
+    left join week w on w.day = g.day
    group by g.day order by g.day`;
 
 /** Per practitioner this week, for the drill-down. */
@@ -112,7 +116,7 @@ const CLINIC_STAFF_WEEK = `${CLINIC_BOUNDS}
     from bounds b
     join staff s on s.tenant_id = $1 and s.active and s.takes_appointments
     left join appointments a on a.tenant_id = $1 and a.staff_id = s.id
-         and a.starts_at >= b.week_start and a.starts_at < b.week_end
+         and a.starts_at >= (select week_start from bounds) and a.starts_at < (select week_end from bounds)
    group by s.id, s.name, s.kind order by s.name`;
 
 /**
@@ -167,14 +171,17 @@ export const CompanyQueries = {
   },
 
   clinicRollup(tx: TenantTx): Promise<ClinicRollupRow[]> {
-    return tx.manager.query<ClinicRollupRow[]>(CLINIC_ROLLUP, [tx.tenantId]);
+    return tx.manager.query<ClinicRollupRow[]>(CLINIC_ROLLUP, [tx.tenantId, tx.tenant.timeZone]);
   },
 
   clinicWeekDays(tx: TenantTx): Promise<ClinicWeekDay[]> {
-    return tx.manager.query<ClinicWeekDay[]>(CLINIC_WEEK_DAYS, [tx.tenantId]);
+    return tx.manager.query<ClinicWeekDay[]>(CLINIC_WEEK_DAYS, [tx.tenantId, tx.tenant.timeZone]);
   },
 
   practitionersWeek(tx: TenantTx): Promise<PractitionerWeek[]> {
-    return tx.manager.query<PractitionerWeek[]>(CLINIC_STAFF_WEEK, [tx.tenantId]);
+    return tx.manager.query<PractitionerWeek[]>(CLINIC_STAFF_WEEK, [
+      tx.tenantId,
+      tx.tenant.timeZone,
+    ]);
   },
 };

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Overloaded } from '../common/dependency-errors.js';
 import { isUuid } from '../common/ids.js';
@@ -11,6 +11,13 @@ import {
 
 /** The raw runtime DataSource. Injected by TenantDb, and elsewhere only where eslint.config.js allows. */
 export const RUNTIME_DATA_SOURCE = Symbol('RUNTIME_DATA_SOURCE');
+
+/** Told after a tenant's unit of work committed a write: the response cache moves on. */
+export interface TenantWriteListener {
+  /** `directory`: the write touched a directory table (tenants, memberships). */
+  tenantWritten(tenantId: string, opts: { directory: boolean }): Promise<void>;
+}
+export const TENANT_WRITES = Symbol('TENANT_WRITES');
 
 /** A unit of company work: read only, over the listed tenants of one company. */
 export interface CompanyTx {
@@ -67,7 +74,10 @@ export class InvalidTenantIdError extends Error {
  */
 @Injectable()
 export class TenantDb {
-  constructor(@Inject(RUNTIME_DATA_SOURCE) private readonly dataSource: DataSource) {}
+  constructor(
+    @Inject(RUNTIME_DATA_SOURCE) private readonly dataSource: DataSource,
+    @Optional() @Inject(TENANT_WRITES) private readonly writes?: TenantWriteListener,
+  ) {}
 
   /** Runs `work` for the request's tenant; throws when there is none. */
   async run<T>(work: (tx: TenantTx) => Promise<T>): Promise<T> {
@@ -78,7 +88,8 @@ export class TenantDb {
    * Runs `work` for an explicit tenant: seeds, jobs, and tests. The tenant's zone and
    * locale come from the request context when it is that tenant, else from its row (role
    * null). With `within`, the work joins that open transaction (the setting then holds
-   * until the next runFor or COMMIT).
+   * until the next runFor or COMMIT; the caller's COMMIT is not seen here, so its writes do
+   * not move the response cache: only sign-in's audit rows take this path).
    */
   async runFor<T>(
     tenantId: string,
@@ -86,18 +97,21 @@ export class TenantDb {
     within?: EntityManager,
   ): Promise<T> {
     assertTenantId(tenantId);
-    const scoped = (manager: EntityManager) => this.scope(manager, tenantId, work);
+    const wrote: Writes = { any: false, directory: false };
+    const scoped = (manager: EntityManager) => this.scope(manager, tenantId, work, wrote);
     if (within) {
       if (!within.queryRunner?.isTransactionActive)
         throw new Error('runFor(within) needs an open transaction');
       return scoped(within);
     }
-    return this.dataSource.transaction(async (manager) => {
-      const result = await scoped(manager);
+    const result = await this.dataSource.transaction(async (manager) => {
+      const done = await scoped(manager);
       // No write commits after its client was answered or gave up (a deadline under load).
       if (RequestContexts.current()?.mayCommit?.() === false) throw new Overloaded();
-      return result;
+      return done;
     });
+    if (wrote.any) await this.writes?.tenantWritten(tenantId, { directory: wrote.directory });
+    return result;
   }
 
   /**
@@ -117,7 +131,9 @@ export class TenantDb {
       const eachTenant = async <R>(part: (tx: TenantTx) => Promise<R>): Promise<R[]> => {
         const results: R[] = [];
         for (const tenant of tenants)
-          results.push(await this.scope(manager, tenant.id, part, tenant));
+          results.push(
+            await this.scope(manager, tenant.id, part, { any: false, directory: false }, tenant),
+          );
         return results;
       };
       return work({ tenantIds, eachTenant });
@@ -128,6 +144,7 @@ export class TenantDb {
     manager: EntityManager,
     tenantId: string,
     work: (tx: TenantTx) => Promise<T>,
+    wrote: Writes,
     known?: TxTenant,
   ): Promise<T> {
     await manager.query('select set_tenant($1)', [tenantId]);
@@ -139,7 +156,7 @@ export class TenantDb {
       tenant,
       user,
       requestId: ctx?.requestId ?? null,
-      manager: oneQueryAtATime(manager),
+      manager: oneQueryAtATime(manager, wrote),
     });
   }
 }
@@ -179,13 +196,37 @@ async function knownTenants(
   });
 }
 
+/** What a unit of work wrote, as far as its statements say. */
+interface Writes {
+  any: boolean;
+  directory: boolean;
+}
+const WRITE = /\b(?:insert\s+into|update|delete\s+from)\s+(\w+)/gi;
+const DIRECTORY_TABLES = new Set([
+  'tenants',
+  'memberships',
+  'company_admins',
+  'companies',
+  'users',
+]);
+
+/** Notes in `wrote` whether `sql` writes (over-eager is harmless: a cache miss too many). */
+function noteWrites(sql: string, wrote: Writes): void {
+  for (const [, table] of sql.matchAll(WRITE)) {
+    wrote.any = true;
+    if (DIRECTORY_TABLES.has(table.toLowerCase())) wrote.directory = true;
+  }
+}
+
 /**
  * A transaction is one connection, which runs one query at a time: queries started together
  * (`Promise.all` inside a unit of work) are queued here rather than interleaved on the wire.
+ * Each statement is also checked for writes (see noteWrites).
  */
-function oneQueryAtATime(manager: EntityManager): EntityManager {
+function oneQueryAtATime(manager: EntityManager, wrote: Writes): EntityManager {
   let tail: Promise<unknown> = Promise.resolve();
   const query = (sql: string, params?: unknown[]) => {
+    noteWrites(sql, wrote);
     const run = tail.then(() => manager.query(sql, params));
     tail = run.catch(() => undefined);
     return run;

@@ -69,18 +69,17 @@ export class Translator {
     timeZone: string,
     style: 'short' | 'medium' | 'long' | 'full' = 'medium',
   ) {
-    return new Intl.DateTimeFormat(locale, { dateStyle: style, timeZone }).format(date);
+    return this.dateFormat(locale, timeZone, `date-${style}`, { dateStyle: style }).format(date);
   }
 
   formatTime(locale: Locale, date: Date, timeZone: string) {
-    return new Intl.DateTimeFormat(locale, { timeStyle: 'short', timeZone }).format(date);
+    return this.dateFormat(locale, timeZone, 'time', { timeStyle: 'short' }).format(date);
   }
 
   formatDateTime(locale: Locale, date: Date, timeZone: string) {
-    return new Intl.DateTimeFormat(locale, {
+    return this.dateFormat(locale, timeZone, 'date-time', {
       dateStyle: 'medium',
       timeStyle: 'short',
-      timeZone,
     }).format(date);
   }
 
@@ -95,7 +94,32 @@ export class Translator {
   }
 
   formatNumber(locale: Locale, value: number, maximumFractionDigits = 2) {
-    return new Intl.NumberFormat(locale, { maximumFractionDigits }).format(value);
+    const key = `${locale}|${maximumFractionDigits}`;
+    let format = this.numberFormats.get(key);
+    if (!format) {
+      format = new Intl.NumberFormat(locale, { maximumFractionDigits });
+      this.numberFormats.set(key, format);
+    }
+    return format.format(value);
+  }
+
+  // Building an Intl formatter costs far more than using one: one per locale, zone and style.
+  private readonly dateFormats = new Map<string, Intl.DateTimeFormat>();
+  private readonly numberFormats = new Map<string, Intl.NumberFormat>();
+
+  private dateFormat(
+    locale: Locale,
+    timeZone: string,
+    name: string,
+    options: Intl.DateTimeFormatOptions,
+  ): Intl.DateTimeFormat {
+    const key = `${locale}|${timeZone}|${name}`;
+    let format = this.dateFormats.get(key);
+    if (!format) {
+      format = new Intl.DateTimeFormat(locale, { ...options, timeZone });
+      this.dateFormats.set(key, format);
+    }
+    return format;
   }
 }
 

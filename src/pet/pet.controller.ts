@@ -3,9 +3,11 @@ import { RecordViews } from '../record/record-views.service.js';
 import { isLocale } from '../i18n/i18n.js';
 import { Body, Controller, Get, Param, Post, Render, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
+import { ResponseCache } from '../cache/response-cache.js';
 import { parseInput } from '../common/validation.js';
 import { CLINIC_STAFF, ClinicAccessGuard, ClinicRoles } from '../tenant/clinic-access.guard.js';
 import { currentTenant } from '../tenant/request-context.js';
+import { clinicRead } from '../web/cached-page.js';
 import { formErrors } from '../web/form-errors.js';
 import { PetInput } from './pet.inputs.js';
 import { PetService } from './pet.service.js';
@@ -27,12 +29,21 @@ export class PetController {
   constructor(
     private readonly pets: PetService,
     private readonly records: RecordViews,
+    private readonly responses: ResponseCache,
     private readonly history: AppointmentHistory,
   ) {}
 
   @Get(':petId')
   @Render('pet/pet')
-  async show(@Param('petId') petId: string, @Res({ passthrough: true }) res: Response) {
+  show(@Param('petId') petId: string, @Res({ passthrough: true }) res: Response) {
+    // The view model, not the HTML: the page's record forms carry the user's CSRF token.
+    return this.responses.read(
+      clinicRead(res, { view: 'pet', params: { petId }, byRole: true }),
+      () => this.petPage(petId, res),
+    );
+  }
+
+  private async petPage(petId: string, res: Response) {
     const pet = await this.pets.get(petId);
     const records = await this.records.petRecordsSection(
       petId,

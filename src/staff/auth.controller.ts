@@ -72,7 +72,7 @@ export class AuthController {
       });
       // A new session id at sign-in: a session fixed before login is worth nothing after it.
       await regenerate(req);
-      req.session.user = user;
+      req.session.user = { ...user, signedInAt: Date.now() };
       await save(req);
       res.redirect(303, next);
     } catch (err) {

@@ -4,5 +4,7 @@ declare module 'express-session' {
   interface SessionData {
     user?: SessionUser;
     csrfToken?: string;
+    /** When the session's expiry last moved on (src/web/session.ts). */
+    refreshedAt?: number;
   }
 }

@@ -10,6 +10,8 @@ export interface SessionUser {
   name: string;
   locale: 'en' | 'es' | null;
   isPlatformAdmin: boolean;
+  /** When this session signed in (ms): what the user may enter is cached per session. */
+  signedInAt?: number;
 }
 
 export interface TenantRef {

@@ -13,6 +13,7 @@ import type { Logger } from 'pino';
 import { VIEWS_DIR } from '../common/paths.js';
 import type { AppConfig } from '../config/config.js';
 import { chooseLocale, type Translator } from '../i18n/i18n.js';
+import type { AppMetrics } from '../metrics/metrics.js';
 import type { AccessService } from '../tenant/access.service.js';
 import { IDEMPOTENCY_KEY } from '../idempotency/once.js';
 import { RequestContexts } from '../tenant/request-context.js';
@@ -30,6 +31,7 @@ interface PipelineDeps {
   sessionMiddleware: RequestHandler;
   translator: Translator;
   access: AccessService;
+  metrics: AppMetrics;
   log: Logger;
   /** Signs the anonymous CSRF tokens (as it signs session cookies). */
   sessionSecret: string;
@@ -46,6 +48,7 @@ export function configureHttpPipeline(app: NestExpressApplication, deps: Pipelin
       ? res.json({ status: 'ok', info: {}, error: {}, details: {} })
       : next(),
   );
+  app.use(deps.metrics.requestTimer());
   // Admission first: a request refused for overload costs no parsing, session or query.
   app.use(deps.gate.middleware);
   app.use(
@@ -108,13 +111,14 @@ export function configureHttpPipeline(app: NestExpressApplication, deps: Pipelin
     csrfProtection({ secret: deps.sessionSecret, secureCookie: config.session.cookieSecure }),
   );
 
-  // The header's clinic switcher and user menu, on pages only.
+  // The header's clinic switcher, on pages only (cached per session: src/tenant/access.service.ts).
   app.use((req: Request, res: Response, next: NextFunction) => {
     const user = req.session?.user;
     if (!user || req.method !== 'GET' || wantsJson(req)) return next();
-    Promise.all([deps.access.clinicsFor(user.id), deps.access.companiesFor(user.id)])
-      .then(([clinics, companies]) => {
-        res.locals.nav = {
+    deps.access
+      .switcher(user)
+      .then(({ clinics, companies }) => {
+        res.locals.switcher = {
           clinics,
           companies,
           isPlatformAdmin: user.isPlatformAdmin,
@@ -130,4 +134,7 @@ export function configureHttpPipeline(app: NestExpressApplication, deps: Pipelin
   app.setBaseViewsDir(VIEWS_DIR);
   app.setViewEngine('hbs');
   app.set('view options', { layout: 'layouts/main' });
+  // Templates compiled once per process (hbs keeps them when Express asks for its view cache),
+  // except while developing, where an edited template shows on the next request.
+  app.set('view cache', config.env !== 'development');
 }

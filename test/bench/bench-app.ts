@@ -38,6 +38,14 @@ export function percentiles(samples: number[]) {
   return `n=${sorted.length} p50=${at(0.5).toFixed(1)} ms p95=${at(0.95).toFixed(1)} ms max=${sorted.at(-1)!.toFixed(1)} ms`;
 }
 
+/** The demo clinics (and the demo password's hash the bench logins borrow), as the runtime role. */
+export async function seedDemoAt(runtimeUrl: string): Promise<void> {
+  const log = createLogger('warn');
+  const ds = await createRuntimeDataSource({ url: runtimeUrl, poolSize: 2, log }).initialize();
+  await seedDemo({ dataSource: ds, log });
+  await ds.destroy();
+}
+
 export interface BenchApp {
   url: string;
   app: NestExpressApplication;
@@ -85,13 +93,7 @@ export async function startBenchApp(opts: {
     });
     console.log(`generated in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   } else console.log(`reusing ${n} generated tenants`);
-  const ds = await createRuntimeDataSource({
-    url: dbUrl(RUNTIME_ROLE),
-    poolSize: 2,
-    log,
-  }).initialize();
-  await seedDemo({ dataSource: ds, log });
-  await ds.destroy();
+  await seedDemoAt(dbUrl(RUNTIME_ROLE));
 
   const admin = new URL(opts.adminUrl);
   const bouncer = await startPgBouncer({

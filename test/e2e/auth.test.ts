@@ -28,6 +28,19 @@ describe('signing in at the front desk', () => {
     expect(clinic.text).toContain('Cerrar sesión');
   });
 
+  it('keeps a signed-in session without a new cookie (or a session write) on every page', async () => {
+    const web = new WebClient(t.url);
+    await web.signIn('frontdesk@vetgroom1.vetlane.test');
+    const sid = web.cookie('vetlane.sid');
+    await web.get('/c/vetgroom1');
+    const later = [await web.get('/c/vetgroom1'), await web.get('/c/vetgroom1/calendar')];
+    for (const page of later) {
+      expect(page.status).toBe(200);
+      expect(page.headers.getSetCookie()).toEqual([]);
+    }
+    expect(web.cookie('vetlane.sid')).toBe(sid);
+  });
+
   it('refuses a wrong password with a message and no session', async () => {
     const web = new WebClient(t.url);
     await web.get('/login');

@@ -112,6 +112,22 @@ describe('clinic settings', () => {
     expect(otherVet.status).toBe(303);
   });
 
+  it('refuses a closure longer than 366 days with a message on its end date', async () => {
+    await manager.get(`/c/${clinic.slug}/settings/closures`);
+    const res = await manager.post(`/c/${clinic.slug}/settings/closures`, {
+      startDate: '2031-01-01',
+      startTime: '09:00',
+      endDate: '2032-01-03',
+      endTime: '09:00',
+      reason: 'Rebuilding',
+    });
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('A closure can last at most 366 days.');
+    expect((await manager.get(`/c/${clinic.slug}/settings/closures`)).text).not.toContain(
+      'Rebuilding',
+    );
+  });
+
   /** The clinic's 'Consultation' type's row of the types section, with its checkboxes. */
   const saveConsult = (boxes: { active?: string; isDefault?: string }) =>
     manager.post(`/c/${clinic.slug}/settings/types`, {

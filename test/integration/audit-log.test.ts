@@ -1,24 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { DataSource } from 'typeorm';
 import { AuditService } from '../../src/audit/audit.service.js';
-import { createRuntimeDataSource } from '../../src/database/data-sources.js';
 import { TenantDb } from '../../src/database/tenant-db.js';
-import { createLogger } from '../../src/logger.js';
 import { RequestContexts } from '../../src/tenant/request-context.js';
 import { createClinic } from '../harness/factories.js';
 import { adminQuery, superuserUrl } from '../harness/services.js';
+import { openRuntimeDb } from '../harness/runtime-db.js';
 
 describe('the audit log', () => {
   let ds: DataSource;
   let db: TenantDb;
   const audit = new AuditService();
   beforeAll(async () => {
-    ds = await createRuntimeDataSource({
-      url: process.env.DATABASE_URL!,
-      poolSize: 2,
-      log: createLogger('silent'),
-    }).initialize();
-    db = new TenantDb(ds);
+    ({ ds, db } = await openRuntimeDb());
   });
   afterAll(() => ds.destroy());
 

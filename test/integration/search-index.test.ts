@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { DataSource } from 'typeorm';
-import { createRuntimeDataSource } from '../../src/database/data-sources.js';
 import { TenantDb } from '../../src/database/tenant-db.js';
-import { createLogger } from '../../src/logger.js';
 import { searchSql } from '../../src/pet/pet.queries.js';
 import { createClinic } from '../harness/factories.js';
 import { adminQuery, superuserUrl, tenantIdOf } from '../harness/services.js';
+import { openRuntimeDb } from '../harness/runtime-db.js';
 
 /**
  * The search box must stay fast at 100,000 clients (test/bench/search.ts measures it); here
@@ -16,12 +15,7 @@ describe('the search indexes', () => {
   let ds: DataSource;
   let db: TenantDb;
   beforeAll(async () => {
-    ds = await createRuntimeDataSource({
-      url: process.env.DATABASE_URL!,
-      poolSize: 2,
-      log: createLogger('silent'),
-    }).initialize();
-    db = new TenantDb(ds);
+    ({ ds, db } = await openRuntimeDb());
   });
   afterAll(() => ds.destroy());
 

@@ -1,0 +1,71 @@
+import type { Response } from 'express';
+import type { CachedRead, ResponseCache } from '../cache/response-cache.js';
+import { currentTenant, RequestContexts } from '../tenant/request-context.js';
+
+/** A clinic page part to cache: which view, what it depends on beyond clinic and language. */
+export interface CachedPart {
+  view: string;
+  params: CachedRead['params'];
+  /** The part shows something only some roles see. */
+  byRole?: boolean;
+  /** The part follows the user's own choices (the calendar's chosen columns). */
+  byUser?: boolean;
+}
+
+/** A read of the request's clinic, in the page's language. */
+export function clinicRead(res: Response, part: CachedPart): CachedRead {
+  const tenant = currentTenant();
+  return {
+    scope: { tenantId: tenant.id },
+    view: part.view,
+    role: part.byRole ? tenant.role : null,
+    userId: part.byUser ? RequestContexts.current()?.user?.id : undefined,
+    locale: String(res.locals.locale ?? 'en'),
+    params: part.params,
+  };
+}
+
+/**
+ * A template rendered to a string with no layout. Of the request's locals it sees only the
+ * clinic and the locale, so what is cached cannot hold a CSRF token or the user's name.
+ */
+export function renderToString(
+  res: Response,
+  template: string,
+  locals: Record<string, unknown>,
+): Promise<string> {
+  const { clinic, locale } = res.locals;
+  return new Promise((resolve, reject) =>
+    res.app.render(template, { clinic, locale, ...locals, layout: false }, (err, html) =>
+      err ? reject(err) : resolve(html),
+    ),
+  );
+}
+
+/**
+ * Renders a clinic page whose body comes from the response cache. Only the body is cached:
+ * the layout around it (the user's name, the switcher, the CSRF token of its forms) is
+ * rendered for each request, so a cached body never carries a token or another user's name.
+ */
+export async function renderCachedPage(
+  res: Response,
+  responses: ResponseCache,
+  page: { template: string; part: CachedPart; title?: string; load: () => Promise<object> },
+): Promise<void> {
+  const body = await responses.read(clinicRead(res, page.part), async () =>
+    renderToString(res, page.template, { ...(await page.load()) }),
+  );
+  res.render('cached-body', { title: page.title, cachedBody: body });
+}
+
+/** Renders a fragment (no layout) from the response cache: the calendar's live grid. */
+export async function sendCachedFragment(
+  res: Response,
+  responses: ResponseCache,
+  fragment: { template: string; part: CachedPart; load: () => Promise<object> },
+): Promise<void> {
+  const html = await responses.read(clinicRead(res, fragment.part), async () =>
+    renderToString(res, fragment.template, { ...(await fragment.load()) }),
+  );
+  res.type('html').send(html);
+}

@@ -1,0 +1,116 @@
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { ClinicTime } from '../../src/clinic/clinic-time.js';
+import {
+  book,
+  createClinic,
+  createPet,
+  createUser,
+  type TestClinic,
+} from '../harness/factories.js';
+import { WebClient } from '../harness/http.js';
+import { sharedApp } from '../harness/shared-app.js';
+
+/**
+ * The response cache seen from outside. A row written behind the app's back (the factories
+ * write as the superuser) moves no generation, so it shows only once the app itself writes
+ * in that clinic: that proves the page came from the cache, and that a write invalidates it.
+ */
+describe('the response cache', () => {
+  const t = sharedApp();
+  const date = '2031-05-13';
+  let clinic: TestClinic;
+  let frontdesk: WebClient;
+  let vet: WebClient;
+
+  const at = (time: string) => ClinicTime.toInstant(date, time, clinic.timeZone);
+  const calendar = (web: WebClient) => web.get(`/c/${clinic.slug}/calendar?date=${date}`);
+  /** Books through the app (the front desk's form): a write the cache must see. */
+  const bookThroughApp = (petId: string, staffId: string, time: string) =>
+    frontdesk.post(`/c/${clinic.slug}/appointments`, {
+      petId,
+      staffId,
+      typeId: clinic.consult,
+      date,
+      time,
+    });
+
+  beforeAll(async () => {
+    clinic = await createClinic({ pets: 3 });
+    frontdesk = new WebClient(t.url);
+    await frontdesk.signIn(clinic.frontdesk.email);
+    vet = new WebClient(t.url);
+    await vet.signIn(clinic.vet.email);
+  });
+
+  it('serves the day view from the cache and shows a booking on the very next request', async () => {
+    expect((await calendar(frontdesk)).text).not.toContain(clinic.pets[1].name);
+    await book(clinic, { startsAt: at('09:00'), pet: clinic.pets[1] });
+    expect((await calendar(frontdesk)).text).not.toContain(clinic.pets[1].name);
+
+    const booked = await bookThroughApp(clinic.pets[2].id, clinic.vets[0].id, '11:00');
+    expect(booked.status).toBe(303);
+    const after = (await calendar(frontdesk)).text;
+    expect(after).toContain(clinic.pets[2].name);
+    expect(after).toContain(clinic.pets[1].name);
+  });
+
+  it('never hands one user the page of another: name and CSRF token are each their own', async () => {
+    const mine = await calendar(frontdesk);
+    const theirs = await calendar(vet);
+    const token = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
+    const signedIn = (html: string) => /user-menu">\s*<summary>([^<]+)</.exec(html)?.[1];
+    expect(signedIn(mine.text)).toBe(clinic.frontdesk.name);
+    expect(signedIn(theirs.text)).toBe(clinic.vet.name);
+    expect(token(mine.text)).toBeTruthy();
+    expect(token(mine.text)).not.toBe(token(theirs.text));
+    expect(frontdesk.csrf).toBe(token(mine.text));
+    // The token of the cached page still works.
+    const pet = await frontdesk.post(`/c/${clinic.slug}/clients/quick`, {
+      firstName: 'Ana',
+      lastName: 'Cache',
+      petName: 'Tokenia',
+      petSpecies: 'cat',
+    });
+    expect(pet.status).toBe(303);
+  });
+
+  it('shows the clinic switcher on the calendar (its own navigation no longer hides it)', async () => {
+    const other = await createClinic();
+    const person = await createUser({
+      worksAt: [
+        { clinic, role: 'front_desk' },
+        { clinic: other, role: 'front_desk' },
+      ],
+    });
+    const web = new WebClient(t.url);
+    await web.signIn(person.email);
+    const page = await calendar(web);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain(`href="/c/${other.slug}"`);
+  });
+
+  it('answers the API day list from the cache until the clinic changes', async () => {
+    const manager = new WebClient(t.url);
+    await manager.signIn(clinic.manager.email);
+    await manager.get(`/c/${clinic.slug}/settings/api-tokens`);
+    await manager.post(`/c/${clinic.slug}/settings/api-tokens`, { name: 'Cache' });
+    const token = /data-testid="new-token">([^<]+)</.exec(
+      (await manager.get(`/c/${clinic.slug}/settings/api-tokens`)).text,
+    )![1];
+    const day = async () => {
+      const res = await fetch(`${t.url}/api/v1/appointments?date=${date}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      return ((await res.json()) as { data: { petName: string }[] }).data.map((a) => a.petName);
+    };
+    const before = await day();
+    const late = await createPet(clinic, { name: `Late-${clinic.slug}` });
+    await book(clinic, { startsAt: at('15:00'), pet: late });
+    expect(await day()).toEqual(before);
+    const moved = await bookThroughApp(clinic.pets[0].id, clinic.vets[1].id, '16:00');
+    expect(moved.status).toBe(303);
+    expect(await day()).toEqual(
+      expect.arrayContaining([...before, late.name, clinic.pets[0].name]),
+    );
+  });
+});

@@ -1,0 +1,184 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { DataSource } from 'typeorm';
+import { AppointmentQueries } from '../../src/appointment/appointment.queries.js';
+import { AuditQueries } from '../../src/audit/audit.queries.js';
+import { ClinicQueries } from '../../src/clinic/clinic.queries.js';
+import { ClinicTime } from '../../src/clinic/clinic-time.js';
+import { CompanyQueries } from '../../src/company/company.queries.js';
+import { TenantDb, type TenantTx } from '../../src/database/tenant-db.js';
+import { PetQueries, SearchQueries } from '../../src/pet/pet.queries.js';
+import { searchTerms } from '../../src/pet/search.terms.js';
+import { RecordQueries } from '../../src/record/record.queries.js';
+import { TenantQueries } from '../../src/tenant/tenant.queries.js';
+import { addHistory, createClinic, type TestClinic } from '../harness/factories.js';
+import { openRuntimeDb } from '../harness/runtime-db.js';
+
+/** One node of `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON)`. */
+interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Rows Removed by Filter'?: number;
+  'Rows Removed by Index Recheck'?: number;
+  'Actual Loops': number;
+  'Actual Rows': number;
+  'Shared Hit Blocks': number;
+  'Shared Read Blocks': number;
+  Plans?: PlanNode[];
+}
+
+/** A table this large is never read whole (a smaller one may be, when the planner finds it cheaper). */
+const LARGE_TABLE_ROWS = 10_000;
+/** A page's query reads a few hundred rows at most; a scan of 3 years reads ~100,000. */
+const MAX_REMOVED = 1000;
+/** Buffers a query may touch: a fixed allowance plus a few index and heap pages per row it returns. */
+const bufferBudget = (rows: number) => 1500 + 20 * rows;
+
+function nodes(plan: PlanNode): PlanNode[] {
+  return [plan, ...(plan.Plans ?? []).flatMap(nodes)];
+}
+
+/**
+ * What is wrong with a plan, in words (empty when it stays within the clinic's recent rows):
+ * a sequential scan of a large table, an index range that reads far more than it keeps, or
+ * more buffers than the rows returned explain. `sizes`: estimated rows per table.
+ */
+function problems(plan: PlanNode, sizes: Map<string, number>): string[] {
+  const found: string[] = [];
+  for (const n of nodes(plan)) {
+    const table = n['Relation Name'] ?? '';
+    if (n['Node Type'] === 'Seq Scan') {
+      if ((sizes.get(table) ?? 0) > LARGE_TABLE_ROWS) found.push(`Seq Scan on ${table}`);
+      continue;
+    }
+    const removed =
+      ((n['Rows Removed by Filter'] ?? 0) + (n['Rows Removed by Index Recheck'] ?? 0)) *
+      n['Actual Loops'];
+    if (removed > MAX_REMOVED)
+      found.push(`${n['Node Type']} on ${n['Relation Name']} removed ${removed} rows by filter`);
+  }
+  const buffers = plan['Shared Hit Blocks'] + plan['Shared Read Blocks'];
+  if (buffers > bufferBudget(plan['Actual Rows']))
+    found.push(`touched ${buffers} buffers for ${plan['Actual Rows']} rows`);
+  return found;
+}
+
+/**
+ * A query runner that EXPLAINs (ANALYZE, BUFFERS) each SELECT instead of answering it, and
+ * keeps the plans: the module's own query functions run unchanged, so the SQL checked is
+ * the SQL the pages send.
+ */
+function explaining(db: Pick<DataSource, 'query'>, plans: PlanNode[]) {
+  return {
+    query: async (sql: string, params?: unknown[]) => {
+      const rows = await db.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }[]>(
+        `explain (analyze, buffers, format json) ${sql}`,
+        params,
+      );
+      plans.push(rows[0]['QUERY PLAN'][0].Plan);
+      return [];
+    },
+  };
+}
+
+describe('hot queries over a clinic with three years of history', () => {
+  let ds: DataSource;
+  let db: TenantDb;
+  let clinic: TestClinic;
+  let history: number;
+  let sizes: Map<string, number>;
+
+  beforeAll(async () => {
+    ({ ds, db } = await openRuntimeDb());
+    clinic = await createClinic({ vets: 4, pets: 40, timeZone: 'UTC' });
+    history = await addHistory(clinic, { days: 3 * 365, perDay: 24 });
+    const tables = await ds.query<{ name: string; n: number }[]>(
+      `select relname as name, reltuples::float8 as n from pg_class where relkind in ('r', 'p')`,
+    );
+    sizes = new Map(tables.map((t) => [t.name, t.n]));
+  }, 180_000);
+  afterAll(() => ds.destroy());
+
+  /** The plans of everything `work` queries, as the clinic's unit of work. */
+  async function plansOf(work: (tx: TenantTx) => Promise<unknown>): Promise<PlanNode[]> {
+    const plans: PlanNode[] = [];
+    await db.runFor(clinic.id, (tx) =>
+      work({ ...tx, manager: explaining(tx.manager, plans) as TenantTx['manager'] }),
+    );
+    return plans;
+  }
+
+  const yesterday = () => ClinicTime.addDays(ClinicTime.today('UTC'), -1);
+  const hot: [string, (tx: TenantTx) => Promise<unknown>][] = [
+    ['day view', (tx) => AppointmentQueries.inRange(tx, ClinicTime.dayRange(yesterday(), 'UTC'))],
+    [
+      'week view',
+      (tx) =>
+        AppointmentQueries.inRange(tx, {
+          start: ClinicTime.dayRange(ClinicTime.addDays(yesterday(), -6), 'UTC').start,
+          end: ClinicTime.dayRange(yesterday(), 'UTC').end,
+        }),
+    ],
+    [
+      'next free slot (a vet, 31 days)',
+      (tx) =>
+        AppointmentQueries.inRange(tx, {
+          start: ClinicTime.dayRange(ClinicTime.addDays(yesterday(), -30), 'UTC').start,
+          end: new Date(),
+          staffId: clinic.vets[1].id,
+        }),
+    ],
+    [
+      'booking clash check',
+      (tx) => {
+        const startsAt = ClinicTime.toInstant(yesterday(), '10:00', 'UTC');
+        return AppointmentQueries.clashes(tx, {
+          staffId: clinic.vets[0].id,
+          roomId: clinic.rooms[0],
+          ranges: [{ startsAt, endsAt: new Date(startsAt.getTime() + 20 * 60_000) }],
+        });
+      },
+    ],
+    [
+      'closures of a day',
+      (tx) => ClinicQueries.closuresBetween(tx, ClinicTime.dayRange(yesterday(), 'UTC')),
+    ],
+    ['upcoming closures', (tx) => ClinicQueries.upcomingClosures(tx)],
+    ['clinic schedule', (tx) => ClinicQueries.schedule(tx)],
+    ['pet page', (tx) => PetQueries.byId(tx, clinic.pets[0].id)],
+    ['pet weight chart', (tx) => RecordQueries.weightSeries(tx, clinic.pets[0].id)],
+    ['pet record list', (tx) => RecordQueries.forPet(tx, clinic.pets[0].id, true)],
+    [
+      'pet linkable appointments',
+      (tx) => RecordQueries.linkableAppointments(tx, clinic.pets[0].id),
+    ],
+    [
+      'search',
+      (tx) =>
+        SearchQueries.search(tx, searchTerms('pet1')!, { clients: true, pets: true, limit: 20 }),
+    ],
+    ['audit log page', (tx) => AuditQueries.search(tx, { limit: 50, offset: 0 })],
+    ['company roll-up of a clinic', (tx) => CompanyQueries.clinicRollup(tx)],
+    ['company week of a clinic', (tx) => CompanyQueries.clinicWeekDays(tx)],
+  ];
+
+  it('holds the history it is meant to test', () => {
+    expect(history).toBeGreaterThan(100_000);
+  });
+
+  it.each(hot)('%s reads only the rows it shows', async (_name, work) => {
+    const plans = await plansOf(work);
+    if (process.env.SHOW_PLANS) console.log(_name, history, JSON.stringify(plans, null, 1));
+    expect(plans.length).toBeGreaterThan(0);
+    expect(plans.flatMap((p) => problems(p, sizes))).toEqual([]);
+  });
+
+  it('resolves a clinic and its switcher from indexes of the directory', async () => {
+    const plans: PlanNode[] = [];
+    const dir = explaining(ds, plans) as unknown as DataSource;
+    await TenantQueries.clinicAccess(dir, clinic.slug, clinic.frontdesk.id);
+    await TenantQueries.clinicsFor(dir, clinic.frontdesk.id);
+    await TenantQueries.companiesFor(dir, clinic.frontdesk.id);
+    expect(plans).toHaveLength(3);
+    expect(plans.flatMap((p) => problems(p, sizes))).toEqual([]);
+  });
+});
