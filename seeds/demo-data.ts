@@ -13,6 +13,8 @@ export interface DemoClinic {
   company: (typeof DEMO_COMPANIES)[number]['slug'];
   timeZone: string;
   locale: 'en' | 'es';
+  /** ISO 4217: what its price list and invoices are in. */
+  currency: 'EUR' | 'MXN' | 'USD';
   clients: number;
   pets: number;
   staff: Partial<Record<StaffKind, number>>;
@@ -25,6 +27,7 @@ export const DEMO_CLINICS: DemoClinic[] = [
     name: 'Hospital Veterinario Norte',
     company: 'grupo-vetsalud',
     timeZone: 'America/Monterrey',
+    currency: 'MXN',
     locale: 'es',
     clients: 16,
     pets: 24,
@@ -35,6 +38,7 @@ export const DEMO_CLINICS: DemoClinic[] = [
     name: 'Pet Spa Deluxe',
     company: 'deluxe-pet-care',
     timeZone: 'America/New_York',
+    currency: 'USD',
     locale: 'en',
     clients: 26,
     pets: 55,
@@ -45,6 +49,7 @@ export const DEMO_CLINICS: DemoClinic[] = [
     name: 'Clínica Veterinaria Centro',
     company: 'grupo-vetsalud',
     timeZone: 'Europe/Madrid',
+    currency: 'EUR',
     locale: 'es',
     clients: 16,
     pets: 24,
@@ -55,6 +60,7 @@ export const DEMO_CLINICS: DemoClinic[] = [
     name: 'Vetgroom1',
     company: 'vetgroom',
     timeZone: 'America/Los_Angeles',
+    currency: 'USD',
     locale: 'en',
     clients: 108,
     pets: 216,
@@ -65,6 +71,7 @@ export const DEMO_CLINICS: DemoClinic[] = [
     name: 'VetGroom Central',
     company: 'vetgroom',
     timeZone: 'America/Chicago',
+    currency: 'USD',
     locale: 'en',
     clients: 10,
     pets: 12,

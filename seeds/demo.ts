@@ -16,6 +16,7 @@ import {
   PET_NAMES,
   SPECIES_BREEDS,
 } from './demo-data.js';
+import { seedBilling } from './demo-billing.js';
 import { seedSchedule } from './demo-schedule.js';
 import { insertRows, random, type Random, slugify } from './sql.js';
 
@@ -159,6 +160,7 @@ async function seedClinic(opts: {
   });
   await insertRows(manager, 'pets', pets);
   await seedSchedule({ manager, tenantId, clinic, rng });
+  await seedBilling({ manager, tenantId, clinic, rng });
 }
 
 /**
@@ -212,8 +214,15 @@ export async function seedDemo(opts: { dataSource: DataSource; log: Logger }): P
     for (const clinic of DEMO_CLINICS) {
       const slug = slugify(clinic.name);
       const [tenant] = await manager.query(
-        'insert into tenants (slug, name, company_id, time_zone, locale) values ($1, $2, $3, $4, $5) returning id',
-        [slug, clinic.name, companyIds.get(clinic.company), clinic.timeZone, clinic.locale],
+        'insert into tenants (slug, name, company_id, time_zone, locale, currency) values ($1, $2, $3, $4, $5, $6) returning id',
+        [
+          slug,
+          clinic.name,
+          companyIds.get(clinic.company),
+          clinic.timeZone,
+          clinic.locale,
+          clinic.currency,
+        ],
       );
       const loginUsers = new Map<string, { id: string; first: string; last: string }>();
       for (const [login, { role }] of Object.entries(LOGIN_KIND)) {

@@ -38,9 +38,9 @@ export class InvoicePdf {
       pdf.on('end', () => resolve(Buffer.concat(chunks))),
     );
 
-    pdf.font('Helvetica-Bold').fontSize(16).text(doc.clinic.name);
+    pdf.font('Helvetica-Bold').fontSize(16).text(doc.issuer.name);
     pdf.font('Helvetica').fontSize(10);
-    for (const line of [doc.clinic.address, doc.clinic.phone]) if (line) pdf.text(line);
+    for (const line of [doc.issuer.address, doc.issuer.phone]) if (line) pdf.text(line);
     pdf.moveDown();
     const title = doc.invoice.kind === 'credit_note' ? t('creditNote') : t('invoice');
     pdf

@@ -144,7 +144,7 @@ export class InvoiceService {
     }
   }
 
-  /** An invoice as its document shows it: lines, tax per rate, payments. */
+  /** An invoice as its document shows it: issuer (the clinic as invoiced), client, lines, tax per rate, payments. */
   document(invoiceId: string) {
     return this.db.run(async (tx) => {
       const invoice = await InvoiceQueries.invoice(tx, this.checkedId(invoiceId));
@@ -160,7 +160,7 @@ export class InvoiceService {
         invoice,
         lines,
         totals,
-        clinic: invoice.clinicSnapshot ?? (await BillingQueries.clinic(tx)),
+        issuer: invoice.clinicSnapshot ?? (await BillingQueries.clinic(tx)),
         client: invoice.clientSnapshot ?? (await BillingQueries.client(tx, invoice.clientId))!,
         payments: await PaymentQueries.payments(tx, { invoiceId, limit: 100, offset: 0 }),
       };

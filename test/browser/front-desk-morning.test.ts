@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { createClinic, type TestClinic } from '../harness/factories.js';
+import { book, createClinic, createPriceItem, type TestClinic } from '../harness/factories.js';
+import { adminQuery, superuserUrl } from '../harness/services.js';
 import { ARTIFACTS, launchBrowser, signInPage } from '../harness/browser.js';
 import { sharedApp } from '../harness/shared-app.js';
 
@@ -67,5 +68,69 @@ describe('a front-desk morning in the browser', () => {
     ).toBe(true);
     await vet.screenshot({ path: join(ARTIFACTS, 'day-view.png'), fullPage: true });
     await Promise.all([vetContext.close(), deskContext.close()]);
+  });
+
+  it('completes a visit, checks out, takes a partial card payment and prints the receipt', async () => {
+    const service = await createPriceItem(clinic, {
+      code: 'CONS',
+      name: 'Consultation',
+      priceMinor: 8000,
+    });
+    await adminQuery(
+      superuserUrl(),
+      `update appointment_types set default_service_id = $2 where id = $1`,
+      [clinic.consult, service],
+    );
+    const pet = clinic.pets[3];
+    const visit = await book(clinic, {
+      pet,
+      startsAt: new Date('2031-11-05T15:00:00Z'),
+      status: 'in_progress',
+    });
+    const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+    const vet = await context.newPage();
+    await signInPage(vet, t.url, clinic.vet.email);
+    await vet.goto(`${t.url}/c/${clinic.slug}/appointments/${visit}`);
+    await Promise.all([
+      vet.waitForLoadState(),
+      vet.getByRole('button', { name: 'Complete' }).click(),
+    ]);
+    expect(await vet.getByTestId('status').textContent()).toBe('Completed');
+    await vet.getByRole('link', { name: 'Charges and checkout' }).click();
+    // The visit type's service is already chosen: one click adds it.
+    await Promise.all([
+      vet.waitForURL(/\/charges$/),
+      vet.getByRole('button', { name: 'Add charge' }).click(),
+    ]);
+    expect(await vet.getByTestId('visit-charges').textContent()).toContain('Consultation');
+    await context.close();
+
+    const deskContext = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+    const desk = await deskContext.newPage();
+    await signInPage(desk, t.url, clinic.frontdesk.email);
+    await desk.goto(`${t.url}/c/${clinic.slug}/appointments/${visit}/charges`);
+    await desk.getByTestId('checkout-link').click();
+    await Promise.all([
+      desk.waitForURL(/\/invoices\//),
+      desk.getByRole('button', { name: 'Issue invoice' }).click(),
+    ]);
+    expect(await desk.getByTestId('invoice-number').textContent()).toBe('INV-000001');
+    expect(await desk.getByTestId('invoice-total').textContent()).toBe('$80.00');
+    await desk.getByRole('textbox', { name: 'Amount' }).fill('50');
+    await desk.getByLabel('Method').selectOption('card');
+    await Promise.all([
+      desk.waitForURL(/paid=1/),
+      desk.getByRole('button', { name: 'Record payment' }).click(),
+    ]);
+    expect(await desk.getByTestId('invoice-paid').textContent()).toBe('$50.00');
+    expect(await desk.getByText('Still due: $30.00').count()).toBe(1);
+
+    await desk.getByTestId('print-link').click();
+    await desk.emulateMedia({ media: 'print' });
+    expect(await desk.getByTestId('invoice-document').isVisible()).toBe(true);
+    expect(await desk.locator('.topbar').isVisible()).toBe(false);
+    expect(await desk.getByRole('button', { name: 'Print' }).isVisible()).toBe(false);
+    await desk.screenshot({ path: join(ARTIFACTS, 'invoice-print.png'), fullPage: true });
+    await deskContext.close();
   });
 });

@@ -62,4 +62,35 @@ describe('the demo seed', () => {
       },
     ]);
   });
+
+  it('bills every completed past visit: gapless invoice numbers, payments in the clinic currency, some still owing', async () => {
+    const { rows } = await adminQuery(
+      superuserUrl(),
+      `select t.slug, t.currency,
+              (select count(*)::int from price_items x where x.tenant_id = t.id) as items,
+              (select count(*)::int from invoices x where x.tenant_id = t.id and x.series = 'INV') as invoices,
+              (select coalesce(max(number), 0)::int from invoices x where x.tenant_id = t.id and x.series = 'INV') as last,
+              (select count(*)::int from appointments x where x.tenant_id = t.id and x.created_at = t.created_at
+                  and x.status = 'completed' and x.ends_at < t.created_at) as completed,
+              (select count(*)::int from payments x where x.tenant_id = t.id and x.currency = t.currency) as payments,
+              (select count(*)::int from client_balances x where x.tenant_id = t.id and x.balance_minor > 0) as owing
+         from tenants t where t.slug in ('hospital-veterinario-norte', 'pet-spa-deluxe', 'clinica-veterinaria-centro')
+        order by t.slug`,
+    );
+    expect(rows.map((r) => [r.slug, r.currency, r.items])).toEqual([
+      ['clinica-veterinaria-centro', 'EUR', 7],
+      ['hospital-veterinario-norte', 'MXN', 7],
+      ['pet-spa-deluxe', 'USD', 7],
+    ]);
+    for (const r of rows) {
+      expect({ slug: r.slug, gapless: r.invoices === r.last }).toEqual({
+        slug: r.slug,
+        gapless: true,
+      });
+      expect(r.invoices).toBeGreaterThan(50);
+      expect(r.invoices).toBeGreaterThanOrEqual(r.completed);
+      expect(r.payments).toBeGreaterThan(r.invoices / 2);
+      expect(r.owing).toBeGreaterThan(0);
+    }
+  });
 });

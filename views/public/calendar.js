@@ -29,6 +29,14 @@
     return refreshing;
   }
 
+  // The day view opens at the current time (the now line near the top), not at opening time.
+  function scrollToNow() {
+    const grid = live.querySelector('.calendar');
+    const now = live.querySelector('.cal-now');
+    if (grid && now) grid.scrollTop = Math.max(0, now.offsetTop - grid.clientHeight / 4);
+  }
+  scrollToNow();
+
   // Boards that show elapsed time (the today board) also redraw on a timer.
   if (live.dataset.refreshEvery)
     setInterval(() => void refresh(), Number(live.dataset.refreshEvery) * 1000);
@@ -39,9 +47,11 @@
   if (window.io) {
     const socket = window.io({ transports: ['websocket', 'polling'] });
     let connectedBefore = false;
+    let retried = false;
     socket.on('connect', () => {
       socket.emit('join', { clinic }, (ack) => {
         live.dataset.live = ack && ack.ok ? 'on' : 'refused';
+        if (ack && ack.ok) retried = false;
         show('');
         // After a network drop, catch up on whatever changed meanwhile.
         if (connectedBefore) void refresh();
@@ -51,8 +61,13 @@
     socket.on('disconnect', (reason) => {
       live.dataset.live = 'off';
       show(live.dataset.offlineText || '');
-      // A stopping server sends us away: come back (to another process) after a moment.
-      if (reason === 'io server disconnect') setTimeout(() => socket.connect(), 500 + Math.random() * 1500);
+      // The server sends us away when access changes (sign-out, role, membership) or when it
+      // stops: come back once after a moment (to another process); the join is checked afresh,
+      // and signed out, the server ends it again.
+      if (reason === 'io server disconnect' && !retried) {
+        retried = true;
+        setTimeout(() => socket.connect(), 500 + Math.random() * 1500);
+      }
     });
     // Each sender numbers its events per clinic; a skipped number means one was missed.
     const lastSeq = {};
