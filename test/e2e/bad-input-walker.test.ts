@@ -10,6 +10,8 @@ import {
 } from '../harness/factories.js';
 import { WebClient } from '../harness/http.js';
 
+const PROTOCOL_FIELDS = ['_csrf', '_formKey'];
+
 /**
  * Walks every form a manager, a vet and a company admin can reach (by following the pages'
  * links) and every JSON body of the API (from its OpenAPI document), sending each field bad
@@ -48,7 +50,10 @@ function formsOf(html: string): Form[] {
     for (const [tag] of body.matchAll(/<input\b[^>]*>/g)) {
       const name = attr(tag, 'name');
       const type = attr(tag, 'type') ?? 'text';
-      if (!name || name === '_csrf' || ['file', 'submit', 'button'].includes(type)) continue;
+      // The CSRF token and the one-time form key are the app's own (a malformed key only means
+      // the submission is not deduplicated), not input for the walker.
+      if (!name || PROTOCOL_FIELDS.includes(name) || ['file', 'submit', 'button'].includes(type))
+        continue;
       if (type === 'checkbox' && !/\schecked/.test(tag)) continue;
       fields.push({ name, value: attr(tag, 'value') ?? '', type });
     }
