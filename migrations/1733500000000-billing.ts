@@ -15,8 +15,8 @@ const TABLES = [
  * Billing: a clinic's price list, charges from visits, invoices (numbered per clinic and
  * series from a counter row locked in the issuing transaction, so numbers are gapless),
  * credit notes, and payments. Money is integer minor units in the clinic's currency, tax
- * rates basis points. Issued invoices are immutable: the app may set only the columns that
- * issuing sets, and may neither change nor delete lines or payments.
+ * rates basis points. Issued invoices are immutable: a restrictive policy lets the app update
+ * drafts only, and it may neither change nor delete lines or payments.
  */
 export class Billing1733500000000 implements MigrationInterface {
   name = 'Billing1733500000000';
@@ -165,12 +165,11 @@ export class Billing1733500000000 implements MigrationInterface {
             from payments
         ) moves group by tenant_id, client_id;
 
-      -- Issued invoices are immutable. No trigger (Citus refuses triggers on distributed
-      -- tables): the app may only set the columns that issuing sets, its queries change
-      -- drafts only, and lines and payments can be neither updated nor deleted.
-      revoke update on invoices from vetlane_app;
-      grant update (status, number, issued_at, subtotal_minor, tax_minor, total_minor, client_snapshot,
-        clinic_snapshot) on invoices to vetlane_app;
+      -- Issued invoices are final for the app: corrections are credit notes. A restrictive
+      -- policy rather than a trigger, so it holds on Citus shards too (no trigger rule).
+      create policy invoices_issued_are_final on invoices as restrictive for update to vetlane_app
+        using (status = 'draft') with check (true);
+
       revoke delete on invoice_lines, payments, invoice_counters from vetlane_app;
       revoke update on invoice_lines, payments from vetlane_app;
       grant select on client_balances to vetlane_app;

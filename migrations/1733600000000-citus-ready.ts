@@ -48,7 +48,7 @@ const STATS_FUNCTIONS = `
       select x.tenant_id, count(*) as n from staff x group by x.tenant_id
     ), o as materialized (
       select x.tenant_id, x.object_bytes, x.last_activity_at from tenant_stats x
-    ), per_row as (
+    ), per_row as materialized (
       select platform_table_bytes('clients')::numeric / greatest((select sum(n) from c), 1) as c,
              platform_table_bytes('pets')::numeric / greatest((select sum(n) from p), 1) as p,
              platform_table_bytes('staff')::numeric / greatest((select sum(n) from s), 1) as st,
@@ -209,6 +209,13 @@ export class CitusReady1733600000000 implements MigrationInterface {
           'audit_events',
           'tenant_stats',
           'user_calendar_prefs',
+          // 1733500000000-billing's tables: its own call waits until staff is distributed here.
+          'price_items',
+          'charges',
+          'invoices',
+          'invoice_lines',
+          'invoice_counters',
+          'payments',
         ],
       }),
     );

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EventEmitter } from 'node:events';
+import { EventChannel } from '../common/event-channel.js';
 import type { AppointmentView } from './appointment.queries.js';
 
 export type AppointmentEventType = 'created' | 'updated' | 'moved' | 'cancelled' | 'status';
@@ -15,15 +15,4 @@ export interface AppointmentEvent {
  * transaction committed; the gateway relays them to the tenant's sockets.
  */
 @Injectable()
-export class AppointmentEvents {
-  private readonly emitter = new EventEmitter();
-
-  publish(event: AppointmentEvent): void {
-    this.emitter.emit('appointment', event);
-  }
-
-  subscribe(listener: (event: AppointmentEvent) => void): () => void {
-    this.emitter.on('appointment', listener);
-    return () => this.emitter.off('appointment', listener);
-  }
-}
+export class AppointmentEvents extends EventChannel<AppointmentEvent> {}

@@ -10,6 +10,7 @@ import {
 } from '@nestjs/websockets';
 import type { Request, RequestHandler } from 'express';
 import type { Server, Socket } from 'socket.io';
+import { type AccessRevocation, AccessRevocations } from '../tenant/access-revocations.js';
 import { AccessService } from '../tenant/access.service.js';
 import { CLINIC_STAFF } from '../tenant/clinic-access.guard.js';
 import { SESSION_MIDDLEWARE } from '../web/session.js';
@@ -22,26 +23,35 @@ function sessionUser(socket: Socket) {
 /**
  * Live calendars. The handshake is authenticated with the page's session cookie; a socket
  * joins only rooms of clinics its user may see. Committed appointment changes go to the
- * tenant's room.
+ * tenant's room. Sign-out and changes of membership disconnect the user's sockets
+ * (AccessRevocations), so nothing keeps arriving after access is gone.
  */
 @WebSocketGateway()
 export class AppointmentGateway implements OnGatewayInit, OnGatewayConnection, OnModuleDestroy {
   @WebSocketServer() server!: Server;
-  private unsubscribe?: () => void;
+  private unsubscribe: (() => void)[] = [];
 
   constructor(
     private readonly events: AppointmentEvents,
     private readonly access: AccessService,
+    private readonly revocations: AccessRevocations,
     @Inject(SESSION_MIDDLEWARE) private readonly session: RequestHandler,
   ) {}
 
   afterInit(server: Server) {
     server.engine.use(this.session);
-    this.unsubscribe = this.events.subscribe((event) => this.relay(event));
+    this.unsubscribe = [
+      this.events.subscribe((event) => this.relay(event)),
+      this.revocations.subscribe((revoked) => this.disconnect(revoked)),
+    ];
   }
 
-  handleConnection(socket: Socket) {
-    if (!sessionUser(socket)) socket.disconnect(true);
+  /** Every socket is in its user's and its session's room, so a change of access can end it. */
+  async handleConnection(socket: Socket) {
+    const user = sessionUser(socket);
+    if (!user) return void socket.disconnect(true);
+    const sessionId = (socket.request as Request).sessionID;
+    await socket.join([`user:${user.id}`, `session:${sessionId}`]);
   }
 
   @SubscribeMessage('join')
@@ -55,7 +65,13 @@ export class AppointmentGateway implements OnGatewayInit, OnGatewayConnection, O
   }
 
   onModuleDestroy() {
-    this.unsubscribe?.();
+    for (const off of this.unsubscribe) off();
+  }
+
+  /** Through the adapter, so sockets on every app process go. */
+  private disconnect(revoked: AccessRevocation) {
+    const room = 'userId' in revoked ? `user:${revoked.userId}` : `session:${revoked.sessionId}`;
+    this.server.in(room).disconnectSockets(true);
   }
 
   private relay(event: AppointmentEvent) {

@@ -40,12 +40,24 @@ export const InvoiceQueries = {
       ],
     ))!.id,
 
-  /** The invoice, row-locked until the end of the transaction (a draft being issued or discarded). */
-  lockInvoice: (tx: TenantTx, id: string) =>
+  /**
+   * The draft, row-locked until the end of the transaction (being issued or discarded). An
+   * issued invoice cannot be locked: the app's role may not update it (invoices_issued_are_final).
+   */
+  lockDraft: (tx: TenantTx, id: string) =>
     firstRow<{ id: string; status: string; kind: string; clientId: string }>(
       tx.manager,
-      `select id, status, kind, client_id as "clientId" from invoices where tenant_id = $1 and id = $2 for update`,
+      `select id, status, kind, client_id as "clientId" from invoices
+        where tenant_id = $1 and id = $2 and status = 'draft' for update`,
       [tx.tenantId, id],
+    ),
+
+  exists: async (tx: TenantTx, id: string) =>
+    Boolean(
+      await firstRow(tx.manager, `select 1 from invoices where tenant_id = $1 and id = $2`, [
+        tx.tenantId,
+        id,
+      ]),
     ),
 
   invoice: (tx: TenantTx, id: string) =>

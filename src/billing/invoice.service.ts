@@ -26,7 +26,7 @@ const negate = (v: string) => (v.startsWith('-') ? v.slice(1) : v === '0' ? v : 
 /**
  * Checkout: a client's open charges become a draft invoice, which may be edited or discarded
  * until it is issued. Issuing numbers it from the series' counter in the same transaction
- * and freezes it (a trigger refuses later changes); a correction is a credit note.
+ * and freezes it (a policy refuses the app's role any later change); a correction is a credit note.
  */
 @Injectable()
 export class InvoiceService {
@@ -183,10 +183,10 @@ export class InvoiceService {
   }
 
   private async lockDraft(tx: TenantTx, invoiceId: string) {
-    const invoice = await InvoiceQueries.lockInvoice(tx, invoiceId);
-    if (!invoice) throw new NotFoundError('invoice');
-    if (invoice.status !== 'draft') throw new InvoiceNotDraft();
-    return invoice;
+    const draft = await InvoiceQueries.lockDraft(tx, invoiceId);
+    if (draft) return draft;
+    if (await InvoiceQueries.exists(tx, invoiceId)) throw new InvoiceNotDraft();
+    throw new NotFoundError('invoice');
   }
 
   private async issueIn(tx: TenantTx, invoiceId: string): Promise<number> {

@@ -10,6 +10,7 @@ import { StaffService } from '../staff/staff.service.js';
 import { UserService } from '../staff/user.service.js';
 import type { MembershipRole } from '../tenant/request-context.js';
 import { AssignStaffForm, type AssignStaffInput } from './company.forms.js';
+import { AccessRevocations } from '../tenant/access-revocations.js';
 import { TenantService } from '../tenant/tenant.service.js';
 import { CompanyQueries } from './company.queries.js';
 import type { CompanyView } from './company.service.js';
@@ -37,6 +38,7 @@ export class CompanyStaffService {
     private readonly users: UserService,
     private readonly staff: StaffService,
     private readonly tenants: TenantService,
+    private readonly revocations: AccessRevocations,
   ) {}
 
   async people(company: CompanyView): Promise<CompanyPerson[]> {
@@ -76,6 +78,8 @@ export class CompanyStaffService {
         after: { role: form.role, email: user.email },
       });
     });
+    // A changed role is checked afresh when the live calendar reconnects.
+    this.revocations.publish({ userId: user.id });
   }
 
   /** Takes a person's membership in one clinic away; their staff row stays, inactive, for history. */
@@ -93,6 +97,7 @@ export class CompanyStaffService {
         before: { role },
       });
     });
+    this.revocations.publish({ userId });
   }
 
   /**

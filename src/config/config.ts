@@ -36,7 +36,9 @@ const envSchema = z.object({
   TRUST_PROXY: bool.default(false),
   MIGRATE_ON_START: bool.default(true),
   SEED_DEMO: bool.optional(),
-  LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_IP: z.coerce.number().int().min(1).default(5),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(100),
+  LOGIN_ACCOUNT_WINDOW_HOURS: z.coerce.number().int().min(1).max(168).default(24),
   LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(50),
   LOGIN_BLOCK_MINUTES: z.coerce.number().int().min(1).default(15),
   ATTACHMENT_MAX_BYTES: z.coerce
@@ -110,7 +112,13 @@ export interface AppConfig {
   trustProxy: boolean;
   migrateOnStart: boolean;
   seedDemo: boolean;
-  loginThrottle: { maxFailuresPerAccount: number; maxFailuresPerIp: number; blockMinutes: number };
+  loginThrottle: {
+    maxFailuresPerAccountAndIp: number;
+    maxFailuresPerIp: number;
+    blockMinutes: number;
+    maxFailuresPerAccount: number;
+    accountWindowHours: number;
+  };
   attachments: AttachmentConfig;
   tenantThrottle: { perMinute: TenantPlanLimits };
   audit: { retentionMonths: number };
@@ -220,7 +228,9 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     migrateOnStart: e.MIGRATE_ON_START,
     seedDemo: e.SEED_DEMO ?? database.mode === 'embedded',
     loginThrottle: {
+      maxFailuresPerAccountAndIp: e.LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_IP,
       maxFailuresPerAccount: e.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+      accountWindowHours: e.LOGIN_ACCOUNT_WINDOW_HOURS,
       maxFailuresPerIp: e.LOGIN_MAX_FAILURES_PER_IP,
       blockMinutes: e.LOGIN_BLOCK_MINUTES,
     },

@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { parseInput } from '../common/validation.js';
 import { isLocale } from '../i18n/i18n.js';
+import { AccessRevocations } from '../tenant/access-revocations.js';
 import { RequestContexts } from '../tenant/request-context.js';
 import { type FormErrors, formErrors } from '../web/form-errors.js';
 import { LoginThrottled } from './auth.errors.js';
@@ -47,7 +48,10 @@ function save(req: Request): Promise<void> {
 
 @Controller()
 export class AuthController {
-  constructor(private readonly auth: AuthService) {}
+  constructor(
+    private readonly auth: AuthService,
+    private readonly revocations: AccessRevocations,
+  ) {}
 
   @Get('login')
   showSignIn(@Req() req: Request, @Res() res: Response) {
@@ -84,7 +88,9 @@ export class AuthController {
 
   @Post('logout')
   signOut(@Req() req: Request, @Res() res: Response) {
+    const sessionId = req.sessionID;
     req.session.destroy(() => {
+      this.revocations.publish({ sessionId });
       res.clearCookie('vetlane.sid');
       res.redirect(303, '/login');
     });

@@ -28,7 +28,7 @@ export class AuthService {
       await this.throttle.failed(email, input.ip);
       throw new LoginFailed();
     }
-    await this.throttle.succeeded(email);
+    await this.throttle.succeeded(email, input.ip);
     await UserQueries.touchLastLogin(this.db, user.id);
     await this.recordSignIn(user, input.ip);
     return {

@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { AccessRevocations } from './access-revocations.js';
 import { AccessService } from './access.service.js';
 import { ClinicAccessGuard } from './clinic-access.guard.js';
 import { HomeController } from './home.controller.js';
@@ -7,8 +8,8 @@ import { TenantService } from './tenant.service.js';
 /** Tenant resolution, access checks and the request's tenant context. */
 @Global()
 @Module({
-  providers: [AccessService, ClinicAccessGuard, TenantService],
+  providers: [AccessRevocations, AccessService, ClinicAccessGuard, TenantService],
   controllers: [HomeController],
-  exports: [AccessService, ClinicAccessGuard, TenantService],
+  exports: [AccessRevocations, AccessService, ClinicAccessGuard, TenantService],
 })
 export class TenantModule {}

@@ -131,7 +131,8 @@ describe('several app processes behind nginx', () => {
       await web.get('/login');
       return (await web.post('/login', { email: person.email, password })).status;
     };
-    // LOGIN_MAX_FAILURES_PER_ACCOUNT is 5: three failures on one process, two on the other.
+    // LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_IP is 5 (all from this machine's address): three
+    // failures on one process, two on the other.
     const failures = [];
     for (const url of [a.url, a.url, a.url, b.url, b.url])
       failures.push(await attempt(url, 'not-the-password'));

@@ -69,16 +69,23 @@ describe('schema rules for tenant tables', () => {
         [table],
       );
       expect({ table, ...rel }).toEqual({ table, relrowsecurity: true, relforcerowsecurity: true });
-      const { rows: policies } = await db.query(
-        'select qual, with_check from pg_policies where schemaname = $1 and tablename = $2',
+      const { rows: all } = await db.query(
+        'select qual, with_check, permissive from pg_policies where schemaname = $1 and tablename = $2',
         ['public', table],
       );
+      // One permissive policy: the tenant's rows. Restrictive ones may only narrow it further
+      // (issued invoices are final), and stay plain expressions too.
+      const policies = all.filter((p) => p.permissive === 'PERMISSIVE');
       expect({ table, count: policies.length }).toEqual({ table, count: 1 });
       for (const expr of [policies[0].qual, policies[0].with_check]) {
         expect(expr).toContain("current_setting('app.tenant_id'::text, true)");
         expect(expr).toMatch(/^\(?tenant_id = /);
         expect(expr.toLowerCase()).not.toContain('select');
       }
+      for (const restrictive of all.filter((p) => p.permissive !== 'PERMISSIVE'))
+        expect(`${restrictive.qual} ${restrictive.with_check}`.toLowerCase()).not.toContain(
+          'select',
+        );
     }
   });
 

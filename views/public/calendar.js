@@ -39,18 +39,26 @@
   if (window.io) {
     const socket = window.io({ transports: ['websocket', 'polling'] });
     let connectedBefore = false;
+    let retried = false;
     socket.on('connect', () => {
       socket.emit('join', { clinic }, (ack) => {
         live.dataset.live = ack && ack.ok ? 'on' : 'refused';
+        if (ack && ack.ok) retried = false;
         show('');
         // After a network drop, catch up on whatever changed meanwhile.
         if (connectedBefore) void refresh();
         connectedBefore = true;
       });
     });
-    socket.on('disconnect', () => {
+    socket.on('disconnect', (reason) => {
       live.dataset.live = 'off';
       show(live.dataset.offlineText || '');
+      // The server ends live updates when access changes (sign-out, role, membership): try
+      // once more, and the join is checked afresh; signed out, the server ends it again.
+      if (reason === 'io server disconnect' && !retried) {
+        retried = true;
+        socket.connect();
+      }
     });
     socket.on('appointment', () => void refresh());
   }
