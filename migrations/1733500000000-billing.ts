@@ -165,11 +165,15 @@ export class Billing1733500000000 implements MigrationInterface {
             from payments
         ) moves group by tenant_id, client_id;
 
-      -- Issued invoices are final for the app: corrections are credit notes. A restrictive
-      -- policy rather than a trigger, so it holds on Citus shards too (no trigger rule).
+      -- Issued invoices are final for the app: corrections are credit notes. No trigger (Citus
+      -- refuses triggers on distributed tables): a restrictive policy lets the app's role change
+      -- drafts only, it may set only the columns that issuing sets, and lines and payments can
+      -- be neither updated nor deleted.
       create policy invoices_issued_are_final on invoices as restrictive for update to vetlane_app
         using (status = 'draft') with check (true);
-
+      revoke update on invoices from vetlane_app;
+      grant update (status, number, issued_at, subtotal_minor, tax_minor, total_minor, client_snapshot,
+        clinic_snapshot) on invoices to vetlane_app;
       revoke delete on invoice_lines, payments, invoice_counters from vetlane_app;
       revoke update on invoice_lines, payments from vetlane_app;
       grant select on client_balances to vetlane_app;

@@ -12,6 +12,7 @@ import { RuntimeDefinerGrants1733110000000 } from './1733110000000-runtime-defin
 import { FrontDesk1733300000000 } from './1733300000000-front-desk.js';
 import { CitusReady1733600000000 } from './1733600000000-citus-ready.js';
 import { Billing1733500000000 } from './1733500000000-billing.js';
+import { IdempotencyKeys1733200000000 } from './1733200000000-idempotency-keys.js';
 
 /** Every migration, in order. The schema's only source of truth (never `synchronize`). */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   FrontDesk1733300000000,
   CitusReady1733600000000,
   Billing1733500000000,
+  IdempotencyKeys1733200000000,
 ];

@@ -33,6 +33,7 @@ export async function createApp(infra: Infrastructure): Promise<NestExpressAppli
     sessionSecret: infra.sessionSecret,
     gate: app.get(RequestGate),
   });
+  app.get(RequestGate).useTranslator(translator);
   app.useWebSocketAdapter(new VetlaneIoAdapter(app, infra.cache, app.get(RequestGate)));
   app.useGlobalFilters(new AllExceptionsFilter(infra.log, translator));
   setUpOpenApi(app);

@@ -4,8 +4,9 @@ import { parseInput } from '../common/validation.js';
 import type { Translator } from '../i18n/i18n.js';
 
 /**
- * parseInput for the API: the same schemas as the pages, with each field's catalog key
- * turned into its English message (`{ error: { code, message, fields } }`, status 400).
+ * parseInput for the API: the same schemas as the pages. Each field's catalog key becomes
+ * its message in the exception filter, in the Accept-Language's language (English by
+ * default): `{ error: { code, message, fields } }`, status 400.
  */
 export function parseApiInput<S extends z.ZodType>(
   translator: Translator,
@@ -16,9 +17,7 @@ export function parseApiInput<S extends z.ZodType>(
     return parseInput(schema, input ?? {});
   } catch (err) {
     if (!(err instanceof ValidationFailed)) throw err;
-    const fields: Record<string, string> = {};
-    for (const [field, key] of Object.entries(err.fields))
-      fields[field] = key.startsWith('validation.') ? translator.t('en', key) : key;
-    throw new ValidationFailed(fields);
+    void translator; // the exception filter translates the keys per Accept-Language
+    throw err;
   }
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { calendarDate, checkbox, positiveInt } from '../common/validation.js';
+import { calendarDate, checkbox, decimalComma, positiveInt } from '../common/validation.js';
 import { decodeEditSnapshot } from './edit-snapshot.js';
 import { APPOINTMENT_STATUSES } from './status-flow.js';
 
@@ -91,15 +91,18 @@ export const StatusForm = z.object({
   to: z.enum(APPOINTMENT_STATUSES, { error: 'validation.invalid' }),
   version: version.optional(),
   weightKg: z
-    .union(
-      [
-        z.literal(''),
-        z.coerce
-          .number({ error: 'validation.weight' })
-          .positive({ error: 'validation.weight' })
-          .max(2000, { error: 'validation.weight' }),
-      ],
-      { error: 'validation.weight' },
+    .preprocess(
+      decimalComma,
+      z.union(
+        [
+          z.literal(''),
+          z.coerce
+            .number({ error: 'validation.weight' })
+            .positive({ error: 'validation.weight' })
+            .max(2000, { error: 'validation.weight' }),
+        ],
+        { error: 'validation.weight' },
+      ),
     )
     .optional()
     .transform((v) => (v === '' || v === undefined ? null : v)),

@@ -284,6 +284,38 @@ export const AppointmentQueries = {
     );
   },
 
+  /** A pet's or a client's appointments, newest first (the history on their pages). */
+  history(
+    tx: TenantTx,
+    of: { petId?: string; clientId?: string },
+    limit = 50,
+  ): Promise<AppointmentView[]> {
+    const column = of.petId ? 'a.pet_id' : 'a.client_id';
+    return tx.manager.query<AppointmentView[]>(
+      `${VIEW_SELECT} where a.tenant_id = $1 and ${column} = $2 order by a.starts_at desc limit $3`,
+      [tx.tenantId, of.petId ?? of.clientId, limit],
+    );
+  },
+
+  /** The staff columns this user chose to see on the day view (empty: every column). */
+  async calendarColumns(tx: TenantTx, userId: string): Promise<string[]> {
+    const row = await firstRow<{ staffIds: string[] }>(
+      tx.manager,
+      `select staff_ids as "staffIds" from user_calendar_prefs where tenant_id = $1 and user_id = $2`,
+      [tx.tenantId, userId],
+    );
+    return row?.staffIds ?? [];
+  },
+
+  async saveCalendarColumns(tx: TenantTx, userId: string, staffIds: string[]): Promise<void> {
+    await tx.manager.query(
+      `insert into user_calendar_prefs (tenant_id, user_id, staff_ids) values ($1, $2, $3::uuid[])
+       on conflict (tenant_id, user_id) do update
+         set staff_ids = excluded.staff_ids, updated_at = excluded.updated_at`,
+      [tx.tenantId, userId, staffIds],
+    );
+  },
+
   /** The patient went home after the consult; false when it was not completed or already gone. */
   async checkOut(tx: TenantTx, id: string): Promise<boolean> {
     const rows = await returningRows<{ id: string }>(

@@ -33,6 +33,7 @@ import {
 } from './appointment.queries.js';
 import { blockingClosure, type Slot, withinOpeningHours } from './availability.js';
 import { type AppointmentStatus, canTransition, isEditable } from './status-flow.js';
+import { once } from '../idempotency/once.js';
 
 export interface Repeat {
   every: number;
@@ -99,57 +100,58 @@ export class AppointmentService {
   /** Books one appointment or a whole series: every occurrence or none. */
   async book(input: BookAppointment): Promise<AppointmentView[]> {
     return this.publishing(
-      async (tx) => {
-        const pet = await AppointmentQueries.bookablePet(tx, input.petId);
-        if (!pet) throw new UnknownReference('petId');
-        const type = await this.requireType(tx, input.typeId);
-        const userId = await this.requireStaffAndRoom(tx, input.staffId, input.roomId);
-        const duration = input.durationMinutes ?? type.durationMinutes;
-        const slots = occurrences(input, duration, tx.tenant.timeZone);
-        if (!input.confirmPast && slots[0].startsAt.getTime() < Date.now())
-          throw new PastTimeUnconfirmed();
-        await this.checkOpen(tx, {
-          slots,
-          staffId: input.staffId,
-          roomId: input.roomId,
-          overrideReason: input.overrideReason,
-        });
-
-        await AppointmentQueries.lockResources(
-          tx,
-          resourceKeys(tx.tenantId, input.staffId, input.roomId, userId),
-        );
-        const clashes = await AppointmentQueries.clashes(tx, {
-          staffId: input.staffId,
-          roomId: input.roomId,
-          ranges: slots,
-        });
-        if (clashes.length)
-          throw slots.length > 1
-            ? new SeriesConflict(clashes)
-            : new AppointmentConflict(clashes[0]);
-
-        const seriesId = slots.length > 1 ? randomUUID() : null;
-        const views: AppointmentView[] = [];
-        for (const slot of slots) {
-          const id = await this.insert(tx, {
-            input,
-            clientId: pet.clientId,
-            slot,
-            seriesId,
-            userId,
+      (tx) =>
+        once(tx, 'appointment.book', async () => {
+          const pet = await AppointmentQueries.bookablePet(tx, input.petId);
+          if (!pet) throw new UnknownReference('petId');
+          const type = await this.requireType(tx, input.typeId);
+          const userId = await this.requireStaffAndRoom(tx, input.staffId, input.roomId);
+          const duration = input.durationMinutes ?? type.durationMinutes;
+          const slots = occurrences(input, duration, tx.tenant.timeZone);
+          if (!input.confirmPast && slots[0].startsAt.getTime() < Date.now())
+            throw new PastTimeUnconfirmed();
+          await this.checkOpen(tx, {
+            slots,
+            staffId: input.staffId,
+            roomId: input.roomId,
+            overrideReason: input.overrideReason,
           });
-          const view = await this.require(tx, id);
-          await this.audit.record(tx, {
-            action: 'appointment.created',
-            entity: 'appointment',
-            entityId: id,
-            after: snapshot(view),
+
+          await AppointmentQueries.lockResources(
+            tx,
+            resourceKeys(tx.tenantId, input.staffId, input.roomId, userId),
+          );
+          const clashes = await AppointmentQueries.clashes(tx, {
+            staffId: input.staffId,
+            roomId: input.roomId,
+            ranges: slots,
           });
-          views.push(view);
-        }
-        return views;
-      },
+          if (clashes.length)
+            throw slots.length > 1
+              ? new SeriesConflict(clashes)
+              : new AppointmentConflict(clashes[0]);
+
+          const seriesId = slots.length > 1 ? randomUUID() : null;
+          const views: AppointmentView[] = [];
+          for (const slot of slots) {
+            const id = await this.insert(tx, {
+              input,
+              clientId: pet.clientId,
+              slot,
+              seriesId,
+              userId,
+            });
+            const view = await this.require(tx, id);
+            await this.audit.record(tx, {
+              action: 'appointment.created',
+              entity: 'appointment',
+              entityId: id,
+              after: snapshot(view),
+            });
+            views.push(view);
+          }
+          return views;
+        }),
       (views) => views.map((appointment) => ({ type: 'created', appointment })),
     );
   }

@@ -9,6 +9,7 @@ const staff = (id: string, more: Partial<BookableStaff> = {}): BookableStaff => 
   takesAppointments: true,
   active: true,
   userId: null,
+  calendarPosition: null,
   ...more,
 });
 const type = (id: string, more: Partial<AppointmentType> = {}): AppointmentType => ({

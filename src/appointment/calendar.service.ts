@@ -5,14 +5,13 @@ import { isUuid } from '../common/ids.js';
 import { TenantDb } from '../database/tenant-db.js';
 import { AppointmentQueries, type AppointmentView } from './appointment.queries.js';
 import { firstFreeSlot, openingIntervals, type Slot } from './availability.js';
+import { type ColumnChoice, roomColumns, shading, staffColumns } from './calendar-columns.js';
 import { holdsSlot } from './status-flow.js';
 
 const STEP_MS = 15 * 60_000;
 const DEFAULT_DAY = { opens: '08:00', closes: '18:00' };
 
-export interface CalendarColumn {
-  id: string;
-  name: string;
+export interface CalendarColumn extends ColumnChoice {
   index: number;
 }
 
@@ -22,17 +21,32 @@ export interface PlacedAppointment extends AppointmentView {
   span: number;
   time: string;
   endTime: string;
+  short: boolean;
 }
 
 export interface DayView {
   date: string;
   by: 'staff' | 'room';
   columns: CalendarColumn[];
-  rows: { index: number; label: string; time: string; startsAt: string; isHour: boolean }[];
+  /** Every column with whether this user shows it (the choose-columns control). */
+  choices: ColumnChoice[];
+  /** The signed-in person's own column, when they have one. */
+  myColumn: string | null;
+  rows: {
+    index: number;
+    label: string;
+    time: string;
+    startsAt: string;
+    isHour: boolean;
+    /** Per shown column: outside opening hours ('closed') or in a closure ('blocked'). */
+    cells: (CalendarColumn & { shade: 'closed' | 'blocked' | null })[];
+  }[];
   placed: PlacedAppointment[];
   inactive: AppointmentView[];
   closed: boolean;
+  /** The grid row of the current quarter hour, and how far into it now is (0–1). */
   nowRow: number | null;
+  nowFraction: number;
 }
 
 /** Calendar view models: a fixed number of queries per view, whatever the number of appointments. */
@@ -43,17 +57,27 @@ export class CalendarService {
     private readonly settings: ClinicSettingsService,
   ) {}
 
-  day(date: string, by: 'staff' | 'room', now = new Date()): Promise<DayView> {
+  day(
+    date: string,
+    by: 'staff' | 'room',
+    opts: { userId?: string | null; now?: Date } = {},
+  ): Promise<DayView> {
+    const now = opts.now ?? new Date();
+    const userId = opts.userId ?? null;
     return this.db.run(async (tx) => {
       const zone = tx.tenant.timeZone;
       const range = ClinicTime.dayRange(date, zone);
       const schedule = await this.settings.schedule(tx);
       const appointments = await AppointmentQueries.inRange(tx, range);
-      const columns = (
+      const closures = await this.settings.closures(tx, range);
+      const chosen = userId ? await AppointmentQueries.calendarColumns(tx, userId) : [];
+      const choices =
         by === 'room'
-          ? schedule.rooms.filter((r) => r.active)
-          : schedule.staff.filter((s) => s.active && s.takesAppointments)
-      ).map((c, index) => ({ id: c.id, name: c.name, index: index + 2 }));
+          ? roomColumns(schedule.rooms)
+          : staffColumns(schedule.staff, { chosen, userId });
+      const columns = choices
+        .filter((c) => c.shown)
+        .map((c, index) => ({ ...c, index: index + 2 }));
 
       const open = openingIntervals(date, zone, schedule.hours);
       const active = appointments.filter((a) => holdsSlot(a.status));
@@ -75,12 +99,17 @@ export class CalendarService {
       for (let t = gridStart, i = 2; t < gridEnd; t += STEP_MS, i++) {
         const at = new Date(t);
         const label = ClinicTime.localTime(at, zone);
+        const quarter = { startsAt: at, endsAt: new Date(t + STEP_MS) };
         rows.push({
           index: i,
           label,
           time: label,
           startsAt: at.toISOString(),
           isHour: label.endsWith(':00'),
+          cells: columns.map((c) => ({
+            ...c,
+            shade: shading(quarter, { open, closures, by, columnId: c.id }),
+          })),
         });
       }
       const columnOf = new Map(columns.map((c) => [c.id, c.index]));
@@ -96,6 +125,8 @@ export class CalendarService {
             span: Math.max(1, Math.ceil((a.endsAt.getTime() - from) / STEP_MS)),
             time: ClinicTime.localTime(a.startsAt, zone),
             endTime: ClinicTime.localTime(a.endsAt, zone),
+            // 15–20 minutes: one line (time, pet, owner); the rest on hover or focus.
+            short: a.endsAt.getTime() - a.startsAt.getTime() <= 20 * 60_000,
           },
         ];
       });
@@ -104,13 +135,24 @@ export class CalendarService {
         date,
         by,
         columns,
+        choices,
+        myColumn: choices.find((c) => c.mine)?.id ?? null,
         rows,
         placed,
         inactive: appointments.filter((a) => !holdsSlot(a.status)),
         closed: open.length === 0,
-        nowRow: nowMs >= gridStart && nowMs < gridEnd ? 2 + (nowMs - gridStart) / STEP_MS : null,
+        nowRow:
+          nowMs >= gridStart && nowMs < gridEnd
+            ? 2 + Math.floor((nowMs - gridStart) / STEP_MS)
+            : null,
+        nowFraction: Math.round((((nowMs - gridStart) % STEP_MS) / STEP_MS) * 100) / 100,
       };
     });
+  }
+
+  /** Remembers which staff columns this user sees (none: all of them). */
+  chooseColumns(userId: string, staffIds: string[]): Promise<void> {
+    return this.db.run((tx) => AppointmentQueries.saveCalendarColumns(tx, userId, staffIds));
   }
 
   week(date: string) {

@@ -16,6 +16,11 @@ export interface RateLimiterSettings {
 /** Carries Socket.IO events between app processes (or, with one process, leaves Socket.IO as it is). */
 export interface SocketIoFanOut {
   attach(server: Server): void;
+  /**
+   * Calls `listener` each time the fan-out is back after an outage: events other processes
+   * published meanwhile may never have arrived, so open calendars must catch up.
+   */
+  onResume(listener: () => void): void;
   close(): Promise<void>;
 }
 

@@ -55,7 +55,7 @@ export class MemoryBackend implements CacheBackend {
 
   /** One process: Socket.IO's own in-memory adapter already reaches every socket. */
   socketIoFanOut(): SocketIoFanOut {
-    return { attach: () => undefined, close: async () => undefined };
+    return { attach: () => undefined, onResume: () => undefined, close: async () => undefined };
   }
 
   async close(): Promise<void> {

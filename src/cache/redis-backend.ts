@@ -79,6 +79,14 @@ export class RedisBackend implements CacheBackend {
     observeSubscriptions(sub);
     return {
       attach: (server) => server.adapter(createAdapter(pub, sub, { key })),
+      onResume: (listener) => {
+        let lost = false;
+        sub.on('close', () => (lost = true));
+        sub.on('ready', () => {
+          if (lost) listener();
+          lost = false;
+        });
+      },
       // The adapter's own close sends UNSUBSCRIBEs it never awaits: QUIT after them lets them
       // finish, where a disconnect rejected them unhandled ("Connection is closed.").
       close: async () => {

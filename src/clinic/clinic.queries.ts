@@ -36,6 +36,8 @@ export interface BookableStaff {
   active: boolean;
   /** The login of this person, if they have one (the signed-in vet's own column). */
   userId: string | null;
+  /** The clinic's order of calendar columns (null: after those placed, vets first). */
+  calendarPosition: number | null;
 }
 
 /** Everything the calendar needs to know about the clinic, read in a fixed number of queries. */
@@ -99,7 +101,7 @@ export const ClinicQueries = {
       ),
       manager.query<BookableStaff[]>(
         `select id, name, kind, takes_appointments as "takesAppointments", active,
-                user_id as "userId"
+                user_id as "userId", calendar_position as "calendarPosition"
            from staff where tenant_id = $1 order by name`,
         [tenantId],
       ),

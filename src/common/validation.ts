@@ -15,6 +15,14 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
 }
 
 /**
+ * A decimal as people type it: `18,6` (Spanish) reads as 18.6. Only a single comma between
+ * digits is taken as the decimal mark, so nothing else changes meaning.
+ */
+export function decimalComma(value: unknown): unknown {
+  return typeof value === 'string' ? value.trim().replace(/^(-?\d+),(\d+)$/, '$1.$2') : value;
+}
+
+/**
  * A checkbox: browsers send nothing when it is unticked (so the key must be optional); JSON
  * clients send a boolean.
  */

@@ -62,8 +62,9 @@ const envSchema = z.object({
   AUDIT_RETENTION_MONTHS: z.coerce.number().int().min(1).max(240).default(24),
   ADMIN_STATS_TTL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   ADMISSION_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(10_000).optional(),
-  ADMISSION_QUEUE: z.coerce.number().int().min(0).max(100_000).default(50),
-  ADMISSION_QUEUE_WAIT_MS: z.coerce.number().int().min(0).max(600_000).default(1000),
+  ADMISSION_QUEUE: z.coerce.number().int().min(0).max(100_000).default(20),
+  ADMISSION_QUEUE_WAIT_MS: z.coerce.number().int().min(0).max(600_000).default(250),
+  ADMISSION_MAX_LAG_MS: z.coerce.number().int().min(1).max(600_000).default(100),
   REQUEST_DEADLINE_SECONDS: z.coerce.number().min(1).max(600).default(20),
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(600).default(10),
 });
@@ -128,10 +129,11 @@ export interface AppConfig {
 
 /** Overload and shutdown (src/web/request-gate.ts, main.ts). */
 export interface ResilienceConfig {
-  /** Requests worked on at once per process; default twice the pool. */
+  /** Requests worked on at once per process; default the pool's size. */
   maxInFlight: number;
   maxQueued: number;
   queueWaitMs: number;
+  maxLagMs: number;
   /** No write commits after this long: the client has been answered (or has given up) by then. */
   requestDeadlineMs: number;
   shutdownGraceMs: number;
@@ -246,9 +248,10 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     audit: { retentionMonths: e.AUDIT_RETENTION_MONTHS },
     admin: { statsTtlSeconds: e.ADMIN_STATS_TTL_SECONDS },
     resilience: {
-      maxInFlight: e.ADMISSION_MAX_IN_FLIGHT ?? e.DATABASE_POOL_SIZE * 2,
+      maxInFlight: e.ADMISSION_MAX_IN_FLIGHT ?? e.DATABASE_POOL_SIZE,
       maxQueued: e.ADMISSION_QUEUE,
       queueWaitMs: e.ADMISSION_QUEUE_WAIT_MS,
+      maxLagMs: e.ADMISSION_MAX_LAG_MS,
       requestDeadlineMs: e.REQUEST_DEADLINE_SECONDS * 1000,
       shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
     },

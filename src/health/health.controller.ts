@@ -18,7 +18,7 @@ function within<T>(ms: number, work: Promise<T>): Promise<T> {
 }
 
 /**
- * `/health`: the process is up (touches nothing). `/ready`: it can serve. Each dependency is
+ * `/health` (answered first in the pipeline, touching nothing): the process is up. `/ready`: it can serve. Each dependency is
  * asked with a short time-out over its own small budget (the database through DatabaseProbe,
  * not the request pool). A database that is slow to answer while this process's requests are
  * queueing is "busy": the app is degraded, still ready (200), not down. Draining: 503.
@@ -31,11 +31,6 @@ export class HealthController {
     private readonly storage: ObjectStorage,
     private readonly gate: RequestGate,
   ) {}
-
-  @Get('health')
-  live() {
-    return { status: 'ok', info: {}, error: {}, details: {} };
-  }
 
   @Get('ready')
   async ready(@Res() res: Response) {

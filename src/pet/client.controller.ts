@@ -1,3 +1,4 @@
+import { AppointmentHistory } from '../appointment/appointment-history.js';
 import {
   Body,
   Controller,
@@ -39,6 +40,7 @@ export class ClientController {
   constructor(
     private readonly clients: ClientService,
     private readonly pets: PetService,
+    private readonly history: AppointmentHistory,
   ) {}
 
   @Get()
@@ -115,7 +117,8 @@ export class ClientController {
   async show(@Param('clientId') clientId: string) {
     const client = await this.clients.get(clientId);
     const pets = client.pets.map((p) => ({ ...p, born: calendarDate(p.dateOfBirth) }));
-    return { title: `${client.firstName} ${client.lastName}`, client, pets };
+    const history = await this.history.of({ clientId });
+    return { title: `${client.firstName} ${client.lastName}`, client, pets, history };
   }
 
   @Get(':clientId/edit')

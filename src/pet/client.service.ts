@@ -9,6 +9,7 @@ import { ClientQueries, PetQueries } from './pet.queries.js';
 import { PetService } from './pet.service.js';
 import type { ClientListItem, ClientRecord, PetRecord } from './pet.types.js';
 import { searchTerms } from './search.terms.js';
+import { once } from '../idempotency/once.js';
 
 export interface ClientDetail extends ClientRecord {
   pets: PetRecord[];
@@ -65,7 +66,7 @@ export class ClientService {
   }
 
   create(input: ClientInput): Promise<ClientRecord> {
-    return this.db.run((tx) => this.insert(tx, input));
+    return this.db.run((tx) => once(tx, 'client.create', () => this.insert(tx, input)));
   }
 
   async insert(tx: TenantTx, input: ClientInput): Promise<ClientRecord> {
@@ -97,29 +98,31 @@ export class ClientService {
 
   /** The booking form's "new client": the client and their first pet, in one transaction. */
   quickCreate(input: QuickCreateInput): Promise<{ client: ClientRecord; pet: PetRecord }> {
-    return this.db.run(async (tx) => {
-      const client = await this.insert(tx, {
-        firstName: input.firstName,
-        lastName: input.lastName,
-        email: input.email,
-        phone: input.phone,
-        phoneAlt: input.phoneAlt,
-        address: input.address,
-        notes: input.notes,
-      });
-      const pet = await this.pets
-        .insert(tx, client.id, {
-          name: input.petName,
-          species: input.petSpecies,
-          sex: input.petSex,
-          breed: input.petBreed,
-          dateOfBirth: input.petDateOfBirth,
-          microchip: input.petMicrochip,
-        })
-        .catch((err: unknown) => {
-          throw err instanceof MicrochipTaken ? new MicrochipTaken('petMicrochip') : err;
+    return this.db.run((tx) =>
+      once(tx, 'client.quick-create', async () => {
+        const client = await this.insert(tx, {
+          firstName: input.firstName,
+          lastName: input.lastName,
+          email: input.email,
+          phone: input.phone,
+          phoneAlt: input.phoneAlt,
+          address: input.address,
+          notes: input.notes,
         });
-      return { client, pet };
-    });
+        const pet = await this.pets
+          .insert(tx, client.id, {
+            name: input.petName,
+            species: input.petSpecies,
+            sex: input.petSex,
+            breed: input.petBreed,
+            dateOfBirth: input.petDateOfBirth,
+            microchip: input.petMicrochip,
+          })
+          .catch((err: unknown) => {
+            throw err instanceof MicrochipTaken ? new MicrochipTaken('petMicrochip') : err;
+          });
+        return { client, pet };
+      }),
+    );
   }
 }

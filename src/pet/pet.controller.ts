@@ -1,3 +1,4 @@
+import { AppointmentHistory } from '../appointment/appointment-history.js';
 import { RecordViews } from '../record/record-views.service.js';
 import { isLocale } from '../i18n/i18n.js';
 import { Body, Controller, Get, Param, Post, Render, Res, UseGuards } from '@nestjs/common';
@@ -10,6 +11,7 @@ import { PetInput } from './pet.inputs.js';
 import { PetService } from './pet.service.js';
 import {
   ageOf,
+  nextVaccinationDue,
   calendarDate,
   petFormInput,
   petFormValues,
@@ -25,6 +27,7 @@ export class PetController {
   constructor(
     private readonly pets: PetService,
     private readonly records: RecordViews,
+    private readonly history: AppointmentHistory,
   ) {}
 
   @Get(':petId')
@@ -43,7 +46,12 @@ export class PetController {
       dateOfBirth: calendarDate(pet.dateOfBirth),
       deceasedOn: calendarDate(pet.deceasedOn),
     };
-    return { title: pet.name, pet, alerts, dates, age: ageOf(pet.dateOfBirth), records };
+    const history = await this.history.of({ petId });
+    return {
+      title: pet.name,
+      ...{ pet, alerts, dates, age: ageOf(pet.dateOfBirth), records, history },
+      nextVaccinationDue: nextVaccinationDue(records.vaccinations),
+    };
   }
 
   @Get(':petId/edit')

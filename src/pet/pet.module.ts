@@ -1,3 +1,4 @@
+import { AppointmentHistoryModule } from '../appointment/appointment-history.js';
 import { Module } from '@nestjs/common';
 import { RecordModule } from '../record/record.module.js';
 import { ClientController } from './client.controller.js';
@@ -9,7 +10,7 @@ import { SearchService } from './search.service.js';
 
 /** Clients (owners) and their pets, and the one search box that finds them. */
 @Module({
-  imports: [RecordModule],
+  imports: [RecordModule, AppointmentHistoryModule],
   providers: [ClientService, PetService, SearchService],
   controllers: [SearchController, ClientController, PetController],
   exports: [ClientService, PetService, SearchService],

@@ -9,6 +9,7 @@ import type { PetInput, PetPatch } from './pet.inputs.js';
 import { ClientQueries, PetQueries } from './pet.queries.js';
 import type { PetOwner, PetRecord } from './pet.types.js';
 import { searchTerms } from './search.terms.js';
+import { once } from '../idempotency/once.js';
 
 export interface PetWithOwner extends PetRecord {
   owner: PetOwner;
@@ -58,11 +59,13 @@ export class PetService {
   }
 
   create(clientId: string, input: PetInput): Promise<PetRecord> {
-    return this.db.run(async (tx) => {
-      if (!isUuid(clientId) || !(await ClientQueries.exists(tx, clientId)))
-        throw new NotFoundError('client');
-      return this.insert(tx, clientId, input);
-    });
+    return this.db.run((tx) =>
+      once(tx, 'pet.create', async () => {
+        if (!isUuid(clientId) || !(await ClientQueries.exists(tx, clientId)))
+          throw new NotFoundError('client');
+        return this.insert(tx, clientId, input);
+      }),
+    );
   }
 
   /** Inserts within an open tenant transaction (the client must exist in it). */

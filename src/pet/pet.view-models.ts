@@ -85,3 +85,25 @@ export function ageOf(dateOfBirth: string | null, now = new Date()) {
 export function calendarDate(iso: string | null): Date | null {
   return iso ? new Date(`${iso}T12:00:00Z`) : null;
 }
+
+/**
+ * The next vaccination due: for each product its latest dose's next-due date, the earliest
+ * of those (overdue ones included), or null when none is planned.
+ */
+export function nextVaccinationDue(
+  vaccinations: { product: string; givenOn: string; nextDueOn: string | null }[],
+): { product: string; on: string } | null {
+  const latest = new Map<string, { givenOn: string; nextDueOn: string | null }>();
+  for (const v of vaccinations) {
+    const key = v.product.trim().toLowerCase();
+    const seen = latest.get(key);
+    if (!seen || v.givenOn > seen.givenOn) latest.set(key, v);
+  }
+  const due = [...latest.entries()]
+    .filter(([, v]) => v.nextDueOn)
+    .map(([, v]) => v)
+    .sort((a, b) => a.nextDueOn!.localeCompare(b.nextDueOn!))[0];
+  if (!due) return null;
+  const product = vaccinations.find((v) => v.nextDueOn === due.nextDueOn)!.product;
+  return { product, on: due.nextDueOn! };
+}

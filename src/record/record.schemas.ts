@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isUuid } from '../common/ids.js';
-import { calendarDate, positiveInt, requiredText } from '../common/validation.js';
+import { calendarDate, decimalComma, positiveInt, requiredText } from '../common/validation.js';
 
 /** Messages are catalog keys (`validation.*`): pages show them in the clinic's language. */
 const text = (max: number) =>
@@ -12,9 +12,12 @@ const text = (max: number) =>
     .transform((v) => v ?? '');
 const optionalNumber = (min: number, max: number, error: string) =>
   z
-    .union([z.literal(''), z.coerce.number({ error }).min(min, { error }).max(max, { error })], {
-      error,
-    })
+    .preprocess(
+      decimalComma,
+      z.union([z.literal(''), z.coerce.number({ error }).min(min, { error }).max(max, { error })], {
+        error,
+      }),
+    )
     .optional()
     .transform((v) => (v === '' || v === undefined ? null : v));
 

@@ -16,6 +16,7 @@ import type {
   RecordSummary,
   WeightPoint,
 } from './record.types.js';
+import { once } from '../idempotency/once.js';
 
 /**
  * Medical records: drafts that vets and nurses write, a vet finalises (then locked), and
@@ -64,19 +65,21 @@ export class RecordService {
   }
 
   async create(petId: string, form: RecordForm): Promise<string> {
-    return this.db.run(async (tx) => {
-      const author = actingUser(tx);
-      await this.assertPet(tx, petId);
-      if (form.appointmentId) await this.assertAppointment(tx, petId, form.appointmentId);
-      const id = await RecordQueries.insert(tx, { petId, author, form });
-      await this.audit.record(tx, {
-        action: 'medical_record.created',
-        entity: 'medical_record',
-        entityId: id,
-        after: { petId, appointmentId: form.appointmentId, fields: filledFields(form) },
-      });
-      return id;
-    });
+    return this.db.run((tx) =>
+      once(tx, 'record.create', async () => {
+        const author = actingUser(tx);
+        await this.assertPet(tx, petId);
+        if (form.appointmentId) await this.assertAppointment(tx, petId, form.appointmentId);
+        const id = await RecordQueries.insert(tx, { petId, author, form });
+        await this.audit.record(tx, {
+          action: 'medical_record.created',
+          entity: 'medical_record',
+          entityId: id,
+          after: { petId, appointmentId: form.appointmentId, fields: filledFields(form) },
+        });
+        return id;
+      }),
+    );
   }
 
   /** Saves a draft opened at `form.version`; a finalised record refuses every change. */

@@ -34,6 +34,8 @@ export interface RequestContext {
    * then its transaction must not commit (TenantDb checks before COMMIT).
    */
   mayCommit?: () => boolean;
+  /** A POST's one-time key (form `_formKey` or `Idempotency-Key`): see src/idempotency/once.ts. */
+  idempotencyKey?: string;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();

@@ -116,7 +116,10 @@ function translated(
             ? translator.t(locale, text)
             : text === body.message
               ? message
-              : text,
+              : // A library's own wording (zod's "Invalid input") never reaches a Spanish page.
+                exception instanceof ValidationFailed
+                ? translator.t(locale, 'validation.invalid')
+                : text,
         ]),
       )
     : undefined;

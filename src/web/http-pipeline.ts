@@ -14,6 +14,7 @@ import { VIEWS_DIR } from '../common/paths.js';
 import type { AppConfig } from '../config/config.js';
 import { chooseLocale, type Translator } from '../i18n/i18n.js';
 import type { AccessService } from '../tenant/access.service.js';
+import { IDEMPOTENCY_KEY } from '../idempotency/once.js';
 import { RequestContexts } from '../tenant/request-context.js';
 import { csrfProtection } from './csrf.js';
 import { pipelineErrorHandler, wantsJson } from './exception.filter.js';
@@ -39,6 +40,12 @@ interface PipelineDeps {
 export function configureHttpPipeline(app: NestExpressApplication, deps: PipelineDeps) {
   const { config } = deps;
   app.set('trust proxy', config.trustProxy);
+  // Liveness before anything else: it touches nothing, so it answers even when all else is busy.
+  app.use((req: Request, res: Response, next: NextFunction) =>
+    req.path === '/health' && req.method === 'GET'
+      ? res.json({ status: 'ok', info: {}, error: {}, details: {} })
+      : next(),
+  );
   // Admission first: a request refused for overload costs no parsing, session or query.
   app.use(deps.gate.middleware);
   app.use(
@@ -84,7 +91,15 @@ export function configureHttpPipeline(app: NestExpressApplication, deps: Pipelin
     res.locals.path = req.originalUrl;
     const deadline = Date.now() + config.resilience.requestDeadlineMs;
     const mayCommit = () => Date.now() < deadline && !res.destroyed && !res.writableEnded;
-    const ctx = { requestId, user, mayCommit };
+    const key =
+      (req.body as { _formKey?: unknown } | undefined)?._formKey ?? req.headers['idempotency-key'];
+    const idempotencyKey =
+      req.method === 'POST' && typeof key === 'string' && IDEMPOTENCY_KEY.test(key)
+        ? key
+        : undefined;
+    // Every page's forms get a fresh one-time key (views/partials/form-key.hbs).
+    if (req.method === 'GET') res.locals.formKey = randomUUID();
+    const ctx = { requestId, user, mayCommit, idempotencyKey };
     (req as Request & { vetlaneContext?: typeof ctx }).vetlaneContext = ctx;
     RequestContexts.run(ctx, next);
   });

@@ -40,6 +40,8 @@ export class VetlaneIoAdapter extends IoAdapter {
     } as ServerOptions);
     const fanOut = this.cache.socketIoFanOut();
     fanOut.attach(server);
+    // Back from a Redis outage: this process's calendars re-render (they may have missed events).
+    fanOut.onResume(() => server.local.emit('resync'));
     this.fanOuts.push(fanOut);
     this.servers.push(server);
     return server;

@@ -1,5 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Overloaded } from '../common/dependency-errors.js';
+import { chooseLocale, LOCALES, type Locale, type Translator } from '../i18n/i18n.js';
 
 export interface GateLimits {
   /** Requests worked on at once (each may hold a pooled connection). */
@@ -8,6 +10,8 @@ export interface GateLimits {
   maxQueued: number;
   /** How long a request may wait for a place before it is refused. */
   queueWaitMs: number;
+  /** Event-loop delay (p99 over the last 200 ms) above which nobody is queued: refused at once. */
+  maxLagMs: number;
 }
 
 /** Probes and assets: never queued (probes have their own budget, assets cost nothing). */
@@ -32,7 +36,31 @@ export class RequestGate {
   private readonly idleWaiters: (() => void)[] = [];
   private readonly drainListeners: (() => void)[] = [];
 
-  constructor(private readonly limits: GateLimits) {}
+  private lagging = false;
+  private readonly lagTimer: NodeJS.Timeout;
+  private refusals?: Record<Locale, string>;
+
+  constructor(private readonly limits: GateLimits) {
+    // A process short of CPU answers everything late; queueing more only makes it later.
+    const delay = monitorEventLoopDelay({ resolution: 10 });
+    delay.enable();
+    this.lagTimer = setInterval(() => {
+      this.lagging = delay.percentile(99) / 1e6 > limits.maxLagMs;
+      delay.reset();
+    }, 200);
+    this.lagTimer.unref();
+  }
+
+  /** The refusal page, rendered once per language: refusing must cost next to nothing. */
+  useTranslator(translator: Translator) {
+    this.refusals = Object.fromEntries(
+      LOCALES.map((locale) => {
+        const t = (key: string) => translator.t(locale, `errorPage.overloaded.${key}`);
+        const html = `<!doctype html><html lang="${locale}"><meta charset="utf-8"><title>${t('title')}</title><section data-code="overloaded"><h1>${t('title')}</h1><p>${t('body')}</p></section></html>`;
+        return [locale, html];
+      }),
+    ) as Record<Locale, string>;
+  }
 
   get inFlight(): number {
     return this.tracked;
@@ -52,7 +80,7 @@ export class RequestGate {
     if (this.draining) res.setHeader('Connection', 'close');
     if (UNGATED.test(req.path)) return next();
     if (this.working < this.limits.maxInFlight) return this.admit(res, next);
-    if (this.queue.length >= this.limits.maxQueued) return next(new Overloaded());
+    if (this.lagging || this.queue.length >= this.limits.maxQueued) return this.refuse(req, res);
     const waiter: Waiter = {
       admit: () => {
         clearTimeout(waiter.timer);
@@ -60,7 +88,7 @@ export class RequestGate {
       },
       timer: setTimeout(() => {
         this.unqueue(waiter);
-        next(new Overloaded());
+        this.refuse(req, res);
       }, this.limits.queueWaitMs),
     };
     this.queue.push(waiter);
@@ -92,6 +120,17 @@ export class RequestGate {
     ]);
     clearTimeout(timer);
     return finished;
+  }
+
+  private refuse(req: Request, res: Response) {
+    const error = new Overloaded();
+    res.setHeader('Retry-After', String(error.retryAfterSeconds));
+    if (req.path.startsWith('/api/') || !req.accepts('html') || !this.refusals) {
+      res.status(503).json({ error: { code: error.code, message: error.message } });
+      return;
+    }
+    const locale = chooseLocale({ acceptLanguage: req.headers['accept-language'] });
+    res.status(503).type('html').send(this.refusals[locale]);
   }
 
   private admit(res: Response, next: NextFunction) {

@@ -196,6 +196,14 @@ describe('billing at a Spanish clinic: price list, charges, invoices, payments',
 
     expect((await desk.post(`/c/${clinic.slug}/invoices/${inv.id}/discard`, {})).status).toBe(409);
     expect((await desk.post(`/c/${clinic.slug}/invoices/${inv.id}/issue`, {})).status).toBe(409);
+    // The app's database role cannot rewrite what an issued invoice says.
+    const { rows: grants } = await db(
+      `select has_column_privilege('vetlane_app', 'invoices', 'client_id', 'UPDATE') as client,
+              has_table_privilege('vetlane_app', 'invoice_lines', 'UPDATE') as lines,
+              has_table_privilege('vetlane_app', 'invoice_lines', 'DELETE') as drop_lines`,
+      [],
+    );
+    expect(grants).toEqual([{ client: false, lines: false, drop_lines: false }]);
     // The database holds it too: the app's role cannot change an issued invoice.
     const asApp = new pg.Client({ connectionString: runtimeDirectUrl() });
     await asApp.connect();

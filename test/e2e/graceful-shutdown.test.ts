@@ -24,6 +24,7 @@ function startProcess(port: number) {
         DATABASE_POOL_SIZE: '25',
         ADMISSION_QUEUE_WAIT_MS: '300000',
         REQUEST_DEADLINE_SECONDS: '300',
+        ADMISSION_MAX_LAG_MS: '600000',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },

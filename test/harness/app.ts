@@ -28,6 +28,7 @@ const TEST_LIMITS = {
   ADMISSION_QUEUE: '10000',
   ADMISSION_QUEUE_WAIT_MS: '300000',
   REQUEST_DEADLINE_SECONDS: '300',
+  ADMISSION_MAX_LAG_MS: '600000',
 };
 
 /** The real app on the run's real services, listening on a free port. */

@@ -29,6 +29,14 @@
     return refreshing;
   }
 
+  // The day view opens at the current time (the now line near the top), not at opening time.
+  function scrollToNow() {
+    const grid = live.querySelector('.calendar');
+    const now = live.querySelector('.cal-now');
+    if (grid && now) grid.scrollTop = Math.max(0, now.offsetTop - grid.clientHeight / 4);
+  }
+  scrollToNow();
+
   // Boards that show elapsed time (the today board) also redraw on a timer.
   if (live.dataset.refreshEvery)
     setInterval(() => void refresh(), Number(live.dataset.refreshEvery) * 1000);
@@ -53,14 +61,24 @@
     socket.on('disconnect', (reason) => {
       live.dataset.live = 'off';
       show(live.dataset.offlineText || '');
-      // The server ends live updates when access changes (sign-out, role, membership): try
-      // once more, and the join is checked afresh; signed out, the server ends it again.
+      // The server sends us away when access changes (sign-out, role, membership) or when it
+      // stops: come back once after a moment (to another process); the join is checked afresh,
+      // and signed out, the server ends it again.
       if (reason === 'io server disconnect' && !retried) {
         retried = true;
-        socket.connect();
+        setTimeout(() => socket.connect(), 500 + Math.random() * 1500);
       }
     });
-    socket.on('appointment', () => void refresh());
+    // Each sender numbers its events per clinic; a skipped number means one was missed.
+    const lastSeq = {};
+    socket.on('appointment', (event) => {
+      const last = lastSeq[event.origin];
+      lastSeq[event.origin] = event.seq;
+      if (last !== undefined && event.seq !== last + 1) live.dataset.gaps = String(Number(live.dataset.gaps || 0) + 1);
+      void refresh();
+    });
+    // The server's link to the other processes came back after an outage: catch up.
+    socket.on('resync', () => void refresh());
   }
 
   let dragged = null;

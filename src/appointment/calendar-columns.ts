@@ -1,0 +1,61 @@
+import type { BookableStaff, Closure, Room } from '../clinic/clinic.queries.js';
+import type { Slot } from './availability.js';
+
+export interface ColumnChoice {
+  id: string;
+  name: string;
+  /** The signed-in person's own column. */
+  mine: boolean;
+  /** Shown on this user's calendar (their choice of columns, all by default). */
+  shown: boolean;
+}
+
+const KIND_ORDER = ['vet', 'nurse', 'groomer', 'front_desk', 'manager'];
+
+/**
+ * The day view's staff columns in the clinic's order: its own positions first, then vets
+ * before other staff, then by name. `chosen` is the user's remembered choice (empty: all).
+ */
+export function staffColumns(
+  staff: BookableStaff[],
+  opts: { chosen: string[]; userId: string | null },
+): ColumnChoice[] {
+  const bookable = staff
+    .filter((s) => s.active && s.takesAppointments)
+    .sort(
+      (a, b) =>
+        (a.calendarPosition ?? Infinity) - (b.calendarPosition ?? Infinity) ||
+        KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) ||
+        a.name.localeCompare(b.name),
+    );
+  const chosen = opts.chosen.filter((id) => bookable.some((s) => s.id === id));
+  return bookable.map((s) => ({
+    id: s.id,
+    name: s.name,
+    mine: opts.userId !== null && s.userId === opts.userId,
+    shown: chosen.length === 0 || chosen.includes(s.id),
+  }));
+}
+
+export function roomColumns(rooms: Room[]): ColumnChoice[] {
+  return rooms
+    .filter((r) => r.active)
+    .map((r) => ({ id: r.id, name: r.name, mine: false, shown: true }));
+}
+
+/** Is the quarter hour outside opening hours, or blocked for this column by a closure? */
+export function shading(
+  slot: Slot,
+  opts: { open: Slot[]; closures: Closure[]; by: 'staff' | 'room'; columnId: string },
+): 'closed' | 'blocked' | null {
+  const inside = opts.open.some((o) => o.startsAt <= slot.startsAt && slot.endsAt <= o.endsAt);
+  if (!inside) return 'closed';
+  const blocked = opts.closures.some(
+    (c) =>
+      c.startsAt < slot.endsAt &&
+      slot.startsAt < c.endsAt &&
+      ((c.staffId === null && c.roomId === null) ||
+        (opts.by === 'staff' ? c.staffId === opts.columnId : c.roomId === opts.columnId)),
+  );
+  return blocked ? 'blocked' : null;
+}
