@@ -108,3 +108,13 @@ export const StatusForm = z.object({
     .transform((v) => (v === '' || v === undefined ? null : v)),
   cancelReason: optionalText(300),
 });
+
+/** The day view's choose-columns control: `all`, or the ticked staff (My column sends one). */
+export const ColumnsForm = z.object({
+  staffIds: z
+    .union([z.string(), z.array(z.string())], { error: 'validation.choose' })
+    .optional()
+    .transform((v) => (v === undefined ? [] : ([] as string[]).concat(v)))
+    .pipe(z.array(z.string().uuid({ error: 'validation.choose' }))),
+  choice: z.enum(['all', 'mine', 'chosen'], { error: 'validation.invalid' }).default('chosen'),
+});

@@ -2,13 +2,26 @@ import { Body, Controller, Get, Post, Query, Res, UseGuards } from '@nestjs/comm
 import type { Response } from 'express';
 import { ClinicTime } from '../clinic/clinic-time.js';
 import { CLINIC_STAFF, ClinicAccessGuard, ClinicRoles } from '../tenant/clinic-access.guard.js';
-import { isUuid } from '../common/ids.js';
+import { parseInput } from '../common/validation.js';
+import { formErrors } from '../web/form-errors.js';
+import { ColumnsForm } from './appointment.forms.js';
 import { currentTenant, type SessionUser } from '../tenant/request-context.js';
 import { SignedInUser } from '../tenant/signed-in-user.js';
 import { CalendarService } from './calendar.service.js';
 
 function dateOrToday(value: unknown): string {
   return ClinicTime.isDate(value) ? value : ClinicTime.today(currentTenant().timeZone);
+}
+
+function navFor(date: string, view: 'day' | 'week', by: 'staff' | 'room') {
+  return {
+    date,
+    today: ClinicTime.today(currentTenant().timeZone),
+    prev: ClinicTime.addDays(date, view === 'week' ? -7 : -1),
+    next: ClinicTime.addDays(date, view === 'week' ? 7 : 1),
+    by,
+    view,
+  };
 }
 
 @Controller('c/:clinicSlug/calendar')
@@ -28,14 +41,7 @@ export class CalendarController {
   ) {
     const date = dateOrToday(dateParam);
     const by = byParam === 'room' ? 'room' : 'staff';
-    const nav = {
-      date,
-      today: ClinicTime.today(currentTenant().timeZone),
-      prev: ClinicTime.addDays(date, view === 'week' ? -7 : -1),
-      next: ClinicTime.addDays(date, view === 'week' ? 7 : 1),
-      by,
-      view: view === 'week' ? 'week' : 'day',
-    };
+    const nav = navFor(date, view === 'week' ? 'week' : 'day', by);
     if (view === 'week')
       return res.render('appointment/week', { nav, week: await this.calendar.week(date) });
     res.render('appointment/day', {
@@ -64,11 +70,21 @@ export class CalendarController {
   @Post('columns')
   async columns(
     @Res() res: Response,
-    @Body() body: { staffIds?: string | string[]; choice?: string; date?: string },
+    @Body() body: Record<string, unknown>,
     @SignedInUser() user: SessionUser,
   ) {
-    const ids = body.choice === 'all' ? [] : ([] as string[]).concat(body.staffIds ?? []);
-    await this.calendar.chooseColumns(user.id, ids.filter(isUuid));
-    res.redirect(303, `/c/${currentTenant().slug}/calendar?date=${dateOrToday(body.date)}`);
+    const date = dateOrToday(body.date);
+    try {
+      const form = parseInput(ColumnsForm, body);
+      await this.calendar.chooseColumns(user.id, form.choice === 'all' ? [] : form.staffIds);
+      res.redirect(303, `/c/${currentTenant().slug}/calendar?date=${date}`);
+    } catch (err) {
+      const error = formErrors(err);
+      res.status(error.status).render('appointment/day', {
+        nav: navFor(date, 'day', 'staff'),
+        day: await this.calendar.day(date, 'staff', { userId: user.id }),
+        error,
+      });
+    }
   }
 }

@@ -24,8 +24,9 @@ const SignInForm = z.object({
 });
 
 /** Only same-site paths: `/c/x`, never `//evil.example` or `https://…`. */
-function safeNext(next: string | undefined): string {
-  return next && /^\/(?![/\\])/.test(next) ? next : '/';
+function safeNext(next: unknown): string {
+  // Only a one-valued local path: a repeated field (an array) would reach res.redirect.
+  return typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : '/';
 }
 
 /** A malformed sign-in says no more than a wrong password: which field failed is never told. */

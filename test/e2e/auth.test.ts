@@ -76,6 +76,24 @@ describe('signing in at the front desk', () => {
     await web.signIn('vet@vetgroom-central.vetlane.test');
   });
 
+  it('sends a repeated or foreign "next" home after a language change', async () => {
+    const web = new WebClient(t.url);
+    await web.signIn('vet@vetgroom1.vetlane.test');
+    await web.get('/c/vetgroom1');
+    const body = new URLSearchParams([
+      ['locale', 'es'],
+      ['next', '/c/vetgroom1'],
+      ['next', '//evil.example'],
+      ['_csrf', web.csrf ?? ''],
+    ]);
+    const res = await web.request('/account/locale', {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect({ status: res.status, location: res.location }).toEqual({ status: 303, location: '/' });
+  });
+
   it('signs out and forgets the session', async () => {
     const web = new WebClient(t.url);
     await web.signIn('vet@vetgroom1.vetlane.test');

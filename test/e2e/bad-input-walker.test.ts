@@ -133,9 +133,10 @@ function mustRefuse(field: Form['fields'][number], bad: keyof typeof BAD): boole
   if (bad === 'bigText') return TEXT_TYPES.includes(field.type);
   if (bad === 'impossibleDate' || bad === 'leapDate') return field.type === 'date';
   if (bad === 'hugeNumber') return field.type === 'number';
-  // A checkbox list (who takes appointments) may drop values it does not know.
+  // A reference to one row (petId, staffId…) must be an id; lists of ids (columns shown,
+  // who takes appointments) may drop values they do not know, and a form key is any token.
   if (bad === 'malformedId')
-    return field.type !== 'checkbox' && new RegExp(`^${ONE_UUID.source}$`).test(field.value);
+    return /Id$/.test(field.name) && new RegExp(`^${ONE_UUID.source}$`).test(field.value);
   return false;
 }
 
