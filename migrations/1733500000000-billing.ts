@@ -15,8 +15,8 @@ const TABLES = [
  * Billing: a clinic's price list, charges from visits, invoices (numbered per clinic and
  * series from a counter row locked in the issuing transaction, so numbers are gapless),
  * credit notes, and payments. Money is integer minor units in the clinic's currency, tax
- * rates basis points. Issued invoices are immutable: the app may set only the columns that
- * issuing sets, and may neither change nor delete lines or payments.
+ * rates basis points. Issued invoices are immutable: a restrictive policy lets the app update
+ * drafts only, and it may neither change nor delete lines or payments.
  */
 export class Billing1733500000000 implements MigrationInterface {
   name = 'Billing1733500000000';

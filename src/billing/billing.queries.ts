@@ -19,7 +19,8 @@ const BALANCE = `coalesce((select balance_minor from client_balances b where b.t
 
 /**
  * Whether a client owes money, as a column expression other modules' queries may select
- * (the calendar block, the pet page): billing owns what a balance is.
+ * (the calendar block, the pet page): billing owns what a balance is. Pass qualified
+ * columns (`c.tenant_id`): a bare name would resolve to the view's own inside the sub-query.
  */
 export const owesMoneySql = (tenantId: string, clientId: string) =>
   `exists (select 1 from client_balances b where b.tenant_id = ${tenantId} and b.client_id = ${clientId} and b.balance_minor > 0)`;

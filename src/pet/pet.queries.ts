@@ -152,9 +152,9 @@ export const ClientQueries = {
   owner(tx: TenantTx, id: string): Promise<PetOwner | null> {
     return firstRow<PetOwner>(
       tx.manager,
-      `select id, first_name as "firstName", last_name as "lastName", phone,
-              ${owesMoneySql('tenant_id', 'id')} as "owesMoney"
-         from clients where tenant_id = $1 and id = $2`,
+      `select c.id, c.first_name as "firstName", c.last_name as "lastName", c.phone,
+              ${owesMoneySql('c.tenant_id', 'c.id')} as "owesMoney"
+         from clients c where c.tenant_id = $1 and c.id = $2`,
       [tx.tenantId, id],
     );
   },
