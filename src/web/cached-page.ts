@@ -26,8 +26,19 @@ export function clinicRead(res: Response, part: CachedPart): CachedRead {
 }
 
 /**
+ * Stands for the CSRF token in a cached part; each response puts its own session's token in
+ * its place, so a cached body's forms post with the reader's token, never the first one's.
+ */
+const CSRF_SLOT = 'vetlane-csrf-slot-5f0c2b';
+
+function withToken(res: Response, html: string): string {
+  return html.replaceAll(CSRF_SLOT, String(res.locals.csrfToken ?? ''));
+}
+
+/**
  * A template rendered to a string with no layout. Of the request's locals it sees only the
- * clinic and the locale, so what is cached cannot hold a CSRF token or the user's name.
+ * clinic and the locale (and a slot for the CSRF token), so what is cached cannot hold a
+ * token or the user's name.
  */
 export function renderToString(
   res: Response,
@@ -36,8 +47,10 @@ export function renderToString(
 ): Promise<string> {
   const { clinic, locale } = res.locals;
   return new Promise((resolve, reject) =>
-    res.app.render(template, { clinic, locale, ...locals, layout: false }, (err, html) =>
-      err ? reject(err) : resolve(html),
+    res.app.render(
+      template,
+      { clinic, locale, csrfToken: CSRF_SLOT, ...locals, layout: false },
+      (err, html) => (err ? reject(err) : resolve(html)),
     ),
   );
 }
@@ -55,7 +68,7 @@ export async function renderCachedPage(
   const body = await responses.read(clinicRead(res, page.part), async () =>
     renderToString(res, page.template, { ...(await page.load()) }),
   );
-  res.render('cached-body', { title: page.title, cachedBody: body });
+  res.render('cached-body', { title: page.title, cachedBody: withToken(res, body) });
 }
 
 /** Renders a fragment (no layout) from the response cache: the calendar's live grid. */
@@ -67,5 +80,5 @@ export async function sendCachedFragment(
   const html = await responses.read(clinicRead(res, fragment.part), async () =>
     renderToString(res, fragment.template, { ...(await fragment.load()) }),
   );
-  res.type('html').send(html);
+  res.type('html').send(withToken(res, html));
 }

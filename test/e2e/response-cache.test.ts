@@ -74,6 +74,24 @@ describe('the response cache', () => {
     expect(pet.status).toBe(303);
   });
 
+  it('gives the forms inside a cached page the reader’s own token, not the first reader’s', async () => {
+    const first = new WebClient(t.url);
+    await first.signIn(clinic.vet.email);
+    await calendar(first);
+    // The same user in another session: the page body comes from the cache.
+    const second = new WebClient(t.url);
+    await second.signIn(clinic.vet.email);
+    const page = (await calendar(second)).text;
+    const tokens = [...page.matchAll(/name="_csrf" value="([^"]*)"/g)].map((m) => m[1]);
+    expect(tokens.length).toBeGreaterThan(2);
+    expect(new Set(tokens)).toEqual(new Set([second.csrf]));
+    const chosen = await second.post(`/c/${clinic.slug}/calendar/columns`, {
+      choice: 'all',
+      date,
+    });
+    expect(chosen.status).toBe(303);
+  });
+
   it('shows the clinic switcher on the calendar (its own navigation no longer hides it)', async () => {
     const other = await createClinic();
     const person = await createUser({
