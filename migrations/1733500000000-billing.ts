@@ -179,18 +179,7 @@ export class Billing1733500000000 implements MigrationInterface {
       grant select on client_balances to vetlane_app;
     `);
     // On Citus: distributed by tenant_id beside the clinic's other tables (no-op elsewhere).
-    await q.query(
-      distributeOnCitus({
-        tenant: [
-          'price_items',
-          'charges',
-          'invoices',
-          'invoice_lines',
-          'invoice_counters',
-          'payments',
-        ],
-      }),
-    );
+    await q.query(distributeOnCitus({ tenant: TABLES }));
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -32,13 +32,21 @@ export function migrationsSince(since: number): SourceFile[] {
   return sourceFiles('migrations').filter((f) => Number(/\/(\d{13})-/.exec(f.path)?.[1]) >= since);
 }
 
+/** A `kind: [...]` list of the call, or `kind: NAME` naming a `const NAME = [...]` of the file. */
+function tableList(text: string, call: string, kind: string): string {
+  const inline = new RegExp(`${kind}:\\s*\\[([^\\]]*)\\]`).exec(call)?.[1];
+  if (inline !== undefined) return inline;
+  const name = new RegExp(`${kind}:\\s*(\\w+)`).exec(call)?.[1];
+  return name ? (new RegExp(`const ${name}\\s*=\\s*\\[([^\\]]*)\\]`).exec(text)?.[1] ?? '') : '';
+}
+
 /** The tables the migrations place on Citus: named in their distributeOnCitus() calls. */
 export function citusLayout(): { reference: Set<string>; tenant: Set<string> } {
   const layout = { reference: new Set<string>(), tenant: new Set<string>() };
   for (const { text } of sourceFiles('migrations'))
     for (const [, call] of text.matchAll(/distributeOnCitus\(\{([\s\S]*?)\}\)/g))
       for (const kind of ['reference', 'tenant'] as const) {
-        const list = new RegExp(`${kind}:\\s*\\[([^\\]]*)\\]`).exec(call)?.[1] ?? '';
+        const list = tableList(text, call, kind);
         for (const [, name] of list.matchAll(/'(\w+)'/g)) layout[kind].add(name);
       }
   return layout;
