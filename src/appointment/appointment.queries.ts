@@ -74,7 +74,9 @@ export interface AppointmentChange extends AppointmentPlacement {
  * The appointments chosen by `where` (over `appointments a`) with their names. The choice is
  * made first, in a MATERIALIZED CTE, so the planner always starts from the index range and
  * looks the names up by primary key (left to itself, it joined every client to every pet of
- * the clinic and probed appointments per pet).
+ * the clinic and probed appointments per pet). Every table outside the CTE is tied to the
+ * tenant by $1, never by a.tenant_id: on Citus the CTE is an intermediate result, and a join
+ * on its tenant_id is not one on the distribution column (test/integration/schema-rules).
  */
 const viewSelect = (where: string) => `
   with a as materialized (select * from appointments a where ${where})
@@ -85,7 +87,7 @@ const viewSelect = (where: string) => `
          a.status, a.reason, a.cancel_reason as "cancelReason", a.checked_in_weight_kg as "checkedInWeightKg",
          a.series_id as "seriesId", a.hours_override_reason as "hoursOverrideReason", a.version, a.updated_at as "updatedAt",
          a.checked_in_at as "checkedInAt", a.checked_out_at as "checkedOutAt",
-         ${owesMoneySql('a.tenant_id', 'a.client_id')} as "clientOwes"
+         ${owesMoneySql('$1', 'a.client_id')} as "clientOwes"
     from a
     join clients c on c.tenant_id = $1 and c.id = a.client_id
     join pets p on p.tenant_id = $1 and p.id = a.pet_id
@@ -292,10 +294,12 @@ export const AppointmentQueries = {
     id: string,
     to: { status: AppointmentStatus; cancelReason: string | null; weightKg: number | null },
   ): Promise<void> {
+    // The check-in time is set only by a check-in: chosen here, not by a CASE around now(),
+    // which Citus refuses (a non-immutable function inside CASE or COALESCE).
+    const checkIn = to.status === 'checked_in' ? 'checked_in_at = now(),' : '';
     await tx.manager.query(
       `update appointments set status = $3, cancel_reason = coalesce($4, cancel_reason),
-              checked_in_weight_kg = coalesce($5, checked_in_weight_kg),
-              checked_in_at = case when $3 = 'checked_in' then now() else checked_in_at end,
+              checked_in_weight_kg = coalesce($5, checked_in_weight_kg), ${checkIn}
               version = version + 1, updated_at = now()
         where tenant_id = $1 and id = $2`,
       [tx.tenantId, id, to.status, to.cancelReason, to.weightKg],

@@ -100,6 +100,15 @@ function sqlLiterals(file: SourceFile): SqlLiteral[] {
       );
     if (ts.isIdentifier(node) && depth < 5 && consts.has(node.text))
       return textOf(consts.get(node.text)!, depth + 1);
+    // A call that builds SQL (owesMoneySql('$1', 'a.client_id')): its literal arguments.
+    if (ts.isCallExpression(node))
+      return (
+        UNREAD +
+        node.arguments
+          .filter((a) => ts.isStringLiteral(a) || ts.isNoSubstitutionTemplateLiteral(a))
+          .map((a) => textOf(a, depth))
+          .join(' ')
+      );
     return UNREAD;
   };
   const found: SqlLiteral[] = [];
@@ -206,5 +215,26 @@ export function callsInTenantWork(files: SourceFile[], functions: string[]): str
           .filter((fn) => new RegExp(`\\b${fn}\\s*\\(`, 'i').test(text))
           .map((fn) => `${file.path}: ${fn}`),
       ),
+  );
+}
+
+/**
+ * Where a query reads the tenant_id of a MATERIALIZED CTE outside it, as `path: cte.tenant_id`.
+ * On Citus the CTE becomes an intermediate result: a table joined to it by tenant_id is not
+ * joined on its distribution column, and the query is refused unless every table is tied to
+ * the tenant parameter itself.
+ */
+export function materializedTenantJoins(files: SourceFile[]): string[] {
+  return files.flatMap((file) =>
+    [...new Set(sqlLiterals(file).map((l) => l.text))].flatMap((text) =>
+      [...text.matchAll(/\bwith\s+(\w+)\s+as\s+materialized\s*\(/gi)].flatMap((cte) => {
+        let depth = 1;
+        let end = cte.index! + cte[0].length;
+        while (end < text.length && depth > 0) depth += { '(': 1, ')': -1 }[text[end++]] ?? 0;
+        return new RegExp(`\\b${cte[1]}\\.tenant_id\\b`, 'i').test(text.slice(end))
+          ? [`${file.path}: ${cte[1]}.tenant_id`]
+          : [];
+      }),
+    ),
   );
 }

@@ -7,6 +7,7 @@ import {
   citusLayout,
   conflictUpdates,
   isPlainColumn,
+  materializedTenantJoins,
   migrationsSince,
   occurrences,
   type ReturningClause,
@@ -342,6 +343,17 @@ describe('schema rules that keep the migrations running on Citus', () => {
         names,
       ),
     ).toEqual(['sample.ts: platform_tenant_stats']);
+  });
+
+  it("ties every table outside a MATERIALIZED CTE to the tenant parameter, not to the CTE's tenant_id (Citus: not a join on the distribution column)", () => {
+    expect(materializedTenantJoins(sourceFiles('src'))).toEqual([]);
+    // The reader sees the owes-money mark of the appointment view as it was.
+    const view = `const q = \`with a as materialized (select * from appointments a where \${where})
+      select a.id, \${owesMoneySql('a.tenant_id', 'a.client_id')} from a
+      join clients c on c.tenant_id = $1 and c.id = a.client_id\`;`;
+    expect(materializedTenantJoins([{ path: 'sample.ts', text: view }])).toEqual([
+      'sample.ts: a.tenant_id',
+    ]);
   });
 
   it('writes no INSERT … SELECT as the runtime role (Citus turns it into a COPY, which RLS refuses)', () => {
