@@ -100,6 +100,12 @@ function sqlLiterals(file: SourceFile): SqlLiteral[] {
       );
     if (ts.isIdentifier(node) && depth < 5 && consts.has(node.text))
       return textOf(consts.get(node.text)!, depth + 1);
+    // An optional fragment (`cond ? 'checked_in_at = now(),' : ''`): the fragment.
+    if (ts.isConditionalExpression(node)) {
+      const [whenTrue, whenFalse] = [textOf(node.whenTrue, depth), textOf(node.whenFalse, depth)];
+      if (!whenFalse.trim()) return whenTrue;
+      if (!whenTrue.trim()) return whenFalse;
+    }
     // A call that builds SQL (owesMoneySql('$1', 'a.client_id')): its literal arguments.
     if (ts.isCallExpression(node))
       return (
@@ -238,3 +244,47 @@ export function materializedTenantJoins(files: SourceFile[]): string[] {
     ),
   );
 }
+
+/** An UPDATE of the app: its table, alias and the expressions it assigns. */
+export interface UpdateSet {
+  path: string;
+  table: string;
+  alias: string;
+  expressions: string[];
+}
+
+/**
+ * The readable assignments of every UPDATE in the files (`col = expression`, the SET list up
+ * to its WHERE, FROM or RETURNING); ON CONFLICT updates are left to their own rule.
+ */
+export function updateSets(files: SourceFile[]): UpdateSet[] {
+  const head = /\bupdate\s+(?!set\b)(\w+)(?:\s+(?:as\s+)?(?!set\b)(\w+))?\s+set\s/gi;
+  return files.flatMap((file) =>
+    [...new Set(sqlLiterals(file).map((l) => l.text))].flatMap((text) =>
+      [...text.matchAll(head)].map((m) => {
+        const rest = text.slice(m.index! + m[0].length);
+        let depth = 0;
+        let end = 0;
+        for (; end < rest.length; end++) {
+          depth += { '(': 1, ')': -1 }[rest[end]] ?? 0;
+          if (depth < 0) break;
+          if (depth === 0 && /^\s(where|from|returning)\b/i.test(rest.slice(end))) break;
+        }
+        const expressions = listItems(rest.slice(0, end))
+          .map((item) => /^[^=]*?[^<>!]=(?!=)([\s\S]*)$/.exec(item)?.[1].trim() ?? UNREAD)
+          .filter((e) => !e.includes(UNREAD));
+        return { path: file.path, table: m[1], alias: m[2] ?? m[1], expressions };
+      }),
+    ),
+  );
+}
+
+/** Calls of the current time, with a constant of their type (for what Citus evaluates once). */
+export const TIME_CALLS: [RegExp, string][] = [
+  [
+    /\b(now\(\)|current_timestamp|transaction_timestamp\(\)|statement_timestamp\(\))/gi,
+    "'2000-01-01 00:00+00'::timestamptz",
+  ],
+  [/\bcurrent_date\b/gi, "'2000-01-01'::date"],
+  [/\blocaltimestamp\b/gi, "'2000-01-01'::timestamp"],
+];

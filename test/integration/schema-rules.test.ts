@@ -13,7 +13,10 @@ import {
   type ReturningClause,
   returningClauses,
   sourceFiles,
+  TIME_CALLS,
   UNREAD,
+  type UpdateSet,
+  updateSets,
   VOLATILE_CALL,
 } from '../harness/sql-sources.js';
 
@@ -266,38 +269,77 @@ describe('schema rules that keep the migrations running on Citus', () => {
   });
 
   /**
-   * The items of a RETURNING that are not bare columns, checked by PostgreSQL itself: as an
-   * index expression over an empty copy of the table, which must be immutable too. Returns
-   * the clauses it refuses, with PostgreSQL's reason.
+   * Why PostgreSQL refuses the expressions as immutable (as an index expression over an empty
+   * copy of the table, which must be immutable too), or null. Parameters count as constants.
+   * Runs inside the caller's transaction.
    */
-  async function mutableReturning(clauses: ReturningClause[]): Promise<string[]> {
-    const refused: string[] = [];
+  async function mutability(target: { table: string; alias: string }, expressions: string[]) {
+    const constants = expressions.map((e) => e.replace(/\$\d+/g, 'null'));
+    await db.query('savepoint expression');
+    try {
+      await db.query(`create temp table "${target.alias}" (like public.${target.table})`);
+      await db.query(
+        `create index on pg_temp."${target.alias}" ((row(${constants.join(', ')}) is null))`,
+      );
+      return null;
+    } catch (err) {
+      return (err as Error).message;
+    } finally {
+      await db.query('rollback to savepoint expression');
+    }
+  }
+
+  async function inTransaction<T>(work: () => Promise<T>): Promise<T> {
     await db.query('begin');
     try {
+      return await work();
+    } finally {
+      await db.query('rollback');
+    }
+  }
+
+  /** The RETURNING clauses whose items are not all bare immutable values, with the reason. */
+  const mutableReturning = (clauses: ReturningClause[]) =>
+    inTransaction(async () => {
+      const refused: string[] = [];
       for (const c of clauses) {
         const expressions = c.items.filter((item) => !isPlainColumn(item));
         if (!expressions.length) continue;
         const where = `${c.path}: returning ${c.items.join(', ').replaceAll(UNREAD, '${…}')}`;
-        if ([c.table, ...expressions].some((x) => x.includes(UNREAD))) {
+        if ([c.table, ...expressions].some((x) => x.includes(UNREAD)))
           refused.push(`${where} (not readable here: return columns, or name a const)`);
-          continue;
+        else {
+          const reason = await mutability(c, expressions);
+          if (reason) refused.push(`${where} (${reason})`);
         }
-        await db.query('savepoint clause');
-        try {
-          await db.query(`create temp table "${c.alias}" (like public.${c.table})`);
-          await db.query(
-            `create index on pg_temp."${c.alias}" ((row(${expressions.join(', ')}) is null))`,
-          );
-        } catch (err) {
-          refused.push(`${where} (${(err as Error).message})`);
-        }
-        await db.query('rollback to savepoint clause');
       }
-    } finally {
-      await db.query('rollback');
-    }
-    return refused;
-  }
+      return refused;
+    });
+
+  /**
+   * The UPDATE assignments Citus refuses: a non-immutable function inside CASE or COALESCE,
+   * or a STABLE (or VOLATILE) function over a column. Calls of the current time alone are
+   * evaluated once on the coordinator, so they count as constants there.
+   */
+  const refusedAssignments = (sets: UpdateSet[]) =>
+    inTransaction(async () => {
+      const refused: string[] = [];
+      for (const set of sets)
+        for (const e of set.expressions) {
+          const mutable = await mutability(set, [e]);
+          const where = `${set.path}: update ${set.table} set … = ${e.replace(/\s+/g, ' ')}`;
+          // Parameters stand in as nulls, which can fold a CASE away: its time calls count too.
+          const timeCall = TIME_CALLS.some(([call]) => e.search(call) >= 0);
+          if (/\b(case|coalesce)\b/i.test(e) && (mutable || timeCall))
+            refused.push(`${where} (a non-immutable function inside CASE or COALESCE)`);
+          else if (mutable) {
+            const once = TIME_CALLS.reduce((x, [call, constant]) => x.replace(call, constant), e);
+            const reason = await mutability(set, [once]);
+            if (reason) refused.push(`${where} (a STABLE function over a column: ${reason})`);
+          }
+        }
+      return refused;
+    });
 
   it('returns only immutable values from INSERT, UPDATE and DELETE … RETURNING (Citus refuses STABLE ones such as to_char)', async () => {
     const clauses = returningClauses([...sourceFiles('src'), ...sourceFiles('seeds')]);
@@ -314,6 +356,36 @@ describe('schema rules that keep the migrations running on Citus', () => {
         { ...pets, items: ['p.weight_kg::float8', 'p.id'] },
       ]),
     ).toEqual([expect.stringContaining('must be marked IMMUTABLE')]);
+  });
+
+  it('assigns in UPDATEs nothing Citus refuses: no non-immutable function in CASE or COALESCE, none STABLE over a column', async () => {
+    const sets = updateSets([...sourceFiles('src'), ...sourceFiles('seeds')]);
+    expect(sets).toContainEqual(
+      expect.objectContaining({
+        path: 'src/appointment/appointment.queries.ts',
+        table: 'appointments',
+        expressions: expect.arrayContaining(['now()', 'coalesce($5, checked_in_weight_kg)']),
+      }),
+    );
+    expect(await refusedAssignments(sets)).toEqual([]);
+    // The rule refuses what Citus refused (a status move's check-in time) and lets now() be.
+    const appointments = { path: 'sample', table: 'appointments', alias: 'appointments' };
+    expect(
+      await refusedAssignments([
+        {
+          ...appointments,
+          expressions: [
+            "case when $3 = 'checked_in' then now() else checked_in_at end",
+            "starts_at + interval '1 day'",
+            'now()',
+            'coalesce($4, cancel_reason)',
+          ],
+        },
+      ]),
+    ).toEqual([
+      expect.stringContaining('inside CASE or COALESCE'),
+      expect.stringContaining('a STABLE function over a column'),
+    ]);
   });
 
   it('lets SECURITY DEFINER functions of the app only read, and never inside a clinic transaction (on Citus the owner may not touch placements the app wrote in it)', async () => {
