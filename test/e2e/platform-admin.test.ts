@@ -9,6 +9,7 @@ import {
 import { WebClient } from '../harness/http.js';
 import { pdfBytes, uploadFile } from '../harness/records.js';
 import { adminQuery, superuserUrl } from '../harness/services.js';
+import { countColumns, countedPerTenant } from '../harness/tenant-counts.js';
 import { sharedApp } from '../harness/shared-app.js';
 
 function rowOf(html: string, slug: string): string {
@@ -31,12 +32,14 @@ describe('the platform admin watches every tenant', () => {
     await web.signIn('admin@vetlane.test');
     const { rows } = await adminQuery(
       superuserUrl(),
-      `select t.slug,
-              (select count(*)::text from clients c where c.tenant_id = t.id) as clients,
-              (select count(*)::text from pets p where p.tenant_id = t.id) as pets,
-              (select count(*)::text from staff s where s.tenant_id = t.id) as staff,
-              (select count(*)::text from appointments a where a.tenant_id = t.id) as appointments
-         from tenants t where t.slug in ('hospital-veterinario-norte', 'vetgroom-central')`,
+      `${countedPerTenant(`
+          select 'clients' as kind, tenant_id, count(*) as n from clients group by tenant_id
+          union all select 'pets', tenant_id, count(*) from pets group by tenant_id
+          union all select 'staff', tenant_id, count(*) from staff group by tenant_id
+          union all select 'appointments', tenant_id, count(*) from appointments group by tenant_id`)}
+       select t.slug, ${countColumns(['clients', 'pets', 'staff', 'appointments'], 'text')}
+         from tenants t left join counted k on k.tenant_id = t.id
+        where t.slug in ('hospital-veterinario-norte', 'vetgroom-central') group by t.slug`,
     );
     const page = await web.get('/admin?q=vet&sort=name&dir=asc');
     expect(page.status).toBe(200);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { adminQuery, superuserUrl } from '../harness/services.js';
+import { countColumns, countedPerTenant } from '../harness/tenant-counts.js';
 
 /**
  * Seed 002's table is the demo: the same clients, pets, staff and monthly appointments per
@@ -10,14 +11,22 @@ describe('the demo seed', () => {
   it("has seed 002's clinics with their counts, in three companies", async () => {
     const { rows } = await adminQuery(
       superuserUrl(),
-      `select t.slug, c.slug as company,
-              (select count(*)::int from clients x where x.tenant_id = t.id and x.created_at = t.created_at) as clients,
-              (select count(*)::int from pets x where x.tenant_id = t.id and x.created_at = t.created_at) as pets,
-              (select count(*)::int from staff x where x.tenant_id = t.id and x.created_at = t.created_at) as staff,
-              (select count(*)::int from appointments x where x.tenant_id = t.id and x.created_at = t.created_at) as appointments
-         from tenants t join companies c on c.id = t.company_id
+      `${countedPerTenant(`
+          select 'clients' as kind, x.tenant_id, count(*)::int as n from clients x
+            join tenants t on t.id = x.tenant_id and x.created_at = t.created_at group by x.tenant_id
+          union all
+          select 'pets', x.tenant_id, count(*)::int from pets x
+            join tenants t on t.id = x.tenant_id and x.created_at = t.created_at group by x.tenant_id
+          union all
+          select 'staff', x.tenant_id, count(*)::int from staff x
+            join tenants t on t.id = x.tenant_id and x.created_at = t.created_at group by x.tenant_id
+          union all
+          select 'appointments', x.tenant_id, count(*)::int from appointments x
+            join tenants t on t.id = x.tenant_id and x.created_at = t.created_at group by x.tenant_id`)}
+       select t.slug, c.slug as company, ${countColumns(['clients', 'pets', 'staff', 'appointments'])}
+         from tenants t join companies c on c.id = t.company_id left join counted k on k.tenant_id = t.id
         where t.slug in ('hospital-veterinario-norte', 'pet-spa-deluxe', 'clinica-veterinaria-centro', 'vetgroom1', 'vetgroom-central')
-        order by t.slug`,
+        group by t.slug, c.slug order by t.slug`,
     );
     expect(rows).toEqual([
       {
@@ -66,16 +75,26 @@ describe('the demo seed', () => {
   it('bills every completed past visit: gapless invoice numbers, payments in the clinic currency, some still owing', async () => {
     const { rows } = await adminQuery(
       superuserUrl(),
-      `select t.slug, t.currency,
-              (select count(*)::int from price_items x where x.tenant_id = t.id) as items,
-              (select count(*)::int from invoices x where x.tenant_id = t.id and x.series = 'INV') as invoices,
-              (select coalesce(max(number), 0)::int from invoices x where x.tenant_id = t.id and x.series = 'INV') as last,
-              (select count(*)::int from appointments x where x.tenant_id = t.id and x.created_at = t.created_at
-                  and x.status = 'completed' and x.ends_at < t.created_at) as completed,
-              (select count(*)::int from payments x where x.tenant_id = t.id and x.currency = t.currency) as payments,
-              (select count(*)::int from client_balances x where x.tenant_id = t.id and x.balance_minor > 0) as owing
-         from tenants t where t.slug in ('hospital-veterinario-norte', 'pet-spa-deluxe', 'clinica-veterinaria-centro')
-        order by t.slug`,
+      `${countedPerTenant(`
+          select 'items' as kind, x.tenant_id, count(*)::int as n from price_items x group by x.tenant_id
+          union all
+          select 'invoices', x.tenant_id, count(*)::int from invoices x where x.series = 'INV' group by x.tenant_id
+          union all
+          select 'last', x.tenant_id, max(x.number)::int from invoices x where x.series = 'INV' group by x.tenant_id
+          union all
+          select 'completed', x.tenant_id, count(*)::int from appointments x join tenants t on t.id = x.tenant_id
+           where x.created_at = t.created_at and x.status = 'completed' and x.ends_at < t.created_at
+           group by x.tenant_id
+          union all
+          select 'payments', x.tenant_id, count(*)::int from payments x join tenants t on t.id = x.tenant_id
+           where x.currency = t.currency group by x.tenant_id
+          union all
+          select 'owing', x.tenant_id, count(*)::int from client_balances x where x.balance_minor > 0
+           group by x.tenant_id`)}
+       select t.slug, t.currency, ${countColumns(['items', 'invoices', 'last', 'completed', 'payments', 'owing'])}
+         from tenants t left join counted k on k.tenant_id = t.id
+        where t.slug in ('hospital-veterinario-norte', 'pet-spa-deluxe', 'clinica-veterinaria-centro')
+        group by t.slug, t.currency order by t.slug`,
     );
     expect(rows.map((r) => [r.slug, r.currency, r.items])).toEqual([
       ['clinica-veterinaria-centro', 'EUR', 7],
