@@ -106,6 +106,17 @@ describe('the calendar and today board on a tablet and a laptop', () => {
       // A 20-minute block reads on one line: time, pet and owner.
       const short = page.locator('.cal-appt.short', { hasText: clinic.pets[1].name });
       expect(await short.textContent()).toContain(clinic.pets[1].owner);
+      // The start time is never cut off, however narrow the column.
+      const time = await short.evaluate((a) => {
+        const box = a.getBoundingClientRect();
+        const t = a.querySelector('.cal-appt-time')!.getBoundingClientRect();
+        return {
+          inside: t.right <= box.right,
+          text: a.querySelector('.cal-appt-time')!.textContent,
+        };
+      });
+      expect(time.inside).toBe(true);
+      expect(time.text).toMatch(/^\d{2}:\d{2}–\d{2}:\d{2}$/);
       // …and its type and status show on focus (as on hover), with the whole story in its title.
       const meta = short.locator('.cal-appt-meta');
       expect(await meta.isVisible()).toBe(false);
