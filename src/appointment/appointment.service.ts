@@ -326,8 +326,7 @@ export class AppointmentService {
   ) {
     const tenant = tx.tenant;
     if (opts.overrideReason && tenant.role === 'manager') return;
-    const { hours } = await this.settings.schedule(tx);
-    const closures = await this.settings.closures(tx, {
+    const { hours, closures } = await this.settings.scheduleWithClosures(tx, {
       start: opts.slots[0].startsAt,
       end: opts.slots[opts.slots.length - 1].endsAt,
     });
