@@ -34,6 +34,7 @@ import {
 import { blockingClosure, type Slot, withinOpeningHours } from './availability.js';
 import { type AppointmentStatus, canTransition, isEditable } from './status-flow.js';
 import { once } from '../idempotency/once.js';
+import { OwnerMessages } from '../message/owner-messages.service.js';
 
 export interface Repeat {
   every: number;
@@ -55,6 +56,11 @@ export interface BookAppointment {
   overrideReason?: string | null;
   /** The person confirmed a start that has already passed. */
   confirmPast?: boolean;
+  /**
+   * false: no confirmation is queued now (an online hold, confirmed once the owner's email is
+   * verified, with `OwnerMessages.enqueue(tx, { kind: 'booking_confirmation', … })`).
+   */
+  notifyOwner?: boolean;
 }
 
 export interface StatusChange {
@@ -93,6 +99,7 @@ export class AppointmentService {
     private readonly audit: AuditService,
     private readonly events: AppointmentEvents,
     private readonly pets: PetService,
+    private readonly messages: OwnerMessages,
   ) {}
 
   get(id: string): Promise<AppointmentView> {
@@ -155,6 +162,8 @@ export class AppointmentService {
               entityId: id,
               after: snapshot(view),
             });
+            if (input.notifyOwner !== false)
+              await this.messages.enqueue(tx, { kind: 'booking_confirmation', appointmentId: id });
             views.push(view);
           }
           return views;
@@ -220,6 +229,7 @@ export class AppointmentService {
           before: snapshot(current),
           after: snapshot(after),
         });
+        await this.messages.enqueue(tx, { kind: 'booking_change', appointmentId: id });
         return after;
       },
       (appointment) => [{ type, appointment }],
@@ -273,6 +283,8 @@ export class AppointmentService {
     if (input.to === 'checked_in' && input.weightKg)
       await this.pets.recordWeight(tx, current.petId, input.weightKg);
     const after = await this.require(tx, id);
+    if (input.to === 'cancelled')
+      await this.messages.enqueue(tx, { kind: 'booking_cancellation', appointmentId: id });
     await this.audit.record(tx, {
       action: `appointment.${input.to}`,
       entity: 'appointment',
