@@ -158,9 +158,12 @@ export const MessageQueries = {
       skipReason?: string | null;
     },
   ): Promise<void> {
+    // Settled now unless back in the queue: chosen here, not by a CASE around now(), which
+    // Citus refuses in an UPDATE (test/integration/schema-rules.test.ts).
+    const settledAt = ['queued', 'sending'].includes(s.status) ? 'null' : 'now()';
     await db.query(
       `update owner_messages set status = $3, transport = coalesce($4, transport), error = $5,
-              skip_reason = $6, settled_at = case when $3 in ('queued', 'sending') then null else now() end
+              skip_reason = $6, settled_at = ${settledAt}
         where tenant_id = $1 and id = $2`,
       [tenantId, id, s.status, s.transport ?? null, s.error ?? null, s.skipReason ?? null],
     );
