@@ -153,7 +153,11 @@ describe('every template in both languages', () => {
       pet: a,
       status: 'completed',
     });
-    await book(clinic, { startsAt: new Date(now - hour), pet: b, status: 'checked_in' });
+    const arrived = await book(clinic, {
+      startsAt: new Date(now - hour),
+      pet: b,
+      status: 'checked_in',
+    });
     await book(clinic, { startsAt: new Date(now + 2 * hour), pet: c, staffId: clinic.vets[1].id });
     await book(clinic, { startsAt: new Date(now + 50 * hour), pet: a, status: 'cancelled' });
     await createRecord(clinic, { pet: a, summary: 'Revisión anual', appointmentId: done });
@@ -215,6 +219,13 @@ describe('every template in both languages', () => {
         cancelReason: 'Llamó',
       });
     }
+    // Through the today board to "has left", so its page's history has every kind of step.
+    await manager.get(`/c/${clinic.slug}/today`);
+    for (const step of ['consult', 'finish', 'checkOut'])
+      expect((await manager.post(`/c/${clinic.slug}/today/${arrived}/${step}`, {})).status).toBe(
+        303,
+      );
+    await manager.get(`/c/${clinic.slug}/appointments/${arrived}`);
     const clientId = /clients\/([0-9a-f-]{36})/.exec(
       (await manager.get(`/c/${clinic.slug}/pets/${a.id}`)).text,
     )?.[1];
