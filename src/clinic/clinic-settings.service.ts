@@ -38,8 +38,12 @@ export class ClinicSettingsService {
     return ClinicQueries.schedule(tx);
   }
 
-  closures(tx: TenantTx, range: { start: Date; end: Date }): Promise<Closure[]> {
-    return ClinicQueries.closuresBetween(tx, range);
+  /** The schedule and the closures overlapping `range`, read together (one statement). */
+  scheduleWithClosures(
+    tx: TenantTx,
+    range: { start: Date; end: Date },
+  ): Promise<ClinicSchedule & { closures: Closure[] }> {
+    return ClinicQueries.scheduleWithClosures(tx, range);
   }
 
   /** The settings page: the schedule and every closure not yet over. */
