@@ -16,6 +16,8 @@ import {
   type TestCompany,
 } from '../harness/factories.js';
 import { WebClient } from '../harness/http.js';
+import { MESSAGE_KINDS } from '../../src/message/message-kinds.js';
+import { MessageRenderer } from '../../src/message/message-renderer.js';
 import { adminQuery, superuserUrl } from '../harness/services.js';
 
 /**
@@ -141,6 +143,7 @@ describe('every template in both languages', () => {
     for (const clinic of company.clinics) await fillClinic(clinic);
     for (const clinic of company.clinics) await walkClinic(clinic);
     await walkCompanyAndAdmin();
+    renderOwnerMessages();
   }, 600_000);
   afterAll(() => app.close());
 
@@ -375,6 +378,43 @@ describe('every template in both languages', () => {
       await platform.signIn('admin@vetlane.test');
       await walk(platform, locale, ['/admin'], '/admin');
     }
+  }
+
+  /**
+   * Owners' e-mails are rendered outside Express (views/message/email.hbs compiled by the
+   * renderer): each kind in each language, with the values the delivery fills in.
+   */
+  function renderOwnerMessages() {
+    const translator = new Translator();
+    const renderer = new MessageRenderer(translator);
+    const at = new Date('2031-06-10T08:30:00Z');
+    for (const locale of LOCALES)
+      for (const kind of MESSAGE_KINDS) {
+        const message = renderer.render({
+          kind,
+          locale,
+          clinic: { name: 'Clínica Norte', address: 'Calle Mayor 1', phone: '+34 910 000 000' },
+          recipientName: 'Lucía Núñez',
+          params: {
+            pet: 'Luna',
+            date: translator.formatDate(locale, at, 'Europe/Madrid', 'full'),
+            time: translator.formatTime(locale, at, 'Europe/Madrid'),
+            staff: 'Dra. Ruiz',
+            type: 'Consulta',
+            product: 'Rabia',
+            due: translator.formatCalendarDate(locale, '2031-07-01', 'long'),
+            name: 'Lucía',
+            url: 'https://vetlane.example/u',
+          },
+          // Only a kind with a button (the address check) gets a link, as the delivery does.
+          actionUrl: translator.has(locale, `message.${kind}.action`)
+            ? 'https://vetlane.example/verify'
+            : null,
+          unsubscribeUrl: 'https://vetlane.example/unsubscribe',
+        });
+        rendered[locale].add('message/email');
+        pages.push({ locale, path: `e-mail ${kind}`, html: `${message.html}\n${message.subject}` });
+      }
   }
 
   it('renders every template in English and in Spanish', () => {
