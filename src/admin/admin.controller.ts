@@ -30,6 +30,10 @@ export class AdminController {
     private readonly translator: Translator,
   ) {}
 
+  private dayLabel(res: Response, day: string): string {
+    return this.translator.formatCalendarDate((res.locals.locale ?? 'en') as Locale, day);
+  }
+
   private chartTitle(res: Response, name?: string): string {
     const locale = (res.locals.locale ?? 'en') as Locale;
     return name
@@ -82,7 +86,7 @@ export class AdminController {
       thresholds: TIER_THRESHOLDS,
       chart: barChartSvg({
         title: this.chartTitle(res),
-        points: perDay.map((d) => ({ label: d.day, value: d.appointments })),
+        points: perDay.map((d) => ({ label: this.dayLabel(res, d.day), value: d.appointments })),
       }),
     };
   }
@@ -111,7 +115,7 @@ export class AdminController {
       },
       chart: barChartSvg({
         title: this.chartTitle(res, tenant.name),
-        points: perDay.map((d) => ({ label: d.day, value: d.appointments })),
+        points: perDay.map((d) => ({ label: this.dayLabel(res, d.day), value: d.appointments })),
       }),
     };
   }

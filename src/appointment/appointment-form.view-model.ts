@@ -9,29 +9,21 @@ export type FormValues = Record<string, string | undefined>;
 
 /**
  * The shared form errors (src/web/form-errors.ts) plus what only booking shows: the
- * appointment in the way, a series' clashing dates, and what a colleague changed meanwhile,
- * all in the clinic's local time.
+ * appointment in the way, a series' clashing dates, and what a colleague changed meanwhile.
+ * Instants stay instants: the template formats them in the clinic's zone and the page's
+ * language (`formatDateTime`), like every other date on the pages.
  */
-export function appointmentFormErrors(err: unknown, zone: string) {
+export function appointmentFormErrors(err: unknown) {
   const errors = formErrors(err);
-  const at = (d: Date) => `${ClinicTime.localDate(d, zone)} ${ClinicTime.localTime(d, zone)}`;
-  // Instants in a change list read as the clinic's local time.
-  const localIso = (v: string) => (/^\d{4}-\d{2}-\d{2}T/.test(v) ? at(new Date(v)) : v);
+  // An instant in a change list (a new start) is a Date for the template; a name stays text.
+  const instant = (v: string) => (/^\d{4}-\d{2}-\d{2}T/.test(v) ? new Date(v) : null);
   return {
     ...errors,
-    clash:
-      err instanceof AppointmentConflict && err.clash
-        ? {
-            ...err.clash,
-            at: at(err.clash.startsAt),
-            until: ClinicTime.localTime(err.clash.endsAt, zone),
-          }
-        : null,
-    clashes:
-      err instanceof SeriesConflict ? err.clashes.map((c) => ({ ...c, at: at(c.startsAt) })) : null,
+    clash: err instanceof AppointmentConflict && err.clash ? err.clash : null,
+    clashes: err instanceof SeriesConflict ? err.clashes : null,
     changes:
       err instanceof StaleAppointment
-        ? err.changes.map((c) => ({ ...c, from: localIso(c.from), to: localIso(c.to) }))
+        ? err.changes.map((c) => ({ ...c, fromAt: instant(c.from), toAt: instant(c.to) }))
         : null,
   };
 }

@@ -57,7 +57,7 @@ export class AppointmentController {
         `/c/${currentTenant().slug}/appointments/${booked[0].id}?booked=${booked.length}`,
       );
     } catch (err) {
-      const error = appointmentFormErrors(err, currentTenant().timeZone);
+      const error = appointmentFormErrors(err);
       await this.renderForm(res, error.status, { values: body, error });
     }
   }
@@ -80,7 +80,7 @@ export class AppointmentController {
       await this.appointments.change(id, parseInput(ChangeForm, body));
       res.redirect(303, `/c/${currentTenant().slug}/appointments/${id}`);
     } catch (err) {
-      const error = appointmentFormErrors(err, currentTenant().timeZone);
+      const error = appointmentFormErrors(err);
       const appointment = await this.appointments.get(id);
       await this.renderForm(res, error.status, { values: body, error, appointment });
     }
@@ -92,7 +92,7 @@ export class AppointmentController {
       await this.appointments.changeStatus(id, parseInput(StatusForm, body));
       res.redirect(303, `/c/${currentTenant().slug}/appointments/${id}`);
     } catch (err) {
-      const error = appointmentFormErrors(err, currentTenant().timeZone);
+      const error = appointmentFormErrors(err);
       await this.renderShow(res, id, error.status, { error });
     }
   }

@@ -443,6 +443,7 @@ function occurrences(input: BookAppointment, durationMinutes: number, zone: stri
 
 function snapshot(v: AppointmentView) {
   return {
+    petName: v.petName,
     staffId: v.staffId,
     staffName: v.staffName,
     roomId: v.roomId,

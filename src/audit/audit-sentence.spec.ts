@@ -1,5 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
-import { Translator } from '../i18n/i18n.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { APPOINTMENT_STATUSES } from '../appointment/status-flow.js';
+import { PROJECT_ROOT } from '../common/paths.js';
+import { LOCALES, Translator } from '../i18n/i18n.js';
 import { describeAuditEvent } from './audit-sentence.js';
 import type { AuditEvent } from './audit.queries.js';
 
@@ -54,4 +58,43 @@ describe('the audit log in sentences', () => {
     const odd = { ...moved, action: 'appointment.teleported', actorName: null };
     expect(describeAuditEvent(odd, reader).sentence).toBe('System changed an appointment');
   });
+});
+
+/** Every action the code writes to the audit log: the literal ones, and those built from a status or a setting. */
+function auditActions(): string[] {
+  const walk = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory()
+        ? walk(join(dir, e.name))
+        : e.name.endsWith('.ts') && !e.name.endsWith('.spec.ts')
+          ? [join(dir, e.name)]
+          : [],
+    );
+  const literal = walk(join(PROJECT_ROOT, 'src')).flatMap((file) =>
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((line) => /\baction\b/.test(line))
+      .flatMap((line) => [...line.matchAll(/'([a-z_]+\.[a-z_]+)'/g)].map((m) => m[1]))
+      .filter((action) => !action.startsWith('validation.')),
+  );
+  return [
+    ...new Set([
+      ...literal,
+      ...APPOINTMENT_STATUSES.map((s) => `appointment.${s}`),
+      ...['created', 'updated', 'moved'].map((v) => `appointment.${v}`),
+      ...['room', 'type'].flatMap((w) => [`settings.${w}_added`, `settings.${w}_updated`]),
+    ]),
+  ];
+}
+
+describe('a sentence for every audit action', () => {
+  it('finds the actions the code writes', () => {
+    expect(auditActions().length).toBeGreaterThan(45);
+  });
+  for (const locale of LOCALES)
+    it(`has each one in ${locale}`, () => {
+      expect(auditActions().filter((a) => !translator.has(locale, `auditLog.event.${a}`))).toEqual(
+        [],
+      );
+    });
 });

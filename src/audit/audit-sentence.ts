@@ -56,10 +56,10 @@ export function describeAuditEvent(event: AuditEvent, reader: Reader): AuditLine
 }
 
 function entityName(entity: string, { translator, locale }: Reader): string {
-  const key = `auditLog.entity.${entity}`;
+  const key = `auditLog.entityName.${entity}`;
   return translator.has(locale, key)
     ? translator.t(locale, key)
-    : translator.t(locale, 'auditLog.entity.other');
+    : translator.t(locale, 'auditLog.entityName.other');
 }
 
 /** A short name for what the entry is about, from the fields every kind of entry carries. */
@@ -119,8 +119,7 @@ export function formatValue(key: string, value: unknown, reader: Reader): string
     const date = new Date(value);
     if (!Number.isNaN(date.getTime())) return translator.formatDateTime(locale, date, timeZone);
   }
-  if (ISO_DATE.test(value))
-    return translator.formatDate(locale, new Date(`${value}T12:00:00Z`), 'UTC');
+  if (ISO_DATE.test(value)) return translator.formatCalendarDate(locale, value);
   const section = CODED[key];
   if (section && translator.has(locale, `${section}.${value}`))
     return translator.t(locale, `${section}.${value}`);

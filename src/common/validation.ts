@@ -23,6 +23,17 @@ export function decimalComma(value: unknown): unknown {
 }
 
 /**
+ * A number as a form field shows it again, in the page's language (`18,6` in Spanish, no
+ * thousands separator): what decimalComma reads back.
+ */
+export function decimalInput(locale: string, value: unknown): string {
+  if (value === null || value === undefined || value === '') return '';
+  const n = Number(value);
+  if (!Number.isFinite(n)) return String(value);
+  return new Intl.NumberFormat(locale, { useGrouping: false, maximumFractionDigits: 2 }).format(n);
+}
+
+/**
  * A checkbox: browsers send nothing when it is unticked (so the key must be optional); JSON
  * clients send a boolean.
  */

@@ -153,6 +153,15 @@ export class Translator {
     return this.dateFormat(locale, timeZone, `date-${style}`, { dateStyle: style }).format(date);
   }
 
+  /** A calendar date (YYYY-MM-DD, already the clinic's local date) in the locale, no zone shift. */
+  formatCalendarDate(
+    locale: Locale,
+    isoDate: string,
+    style: 'short' | 'medium' | 'long' | 'full' = 'medium',
+  ) {
+    return this.formatDate(locale, new Date(`${isoDate}T12:00:00Z`), 'UTC', style);
+  }
+
   formatTime(locale: Locale, date: Date, timeZone: string) {
     return this.dateFormat(locale, timeZone, 'time', { timeStyle: 'short' }).format(date);
   }

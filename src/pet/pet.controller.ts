@@ -67,9 +67,9 @@ export class PetController {
 
   @Get(':petId/edit')
   @Render('pet/pet-form')
-  async edit(@Param('petId') petId: string) {
+  async edit(@Param('petId') petId: string, @Res({ passthrough: true }) res: Response) {
     const pet = await this.pets.get(petId);
-    const form = petFormValues(pet);
+    const form = petFormValues(pet, String(res.locals.locale ?? 'en'));
     return { isNew: false, pet, client: pet.owner, form, ...petSelects(form) };
   }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { calendarDate } from '../common/validation.js';
+import { calendarDate, decimalComma } from '../common/validation.js';
 import { SPECIES } from './species.js';
 
 /**
@@ -56,7 +56,7 @@ const microchip = z.preprocess(
 const weightKg = z.preprocess(
   (v) => {
     if (typeof v !== 'string') return v;
-    const s = v.trim().replace(',', '.');
+    const s = String(decimalComma(v));
     return s === '' ? null : Number(s);
   },
   z

@@ -1,3 +1,4 @@
+import { decimalInput } from '../common/validation.js';
 import { SPECIES } from './species.js';
 import { CLIENT_FIELDS, type ClientRecord, PET_FIELDS, type PetRecord } from './pet.types.js';
 
@@ -16,7 +17,7 @@ export function clientFormValues(c: ClientRecord): FormValues {
   };
 }
 
-export function petFormValues(p: PetRecord): FormValues {
+export function petFormValues(p: PetRecord, locale: string): FormValues {
   return {
     name: p.name,
     species: p.species,
@@ -26,7 +27,7 @@ export function petFormValues(p: PetRecord): FormValues {
     dateOfBirth: p.dateOfBirth ?? '',
     microchip: p.microchip ?? '',
     colour: p.colour ?? '',
-    weightKg: p.weightKg === null ? '' : String(p.weightKg),
+    weightKg: decimalInput(locale, p.weightKg),
     alerts: p.alerts ?? '',
     deceasedOn: p.deceasedOn ?? '',
   };

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Query, Post, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
-import { parseInput } from '../common/validation.js';
+import { decimalInput, parseInput } from '../common/validation.js';
 import { isLocale, type Locale } from '../i18n/i18n.js';
 import { ClinicAccessGuard, ClinicRoles } from '../tenant/clinic-access.guard.js';
 import { type FormErrors, formErrors } from '../web/form-errors.js';
@@ -150,7 +150,14 @@ export class RecordController {
   ) {
     const page = await this.views.recordPage(recordId);
     const r = page.record as unknown as Record<string, unknown>;
-    const values = forms.form?.values ?? { ...r, weightUnit: r.weightUnit ?? 'kg' };
+    // The saved draft's numbers as the page's language writes them (38,5 in Spanish).
+    const locale = localeOf(res);
+    const values = forms.form?.values ?? {
+      ...r,
+      weightValue: decimalInput(locale, r.weightValue),
+      temperatureC: decimalInput(locale, r.temperatureC),
+      weightUnit: r.weightUnit ?? 'kg',
+    };
     res.status(status).render('record/record', {
       title: page.record.summary,
       ...page,

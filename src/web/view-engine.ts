@@ -47,15 +47,15 @@ export function setUpViewEngine(translator: Translator) {
     return translator.t(rootLocale(options), key, options.hash);
   });
   hbs.registerHelper('formatDate', function (value: unknown, options: HelperOptions) {
-    const date = toDate(value);
     const style =
       (options.hash.style as 'short' | 'medium' | 'long' | 'full' | undefined) ?? 'medium';
     // A calendar date (YYYY-MM-DD) is already the clinic's local date: no zone shift.
-    const zone =
-      typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)
-        ? 'UTC'
-        : rootTimeZone(options);
-    return date ? translator.formatDate(rootLocale(options), date, zone, style) : '';
+    if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value))
+      return translator.formatCalendarDate(rootLocale(options), value, style);
+    const date = toDate(value);
+    return date
+      ? translator.formatDate(rootLocale(options), date, rootTimeZone(options), style)
+      : '';
   });
   hbs.registerHelper('formatTime', function (value: unknown, options: HelperOptions) {
     const date = toDate(value);

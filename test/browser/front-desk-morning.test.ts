@@ -133,4 +133,22 @@ describe('a front-desk morning in the browser', () => {
     await desk.screenshot({ path: join(ARTIFACTS, 'invoice-print.png'), fullPage: true });
     await deskContext.close();
   });
+
+  it("ends with the manager reading the morning in the audit log, as sentences in the clinic's time", async () => {
+    const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+    const manager = await context.newPage();
+    await signInPage(manager, t.url, clinic.manager.email);
+    await manager.goto(`${t.url}/c/${clinic.slug}/audit?entity=appointment`);
+    const booked = manager.locator('tr[data-action="appointment.created"]', {
+      hasText: clinic.pets[2].name,
+    });
+    expect(await booked.count()).toBe(1);
+    const row = await booked.textContent();
+    expect(row).toContain(`${clinic.frontdesk.name} booked an appointment`);
+    // New York time, in the page's one format; no codes or JSON.
+    expect(row).toMatch(/Nov 4, 2031, 10:30\sAM/);
+    expect(row).not.toMatch(/appointment\.created|staffId|[{}"]/);
+    await manager.screenshot({ path: join(ARTIFACTS, 'audit-log.png'), fullPage: true });
+    await context.close();
+  });
 });

@@ -42,7 +42,7 @@ describe('a hundred front desks booking the same vet at once', () => {
     );
     expect(rows).toHaveLength(1);
     for (const loser of results.filter((r) => r.status === 409)) {
-      expect(loser.text).toContain(`already has ${rows[0].name} at 2031-09-16`);
+      expect(loser.text).toContain(`already has ${rows[0].name} at Sep 16, 2031,`);
     }
   });
 

@@ -93,4 +93,44 @@ describe('every message in the clinic’s language', () => {
     );
     expect(rows[0].kg).toBe('18.60');
   });
+
+  it('takes 38,5 °C and 18,6 kg on a Spanish record and pet, and shows them back as 38,5 and 18,6', async () => {
+    const vet = new WebClient(t.url);
+    await vet.signIn(clinic.vet.email);
+    const pet = clinic.pets[1];
+    await vet.get(`/c/${clinic.slug}/pets/${pet.id}/records`);
+    const written = await vet.post(`/c/${clinic.slug}/pets/${pet.id}/records`, {
+      summary: 'Fiebre',
+      weightValue: '18,6',
+      weightUnit: 'kg',
+      temperatureC: '38,5',
+    });
+    expect(written.status).toBe(303);
+    const { rows } = await adminQuery(
+      superuserUrl(),
+      `select id, weight_value::text as w, temperature_c::text as c from medical_records
+        where tenant_id = $1 and pet_id = $2 and summary = 'Fiebre'`,
+      [clinic.id, pet.id],
+    );
+    expect([Number(rows[0].w), Number(rows[0].c)]).toEqual([18.6, 38.5]);
+    const draft = await vet.get(`/c/${clinic.slug}/records/${rows[0].id}`);
+    expect(draft.text).toMatch(
+      /name="temperatureC"[^>]*value="38,5"|value="38,5"[^>]*name="temperatureC"/,
+    );
+    expect(draft.text).toMatch(
+      /name="weightValue"[^>]*value="18,6"|value="18,6"[^>]*name="weightValue"/,
+    );
+    expect(draft.text).toContain('38,5');
+
+    await desk.get(`/c/${clinic.slug}/pets/${pet.id}/edit`);
+    const saved = await desk.post(`/c/${clinic.slug}/pets/${pet.id}`, {
+      name: pet.name,
+      species: 'dog',
+      sex: 'female',
+      weightKg: '4,5',
+    });
+    expect(saved.status).toBe(303);
+    const edit = await desk.get(`/c/${clinic.slug}/pets/${pet.id}/edit`);
+    expect(edit.text).toMatch(/name="weightKg"[^>]*value="4,5"|value="4,5"[^>]*name="weightKg"/);
+  });
 });
