@@ -1,4 +1,5 @@
 import { owesMoneySql } from '../billing/billing.queries.js';
+import { isUuid } from '../common/ids.js';
 import { firstRow, returningRows, type TenantTx } from '../database/tenant-db.js';
 import type { ClashSummary } from './appointment.errors.js';
 import type { AppointmentStatus } from './status-flow.js';
@@ -78,8 +79,11 @@ export interface AppointmentChange extends AppointmentPlacement {
  * tenant by $1, never by a.tenant_id: on Citus the CTE is an intermediate result, and a join
  * on its tenant_id is not one on the distribution column (test/integration/schema-rules).
  */
-const viewSelect = (where: string) => `
-  with a as materialized (select * from appointments a where ${where})
+const viewSelect = (where: string) => viewOf(`select * from appointments a where ${where}`);
+
+/** The view of the appointment rows `rows` gives (a SELECT, or an INSERT … RETURNING *). */
+const viewOf = (rows: string) => `
+  with a as materialized (${rows})
   select a.id, a.client_id as "clientId", c.first_name || ' ' || c.last_name as "clientName",
          a.pet_id as "petId", p.name as "petName", p.species as "petSpecies", p.alerts as "petAlerts",
          a.staff_id as "staffId", s.name as "staffName", a.room_id as "roomId", r.name as "roomName",
@@ -103,6 +107,14 @@ const viewSelect = (where: string) => `
  */
 const OVERLAPS = (start: string, end: string) =>
   `a.starts_at >= ${start}::timestamptz - interval '24 hours' and a.starts_at < ${end} and a.ends_at > ${start}`;
+
+/** What a booking's ids point at (AppointmentQueries.bookingReferences). */
+export interface BookingReferences {
+  pet: { clientId: string } | null;
+  type: { durationMinutes: number; active: boolean } | null;
+  staff: { userId: string | null } | null;
+  roomActive: boolean;
+}
 
 /** All appointment SQL lives here: one place per module for queries. */
 export const AppointmentQueries = {
@@ -173,14 +185,6 @@ export const AppointmentQueries = {
       ],
     );
   },
-  /** The owner of a pet that can be booked (not deceased); null for any other id. */
-  bookablePet(tx: TenantTx, petId: string): Promise<{ clientId: string } | null> {
-    return firstRow<{ clientId: string }>(
-      tx.manager,
-      `select client_id as "clientId" from pets where tenant_id = $1 and id = $2 and deceased_on is null`,
-      [tx.tenantId, petId],
-    );
-  },
 
   type(tx: TenantTx, typeId: string): Promise<{ durationMinutes: number; active: boolean } | null> {
     return firstRow<{ durationMinutes: number; active: boolean }>(
@@ -188,6 +192,30 @@ export const AppointmentQueries = {
       `select duration_minutes as "durationMinutes", active from appointment_types where tenant_id = $1 and id = $2`,
       [tx.tenantId, typeId],
     );
+  },
+
+  /**
+   * What a booking refers to, checked in one statement: the living pet's client, the type,
+   * the bookable vet (and their login) and whether the room is active. A part is null when
+   * it is unknown (or not a UUID).
+   */
+  async bookingReferences(
+    tx: TenantTx,
+    ids: { petId: string; typeId: string; staffId: string; roomId: string | null },
+  ): Promise<BookingReferences> {
+    const uuid = (id: string | null) => (isUuid(id) ? id : null);
+    const row = await firstRow<BookingReferences>(
+      tx.manager,
+      `select (select json_build_object('clientId', client_id) from pets
+                where tenant_id = $1 and id = $2 and deceased_on is null) as pet,
+              (select json_build_object('durationMinutes', duration_minutes, 'active', active)
+                 from appointment_types where tenant_id = $1 and id = $3) as type,
+              (select json_build_object('userId', user_id) from staff
+                where tenant_id = $1 and id = $4 and active and takes_appointments) as staff,
+              exists (select 1 from rooms where tenant_id = $1 and id = $5 and active) as "roomActive"`,
+      [tx.tenantId, uuid(ids.petId), uuid(ids.typeId), uuid(ids.staffId), uuid(ids.roomId)],
+    );
+    return row ?? { pet: null, type: null, staff: null, roomActive: false };
   },
 
   /** A vet who takes appointments, with the login they may share with other clinics. */
@@ -217,11 +245,12 @@ export const AppointmentQueries = {
     );
   },
 
-  async insert(tx: TenantTx, a: NewAppointment): Promise<string> {
-    const [row] = await tx.manager.query<{ id: string }[]>(
-      `insert into appointments (tenant_id, client_id, pet_id, staff_id, room_id, type_id, starts_at, ends_at, reason,
-                                 series_id, hours_override_reason, created_by)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) returning id`,
+  /** Inserts the appointment and answers its view, in one statement. */
+  async insert(tx: TenantTx, a: NewAppointment): Promise<AppointmentView> {
+    const [row] = await tx.manager.query<AppointmentView[]>(
+      viewOf(`insert into appointments (tenant_id, client_id, pet_id, staff_id, room_id, type_id, starts_at, ends_at, reason,
+                                        series_id, hours_override_reason, created_by)
+              values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) returning *`),
       [
         tx.tenantId,
         a.clientId,
@@ -237,7 +266,7 @@ export const AppointmentQueries = {
         a.createdBy,
       ],
     );
-    return row.id;
+    return row;
   },
 
   /** False when the appointment is no longer at `change.version` (someone saved first). */

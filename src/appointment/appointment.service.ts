@@ -116,10 +116,13 @@ export class AppointmentService {
     return this.publishing(
       (tx) =>
         once(tx, 'appointment.book', async () => {
-          const pet = await AppointmentQueries.bookablePet(tx, input.petId);
+          const refs = await AppointmentQueries.bookingReferences(tx, input);
+          const { pet, type } = refs;
           if (!pet) throw new UnknownReference('petId');
-          const type = await this.requireType(tx, input.typeId);
-          const userId = await this.requireStaffAndRoom(tx, input.staffId, input.roomId);
+          if (!type?.active) throw new UnknownReference('typeId');
+          if (!refs.staff) throw new UnknownReference('staffId');
+          if (input.roomId !== null && !refs.roomActive) throw new UnknownReference('roomId');
+          const userId = refs.staff.userId;
           const duration = input.durationMinutes ?? type.durationMinutes;
           const slots = occurrences(input, duration, tx.tenant.timeZone);
           if (!input.confirmPast && slots[0].startsAt.getTime() < Date.now())
@@ -148,22 +151,24 @@ export class AppointmentService {
           const seriesId = slots.length > 1 ? randomUUID() : null;
           const views: AppointmentView[] = [];
           for (const slot of slots) {
-            const id = await this.insert(tx, {
+            const view = await this.insert(tx, {
               input,
               clientId: pet.clientId,
               slot,
               seriesId,
               userId,
             });
-            const view = await this.require(tx, id);
             await this.audit.record(tx, {
               action: 'appointment.created',
               entity: 'appointment',
-              entityId: id,
+              entityId: view.id,
               after: snapshot(view),
             });
             if (input.notifyOwner !== false)
-              await this.messages.enqueue(tx, { kind: 'booking_confirmation', appointmentId: id });
+              await this.messages.enqueue(tx, {
+                kind: 'booking_confirmation',
+                appointmentId: view.id,
+              });
             views.push(view);
           }
           return views;
@@ -358,9 +363,9 @@ export class AppointmentService {
       seriesId: string | null;
       userId: string | null;
     },
-  ): Promise<string> {
+  ): Promise<AppointmentView> {
     const { input, slot } = opts;
-    const id = await mapSlotConflict(() =>
+    const view = await mapSlotConflict(() =>
       AppointmentQueries.insert(tx, {
         clientId: opts.clientId,
         petId: input.petId,
@@ -375,8 +380,9 @@ export class AppointmentService {
         createdBy: tx.user?.id ?? null,
       }),
     );
-    await holdVetTime(tx, id, { userId: opts.userId, ...slot });
-    return id;
+    // A new appointment holds nothing yet: only a vet with a login takes a hold.
+    if (opts.userId) await holdVetTime(tx, view.id, { userId: opts.userId, ...slot });
+    return view;
   }
 }
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import PDFDocument from 'pdfkit';
+import { onFirstUse } from '../common/on-first-use.js';
 import { type Locale, Translator } from '../i18n/i18n.js';
 import type { InvoiceService } from './invoice.service.js';
 import { invoiceNumber } from './invoice-view.js';
@@ -14,6 +14,8 @@ const COLUMNS = [
   { key: 'amount', x: 425, width: 120, align: 'right' },
 ] as const;
 
+const loadPdfKit = onFirstUse(async () => (await import('pdfkit')).default);
+
 /**
  * The invoice or credit note as a PDF (pdfkit, its built-in Helvetica: Latin-1 covers the
  * clinics' languages and the € sign), in the clinic's language and number format.
@@ -22,7 +24,8 @@ const COLUMNS = [
 export class InvoicePdf {
   constructor(private readonly translator: Translator) {}
 
-  render(doc: InvoiceDocument, locale: Locale, timeZone: string): Promise<Buffer> {
+  async render(doc: InvoiceDocument, locale: Locale, timeZone: string): Promise<Buffer> {
+    const PDFDocument = await loadPdfKit();
     const t = (key: string, params?: Record<string, unknown>) =>
       this.translator.t(locale, `billing.${key}`, params);
     const money = (minor: string | bigint) =>

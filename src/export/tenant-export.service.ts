@@ -1,15 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type Archiver, ZipArchive } from 'archiver';
+import type { Archiver } from 'archiver';
 import { Readable, type Writable } from 'node:stream';
 import type { Logger } from 'pino';
 import { AuditService } from '../audit/audit.service.js';
 import { csvLine } from '../common/csv.js';
+import { onFirstUse } from '../common/on-first-use.js';
 import { LOG } from '../core.module.js';
 import { TenantDb } from '../database/tenant-db.js';
 import { ObjectStorage } from '../storage/object-storage.js';
 import type { TenantRef } from '../tenant/request-context.js';
 import { ExportRegistry } from './export-registry.js';
 import { type ExportContext, type ExportSource, exportedColumns } from './export-source.js';
+
+const loadArchiver = onFirstUse(() => import('archiver'));
 
 export interface ExportManifest {
   format: 'vetlane-export/1';
@@ -54,6 +57,7 @@ export class TenantExportService {
     await ctx.run((tx) =>
       this.audit.record(tx, { action: 'clinic.exported', entity: 'clinic', entityId: tenant.id }),
     );
+    const { ZipArchive } = await loadArchiver();
     const archive = new ZipArchive({ zlib: { level: 6 } });
     const finished = new Promise<void>((resolve, reject) => {
       archive.on('error', reject);

@@ -1,9 +1,13 @@
-import convertHeic from 'heic-convert';
-import sharp from 'sharp';
+import { onFirstUse } from '../common/on-first-use.js';
 import { ImageTooLarge, UnreadableImage } from './record.errors.js';
 
-// Memory matters more than speed here: no libvips operation cache between uploads.
-sharp.cache(false);
+const loadSharp = onFirstUse(async () => {
+  const { default: sharp } = await import('sharp');
+  // Memory matters more than speed here: no libvips operation cache between uploads.
+  sharp.cache(false);
+  return sharp;
+});
+const loadHeicConverter = onFirstUse(async () => (await import('heic-convert')).default);
 
 export type StoredImageType = 'image/jpeg' | 'image/png' | 'image/webp';
 export type IncomingImageType = StoredImageType | 'image/heic';
@@ -59,6 +63,7 @@ export async function processImage(
     if (!dims) throw new UnreadableImage();
     assertPixels(dims.width, dims.height, maxPixels);
     try {
+      const convertHeic = await loadHeicConverter();
       source = Buffer.from(await convertHeic({ buffer: input, format: 'JPEG', quality: 0.92 }));
     } catch {
       throw new UnreadableImage();
@@ -66,6 +71,7 @@ export async function processImage(
     contentType = 'image/jpeg';
   }
   const options = { limitInputPixels: maxPixels, failOn: 'error' as const };
+  const sharp = await loadSharp();
   try {
     const meta = await sharp(source, options).metadata();
     assertPixels(meta.width ?? 0, (meta.pageHeight ?? meta.height) || 0, maxPixels);

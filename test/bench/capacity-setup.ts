@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
+import { APP_NODE_FLAGS, APP_PROCESS_ENV } from '../../src/config/process-settings.js';
 import { freePort, waitForPort } from '../harness/services.js';
 
 /** The bench's clinics with a signed-in-able front desk, a pet, a vet, a type and an API token. */
@@ -75,8 +76,9 @@ export interface Proc {
 /** A node process of the bench (the app in production mode, or the raw baseline). */
 export async function startProcess(script: string, env: Record<string, string>): Promise<Proc> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [script], {
-    env: { ...process.env, ...env, PORT: String(port) },
+  // Started as production starts it (the raw baseline too, so both run on the same settings).
+  const child: ChildProcess = spawn(process.execPath, [...APP_NODE_FLAGS, script], {
+    env: { ...process.env, ...APP_PROCESS_ENV, ...env, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   await waitForPort(port, 120_000);

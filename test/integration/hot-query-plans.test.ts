@@ -144,6 +144,20 @@ describe('hot queries over a clinic with three years of history', () => {
     ],
     ['upcoming closures', (tx) => ClinicQueries.upcomingClosures(tx)],
     ['clinic schedule', (tx) => ClinicQueries.schedule(tx)],
+    [
+      'clinic schedule with the closures of a day',
+      (tx) => ClinicQueries.scheduleWithClosures(tx, ClinicTime.dayRange(yesterday(), 'UTC')),
+    ],
+    [
+      'booking references',
+      (tx) =>
+        AppointmentQueries.bookingReferences(tx, {
+          petId: clinic.pets[0].id,
+          typeId: clinic.consult,
+          staffId: clinic.vets[0].id,
+          roomId: clinic.rooms[0],
+        }),
+    ],
     ['pet page', (tx) => PetQueries.byId(tx, clinic.pets[0].id)],
     ['pet weight chart', (tx) => RecordQueries.weightSeries(tx, clinic.pets[0].id)],
     ['pet record list', (tx) => RecordQueries.forPet(tx, clinic.pets[0].id, true)],
