@@ -15,6 +15,7 @@ import { Billing1733500000000 } from './1733500000000-billing.js';
 import { IdempotencyKeys1733200000000 } from './1733200000000-idempotency-keys.js';
 import { BoundedDurations1733400000000 } from './1733400000000-bounded-durations.js';
 import { IdempotencyFingerprints1734000000000 } from './1734000000000-idempotency-fingerprints.js';
+import { LiveSequences1734010000000 } from './1734010000000-live-sequences.js';
 
 /** Every migration, in order. The schema's only source of truth (never `synchronize`). */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   IdempotencyKeys1733200000000,
   BoundedDurations1733400000000,
   IdempotencyFingerprints1734000000000,
+  LiveSequences1734010000000,
 ];
