@@ -14,8 +14,11 @@ export interface GateLimits {
   maxLagMs: number;
 }
 
-/** Readiness and assets: never queued (/ready has its own budget, assets cost nothing). */
-const UNGATED = /^\/ready$|^\/assets\//;
+/**
+ * Never queued: readiness (its own connection budget), metrics (wanted most when busy; a
+ * token and no database) and assets (cost nothing).
+ */
+const UNGATED = /^\/(ready|metrics)$|^\/assets\//;
 
 /** Liveness: answered by the front door itself, before Express, a session or a log line. */
 const HEALTH = Buffer.from(JSON.stringify({ status: 'ok', info: {}, error: {}, details: {} }));
@@ -38,6 +41,7 @@ interface Waiter {
  */
 export class RequestGate {
   private working = 0;
+  private refusedCount = 0;
   private tracked = 0;
   private readonly queue: Waiter[] = [];
   private drainingSince: number | null = null;
@@ -68,6 +72,11 @@ export class RequestGate {
         return [locale, Buffer.from(html)];
       }),
     ) as Record<Locale, Buffer>;
+  }
+
+  /** Requests refused for overload since the process started (metrics). */
+  get refused(): number {
+    return this.refusedCount;
   }
 
   get inFlight(): number {
@@ -144,6 +153,7 @@ export class RequestGate {
 
   private refuse(req: IncomingMessage, res: ServerResponse, path: string) {
     if (res.headersSent || res.destroyed) return;
+    this.refusedCount++;
     const accept = req.headers.accept;
     const html = !accept || /html|\*\/\*/.test(accept);
     if (path.startsWith('/api/') || !this.refusals || !html)
