@@ -35,6 +35,7 @@ import { blockingClosure, type Slot, withinOpeningHours } from './availability.j
 import { type AppointmentStatus, canTransition, isEditable } from './status-flow.js';
 import { once } from '../idempotency/once.js';
 import { LiveSequences } from './live-sequences.js';
+import { OwnerMessages } from '../message/owner-messages.service.js';
 
 export interface Repeat {
   every: number;
@@ -56,6 +57,11 @@ export interface BookAppointment {
   overrideReason?: string | null;
   /** The person confirmed a start that has already passed. */
   confirmPast?: boolean;
+  /**
+   * false: no confirmation is queued now (an online hold, confirmed once the owner's email is
+   * verified, with `OwnerMessages.enqueue(tx, { kind: 'booking_confirmation', … })`).
+   */
+  notifyOwner?: boolean;
 }
 
 export interface StatusChange {
@@ -94,6 +100,7 @@ export class AppointmentService {
     private readonly audit: AuditService,
     private readonly events: AppointmentEvents,
     private readonly pets: PetService,
+    private readonly messages: OwnerMessages,
   ) {}
 
   get(id: string): Promise<AppointmentView> {
@@ -156,6 +163,8 @@ export class AppointmentService {
               entityId: id,
               after: snapshot(view),
             });
+            if (input.notifyOwner !== false)
+              await this.messages.enqueue(tx, { kind: 'booking_confirmation', appointmentId: id });
             views.push(view);
           }
           return views;
@@ -221,6 +230,7 @@ export class AppointmentService {
           before: snapshot(current),
           after: snapshot(after),
         });
+        await this.messages.enqueue(tx, { kind: 'booking_change', appointmentId: id });
         return after;
       },
       (appointment) => [{ type, appointment }],
@@ -274,6 +284,8 @@ export class AppointmentService {
     if (input.to === 'checked_in' && input.weightKg)
       await this.pets.recordWeight(tx, current.petId, input.weightKg);
     const after = await this.require(tx, id);
+    if (input.to === 'cancelled')
+      await this.messages.enqueue(tx, { kind: 'booking_cancellation', appointmentId: id });
     await this.audit.record(tx, {
       action: `appointment.${input.to}`,
       entity: 'appointment',
@@ -331,8 +343,7 @@ export class AppointmentService {
   ) {
     const tenant = tx.tenant;
     if (opts.overrideReason && tenant.role === 'manager') return;
-    const { hours } = await this.settings.schedule(tx);
-    const closures = await this.settings.closures(tx, {
+    const { hours, closures } = await this.settings.scheduleWithClosures(tx, {
       start: opts.slots[0].startsAt,
       end: opts.slots[opts.slots.length - 1].endsAt,
     });
