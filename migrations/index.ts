@@ -16,6 +16,7 @@ import { IdempotencyKeys1733200000000 } from './1733200000000-idempotency-keys.j
 import { BoundedDurations1733400000000 } from './1733400000000-bounded-durations.js';
 import { ObjectBytesByRuntime1734300000000 } from './1734300000000-object-bytes-by-runtime.js';
 import { IdempotencyFingerprints1734000000000 } from './1734000000000-idempotency-fingerprints.js';
+import { LiveSequences1734010000000 } from './1734010000000-live-sequences.js';
 import { OwnerMessages1733700000000 } from './1733700000000-owner-messages.js';
 
 /** Every migration, in order. The schema's only source of truth (never `synchronize`). */
@@ -38,5 +39,6 @@ export const MIGRATIONS = [
   BoundedDurations1733400000000,
   ObjectBytesByRuntime1734300000000,
   IdempotencyFingerprints1734000000000,
+  LiveSequences1734010000000,
   OwnerMessages1733700000000,
 ];

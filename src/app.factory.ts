@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { setUpOpenApi } from './api/openapi.js';
 import { AppModule } from './app.module.js';
+import { ResponseCache } from './cache/response-cache.js';
 import { Translator } from './i18n/i18n.js';
 import type { Infrastructure } from './infrastructure.js';
 import { AppMetrics } from './metrics/metrics.js';
@@ -36,7 +37,9 @@ export async function createApp(infra: Infrastructure): Promise<NestExpressAppli
     gate: app.get(RequestGate),
   });
   app.get(RequestGate).useTranslator(translator);
-  app.useWebSocketAdapter(new VetlaneIoAdapter(app, infra.cache, app.get(RequestGate)));
+  app.useWebSocketAdapter(
+    new VetlaneIoAdapter(app, infra.cache, app.get(RequestGate), app.get(ResponseCache)),
+  );
   app.useGlobalFilters(new AllExceptionsFilter(infra.log, translator));
   setUpOpenApi(app);
   return app;

@@ -35,9 +35,9 @@ export class CoreModule {
       { provide: TENANT_WRITES, useExisting: ResponseCache },
       {
         provide: AppMetrics,
-        useFactory: (responses: ResponseCache) =>
-          new AppMetrics({ dataSource: infra.dataSource, responses }),
-        inject: [ResponseCache],
+        useFactory: (responses: ResponseCache, gate: RequestGate) =>
+          new AppMetrics({ dataSource: infra.dataSource, responses, gate }),
+        inject: [ResponseCache, RequestGate],
       },
       { provide: DatabaseProbe, useValue: infra.databaseProbe },
       { provide: ObjectStorage, useValue: infra.storage },

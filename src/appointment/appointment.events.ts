@@ -7,6 +7,8 @@ export type AppointmentEventType = 'created' | 'updated' | 'moved' | 'cancelled'
 export interface AppointmentEvent {
   type: AppointmentEventType;
   tenantId: string;
+  /** The clinic's live-event number, across all app processes (see live-sequences.ts). */
+  seq: number;
   appointment: AppointmentView;
 }
 

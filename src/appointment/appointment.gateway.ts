@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, type OnModuleDestroy } from '@nestjs/common';
 import {
   ConnectedSocket,
@@ -18,13 +17,6 @@ import { CLINIC_STAFF } from '../tenant/clinic-access.guard.js';
 import { SESSION_MIDDLEWARE } from '../web/session.js';
 import { type AppointmentEvent, AppointmentEvents } from './appointment.events.js';
 
-/**
- * Events are numbered per clinic by the process that sends them (`origin`, `seq`): a
- * calendar that sees a number skipped knows it missed one (while Redis was away) and
- * re-renders. A cluster-wide counter would need Redis, which is what may be away.
- */
-const ORIGIN = randomUUID();
-
 function sessionUser(socket: Socket) {
   return (socket.request as Request).session?.user;
 }
@@ -39,8 +31,6 @@ function sessionUser(socket: Socket) {
 export class AppointmentGateway implements OnGatewayInit, OnGatewayConnection, OnModuleDestroy {
   @WebSocketServer() server!: Server;
   private unsubscribe: (() => void)[] = [];
-  /** Per clinic, the number of the last event this process sent (see ORIGIN). */
-  private readonly sequence = new Map<string, number>();
 
   constructor(
     private readonly events: AppointmentEvents,
@@ -87,13 +77,14 @@ export class AppointmentGateway implements OnGatewayInit, OnGatewayConnection, O
     this.server.in(room).disconnectSockets(true);
   }
 
+  /**
+   * Events carry the clinic's number (taken in the change's transaction, shared by every
+   * process): a calendar that sees one skipped missed it (Redis was away) and re-renders.
+   */
   private relay(event: AppointmentEvent) {
     const a = event.appointment;
-    const seq = (this.sequence.get(event.tenantId) ?? 0) + 1;
-    this.sequence.set(event.tenantId, seq);
     this.server.to(`tenant:${event.tenantId}`).emit('appointment', {
-      origin: ORIGIN,
-      seq,
+      seq: event.seq,
       type: event.type,
       id: a.id,
       version: a.version,

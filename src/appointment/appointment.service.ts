@@ -34,6 +34,7 @@ import {
 import { blockingClosure, type Slot, withinOpeningHours } from './availability.js';
 import { type AppointmentStatus, canTransition, isEditable } from './status-flow.js';
 import { once } from '../idempotency/once.js';
+import { LiveSequences } from './live-sequences.js';
 import { OwnerMessages } from '../message/owner-messages.service.js';
 
 export interface Repeat {
@@ -303,12 +304,16 @@ export class AppointmentService {
   /** Runs a change, then (once it committed) publishes its events to the clinic's screens. */
   private async publishing<T>(
     change: (tx: TenantTx) => Promise<T>,
-    eventsOf: (result: T) => Omit<AppointmentEvent, 'tenantId'>[],
+    eventsOf: (result: T) => Omit<AppointmentEvent, 'tenantId' | 'seq'>[],
   ): Promise<T> {
-    const [tenantId, result] = await this.db.run(
-      async (tx) => [tx.tenantId, await change(tx)] as const,
-    );
-    for (const event of eventsOf(result)) this.events.publish({ ...event, tenantId });
+    const [events, result] = await this.db.run(async (tx) => {
+      const done = await change(tx);
+      const changes = eventsOf(done);
+      const first = await LiveSequences.take(tx, changes.length);
+      const numbered = changes.map((e, i) => ({ ...e, tenantId: tx.tenantId, seq: first + i }));
+      return [numbered, done] as const;
+    });
+    for (const event of events) this.events.publish(event);
     return result;
   }
 

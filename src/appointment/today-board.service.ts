@@ -1,3 +1,4 @@
+import { LiveSequences } from './live-sequences.js';
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service.js';
 import { NotFoundError } from '../common/app-error.js';
@@ -39,7 +40,7 @@ export class TodayBoardService {
       return;
     }
     if (!isUuid(id)) throw new NotFoundError('appointment');
-    const [tenantId, appointment] = await this.db.run(async (tx) => {
+    const [tenantId, appointment, seq] = await this.db.run(async (tx) => {
       const before = await AppointmentQueries.byId(tx, id);
       if (!before) throw new NotFoundError('appointment');
       if (!(await AppointmentQueries.checkOut(tx, id))) throw new NotReadyToGo();
@@ -50,8 +51,8 @@ export class TodayBoardService {
         entityId: id,
         after: { checkedOutAt: after.checkedOutAt },
       });
-      return [tx.tenantId, after] as const;
+      return [tx.tenantId, after, await LiveSequences.take(tx, 1)] as const;
     });
-    this.events.publish({ type: 'status', tenantId, appointment });
+    this.events.publish({ type: 'status', tenantId, seq, appointment });
   }
 }

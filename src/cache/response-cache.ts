@@ -87,6 +87,11 @@ export class ResponseCache implements TenantWriteListener {
     await this.bumpPending().catch(() => undefined);
   }
 
+  /** Makes the bumps a Redis outage held back (when Redis is back); never fails. */
+  async catchUp(): Promise<void> {
+    await this.bumpPending().catch(() => undefined);
+  }
+
   private async bumpPending(): Promise<void> {
     for (const pending of [...this.unbumped]) {
       await this.cache.bumpGeneration(

@@ -3,6 +3,7 @@ import type { Pool } from 'pg';
 import client from 'prom-client';
 import type { DataSource } from 'typeorm';
 import type { ResponseCache } from '../cache/response-cache.js';
+import type { RequestGate } from '../web/request-gate.js';
 
 /** The pg pool under TypeORM's Postgres driver. */
 function poolOf(dataSource: DataSource): Pick<Pool, 'totalCount' | 'idleCount' | 'waitingCount'> {
@@ -26,7 +27,7 @@ export class AppMetrics {
   private readonly httpDuration: client.Histogram<'method' | 'route' | 'status'>;
   private openSockets: () => number = () => 0;
 
-  constructor(deps: { dataSource: DataSource; responses: ResponseCache }) {
+  constructor(deps: { dataSource: DataSource; responses: ResponseCache; gate: RequestGate }) {
     const registers = [this.registry];
     client.collectDefaultMetrics({ register: this.registry });
     this.httpDuration = new client.Histogram({
@@ -65,6 +66,16 @@ export class AppMetrics {
       registers,
       collect() {
         this.set(poolOf(deps.dataSource).waitingCount);
+      },
+    });
+    // Refusals are answered before Express (src/web/request-gate.ts): counted there, not timed.
+    new client.Counter({
+      name: 'vetlane_overload_refusals_total',
+      help: 'Requests refused with 503 overloaded (admission control) since the process started',
+      registers,
+      collect() {
+        this.reset();
+        this.inc(deps.gate.refused);
       },
     });
     const sockets = () => this.openSockets();

@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import type { RequestListener, Server } from 'node:http';
 import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
@@ -42,15 +43,13 @@ interface PipelineDeps {
 export function configureHttpPipeline(app: NestExpressApplication, deps: PipelineDeps) {
   const { config } = deps;
   app.set('trust proxy', config.trustProxy);
-  // Liveness before anything else: it touches nothing, so it answers even when all else is busy.
-  app.use((req: Request, res: Response, next: NextFunction) =>
-    req.path === '/health' && req.method === 'GET'
-      ? res.json({ status: 'ok', info: {}, error: {}, details: {} })
-      : next(),
-  );
+  // The front door, before Express: liveness (touches nothing, so it answers even when all else
+  // is busy) and admission (a request refused for overload costs no parsing, session or query).
+  const server = app.getHttpServer() as Server;
+  const [expressApp] = server.listeners('request') as RequestListener[];
+  server.removeAllListeners('request');
+  server.on('request', deps.gate.front(expressApp));
   app.use(deps.metrics.requestTimer());
-  // Admission first: a request refused for overload costs no parsing, session or query.
-  app.use(deps.gate.middleware);
   app.use(
     helmet({
       contentSecurityPolicy: {

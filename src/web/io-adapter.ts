@@ -2,6 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { Server, ServerOptions } from 'socket.io';
 import type { CacheService, SocketIoFanOut } from '../cache/cache.service.js';
+import type { ResponseCache } from '../cache/response-cache.js';
 import type { RequestGate } from './request-gate.js';
 
 /**
@@ -17,6 +18,7 @@ export class VetlaneIoAdapter extends IoAdapter {
     app: INestApplicationContext,
     private readonly cache: CacheService,
     gate: RequestGate,
+    private readonly responses: ResponseCache,
   ) {
     super(app);
     gate.onDrain(() => this.sendSocketsElsewhere());
@@ -40,8 +42,10 @@ export class VetlaneIoAdapter extends IoAdapter {
     } as ServerOptions);
     const fanOut = this.cache.socketIoFanOut();
     fanOut.attach(server);
-    // Back from a Redis outage: this process's calendars re-render (they may have missed events).
-    fanOut.onResume(() => server.local.emit('resync'));
+    // Back from a Redis outage: once this process has moved the response cache past the writes
+    // it made meanwhile, every calendar (on every process, through the adapter) re-renders:
+    // events were lost both ways, and a re-render before the bump would show cached pages.
+    fanOut.onResume(() => void this.responses.catchUp().finally(() => server.emit('resync')));
     this.fanOuts.push(fanOut);
     this.servers.push(server);
     return server;

@@ -1,4 +1,4 @@
-import type { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Overloaded } from '../common/dependency-errors.js';
 import { chooseLocale, LOCALES, type Locale, type Translator } from '../i18n/i18n.js';
@@ -14,8 +14,19 @@ export interface GateLimits {
   maxLagMs: number;
 }
 
-/** Probes and assets: never queued (probes have their own budget, assets cost nothing). */
-const UNGATED = /^\/(health|ready)$|^\/assets\//;
+/**
+ * Never queued: readiness (its own connection budget), metrics (wanted most when busy; a
+ * token and no database) and assets (cost nothing).
+ */
+const UNGATED = /^\/(ready|metrics)$|^\/assets\//;
+
+/** Liveness: answered by the front door itself, before Express, a session or a log line. */
+const HEALTH = Buffer.from(JSON.stringify({ status: 'ok', info: {}, error: {}, details: {} }));
+
+const REFUSAL = new Overloaded();
+const REFUSAL_JSON = Buffer.from(
+  JSON.stringify({ error: { code: REFUSAL.code, message: REFUSAL.message } }),
+);
 
 interface Waiter {
   admit(): void;
@@ -30,6 +41,7 @@ interface Waiter {
  */
 export class RequestGate {
   private working = 0;
+  private refusedCount = 0;
   private tracked = 0;
   private readonly queue: Waiter[] = [];
   private drainingSince: number | null = null;
@@ -38,7 +50,7 @@ export class RequestGate {
 
   private lagging = false;
   private readonly lagTimer: NodeJS.Timeout;
-  private refusals?: Record<Locale, string>;
+  private refusals?: Record<Locale, Buffer>;
 
   constructor(private readonly limits: GateLimits) {
     // A process short of CPU answers everything late; queueing more only makes it later.
@@ -57,9 +69,14 @@ export class RequestGate {
       LOCALES.map((locale) => {
         const t = (key: string) => translator.t(locale, `errorPage.overloaded.${key}`);
         const html = `<!doctype html><html lang="${locale}"><meta charset="utf-8"><title>${t('title')}</title><section data-code="overloaded"><h1>${t('title')}</h1><p>${t('body')}</p></section></html>`;
-        return [locale, html];
+        return [locale, Buffer.from(html)];
       }),
-    ) as Record<Locale, string>;
+    ) as Record<Locale, Buffer>;
+  }
+
+  /** Requests refused for overload since the process started (metrics). */
+  get refused(): number {
+    return this.refusedCount;
   }
 
   get inFlight(): number {
@@ -75,28 +92,40 @@ export class RequestGate {
     return this.queue.length > 0 || this.working >= this.limits.maxInFlight;
   }
 
-  readonly middleware = (req: Request, res: Response, next: NextFunction) => {
-    this.track(res);
-    if (this.draining) res.setHeader('Connection', 'close');
-    if (UNGATED.test(req.path)) return next();
-    if (this.working < this.limits.maxInFlight) return this.admit(res, next);
-    if (this.lagging || this.queue.length >= this.limits.maxQueued) return this.refuse(req, res);
-    const waiter: Waiter = {
-      admit: () => {
-        clearTimeout(waiter.timer);
-        this.admit(res, next);
-      },
-      timer: setTimeout(() => {
-        this.unqueue(waiter);
-        this.refuse(req, res);
-      }, this.limits.queueWaitMs),
+  /**
+   * The HTTP server's request listener, in front of `app` (Express): /health and refusals
+   * are answered here from ready-made bytes, so that under overload they cost no routing,
+   * parsing, session, error object or log line, and admitted work is not slowed by them.
+   */
+  front(app: RequestListener): RequestListener {
+    return (req, res) => {
+      this.track(res);
+      if (this.draining) res.setHeader('Connection', 'close');
+      const url = req.url ?? '/';
+      const query = url.indexOf('?');
+      const path = query < 0 ? url : url.slice(0, query);
+      if (path === '/health' && req.method === 'GET') return send(res, 200, 'json', HEALTH);
+      if (UNGATED.test(path)) return app(req, res);
+      if (this.working < this.limits.maxInFlight) return this.admit(req, res, app);
+      if (this.lagging || this.queue.length >= this.limits.maxQueued)
+        return this.refuse(req, res, path);
+      const waiter: Waiter = {
+        admit: () => {
+          clearTimeout(waiter.timer);
+          this.admit(req, res, app);
+        },
+        timer: setTimeout(() => {
+          this.unqueue(waiter);
+          this.refuse(req, res, path);
+        }, this.limits.queueWaitMs),
+      };
+      this.queue.push(waiter);
+      // A client that gives up while queued frees its place in the queue.
+      res.once('close', () => {
+        if (this.unqueue(waiter)) clearTimeout(waiter.timer);
+      });
     };
-    this.queue.push(waiter);
-    // A client that gives up while queued frees its place in the queue.
-    res.once('close', () => {
-      if (this.unqueue(waiter)) clearTimeout(waiter.timer);
-    });
-  };
+  }
 
   /** Called once when draining starts (the Socket.IO adapter tells its sockets to reconnect). */
   onDrain(listener: () => void): void {
@@ -122,27 +151,27 @@ export class RequestGate {
     return finished;
   }
 
-  private refuse(req: Request, res: Response) {
-    const error = new Overloaded();
-    res.setHeader('Retry-After', String(error.retryAfterSeconds));
-    if (req.path.startsWith('/api/') || !req.accepts('html') || !this.refusals) {
-      res.status(503).json({ error: { code: error.code, message: error.message } });
-      return;
-    }
+  private refuse(req: IncomingMessage, res: ServerResponse, path: string) {
+    if (res.headersSent || res.destroyed) return;
+    this.refusedCount++;
+    const accept = req.headers.accept;
+    const html = !accept || /html|\*\/\*/.test(accept);
+    if (path.startsWith('/api/') || !this.refusals || !html)
+      return send(res, 503, 'json', REFUSAL_JSON);
     const locale = chooseLocale({ acceptLanguage: req.headers['accept-language'] });
-    res.status(503).type('html').send(this.refusals[locale]);
+    send(res, 503, 'html', this.refusals[locale]);
   }
 
-  private admit(res: Response, next: NextFunction) {
+  private admit(req: IncomingMessage, res: ServerResponse, app: RequestListener) {
     this.working++;
     res.once('close', () => {
       this.working--;
       this.queue.shift()?.admit();
     });
-    next();
+    app(req, res);
   }
 
-  private track(res: Response) {
+  private track(res: ServerResponse) {
     this.tracked++;
     res.once('close', () => {
       this.tracked--;
@@ -155,4 +184,18 @@ export class RequestGate {
     if (at >= 0) this.queue.splice(at, 1);
     return at >= 0;
   }
+}
+
+const TYPES = { json: 'application/json; charset=utf-8', html: 'text/html; charset=utf-8' };
+
+/** A ready-made answer: no ETag, no Express, one write. */
+function send(res: ServerResponse, status: number, type: keyof typeof TYPES, body: Buffer) {
+  const headers: Record<string, string | number> = {
+    'Content-Type': TYPES[type],
+    'Content-Length': body.length,
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+  };
+  if (status === 503) headers['Retry-After'] = REFUSAL.retryAfterSeconds;
+  res.writeHead(status, headers).end(body);
 }

@@ -4,11 +4,12 @@
  * calendar for 60 s while /health is probed every 50 ms and the process's RSS is sampled.
  *
  *   npm run bench:overload            # BENCH_SECONDS, BENCH_CLIENTS to change the load
+ *   BENCH_IGNORE_RETRY_AFTER=1 npm run bench:overload   # clients that ask again at once after a 503
  *   BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' npm run bench:overload   # profile the app
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
@@ -19,6 +20,7 @@ import { throwawayDatabase } from './throwaway-db.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 200);
+const IGNORE_RETRY_AFTER = process.env.BENCH_IGNORE_RETRY_AFTER === '1';
 const CLINIC = 'clinica-veterinaria-centro';
 const PAGE = `/c/${CLINIC}/calendar`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -60,9 +62,10 @@ async function timed(url: string, cookie: string) {
       signal: AbortSignal.timeout(30_000),
     });
     await res.arrayBuffer();
-    return { status: res.status, ms: performance.now() - started };
+    const retryAfter = Number(res.headers.get('retry-after') ?? 0);
+    return { status: res.status, ms: performance.now() - started, retryAfter };
   } catch {
-    return { status: 0, ms: performance.now() - started };
+    return { status: 0, ms: performance.now() - started, retryAfter: 0 };
   }
 }
 
@@ -110,8 +113,15 @@ async function main() {
     const health: number[] = [];
     const rss: number[] = [rssMb(app.pid!)];
     const until = Date.now() + SECONDS * 1000;
+    // A client told to come back later (503/429 with Retry-After) waits that long, as a
+    // script with back-off would; BENCH_IGNORE_RETRY_AFTER=1 makes every client ask again at once.
     const client = async () => {
-      while (Date.now() < until) answers.push(await timed(base + PAGE, cookie));
+      while (Date.now() < until) {
+        const answer = await timed(base + PAGE, cookie);
+        answers.push(answer);
+        if (!IGNORE_RETRY_AFTER && answer.retryAfter > 0)
+          await sleep(Math.min(answer.retryAfter * 1000, Math.max(0, until - Date.now())));
+      }
     };
     // The probe runs on its own thread: its timings are the app's, not this loop's backlog
     // of 200 clients' callbacks.
@@ -138,7 +148,11 @@ async function main() {
     const other = answers.filter(
       (a) => !(a.status >= 200 && a.status < 400) && a.status !== 503 && a.status !== 429,
     );
-    console.log(`${CLIENTS} clients for ${SECONDS} s: ${answers.length} answers`);
+    console.log(
+      `${CLIENTS} clients for ${SECONDS} s (${IGNORE_RETRY_AFTER ? 'asking again at once after a 503' : 'honouring Retry-After'}): ${answers.length} answers, load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}`,
+    );
     console.log(
       `  admitted ${admitted.length}: p50 ${ms(pct(admitted, 0.5))}, p99 ${ms(pct(admitted, 0.99))} (${(pct(admitted, 0.99) / quietP99).toFixed(1)}x unloaded p99)`,
     );

@@ -46,6 +46,7 @@ describe('Prometheus metrics', () => {
     expect(value(/^vetlane_db_pool_connections\{state="idle"\} (\d+)/m)).toBeGreaterThanOrEqual(0);
     expect(value(/^vetlane_db_pool_waiting (\d+)/m)).toBe(0);
     expect(value(/^vetlane_socketio_open_sockets (\d+)/m)).toBe(0);
+    expect(value(/^vetlane_overload_refusals_total (\d+)/m)).toBe(0);
     expect(text).toMatch(/^nodejs_eventloop_lag_seconds [\d.e-]+$/m);
   });
 });

@@ -22,6 +22,7 @@ describe('a process at its limit', () => {
       ADMISSION_QUEUE: '1',
       ADMISSION_QUEUE_WAIT_MS: '300000',
       REQUEST_DEADLINE_SECONDS: '2',
+      METRICS_TOKEN: 'overload-metrics-token',
     });
     clinic = await createClinic({ vets: 1 });
   });
@@ -49,6 +50,10 @@ describe('a process at its limit', () => {
     expect(refused.status).toBe(503);
     expect(refused.headers.get('retry-after')).toBe('1');
     expect(refused.text).toContain('data-code="overloaded"');
+    const metrics = await fetch(`${app.url}/metrics`, {
+      headers: { authorization: 'Bearer overload-metrics-token' },
+    });
+    expect(await metrics.text()).toMatch(/^vetlane_overload_refusals_total [1-9]/m);
 
     expect((await fetch(`${app.url}/health`)).status).toBe(200);
     const ready = await fetch(`${app.url}/ready`);

@@ -81,13 +81,22 @@ export async function startRestartablePgBouncer(opts: {
   return { port, start, stop: async () => bouncer?.stop() };
 }
 
-export async function startRestartableRedis(): Promise<Restartable> {
+/**
+ * A Redis of the test's own. `persistent`: every write is in an append-only file in a
+ * throwaway folder, so a restart keeps sessions and cache generations (as production's does).
+ */
+export async function startRestartableRedis(
+  opts: { persistent?: boolean } = {},
+): Promise<Restartable> {
   const port = await freePort();
+  const storage = opts.persistent
+    ? ['--dir', mkdtempSync(join(tmpdir(), 'vetlane-redis-')), '--appendonly', 'yes']
+    : ['--appendonly', 'no'];
   let child: ChildProcess | undefined;
   const start = async () => {
     child = spawn(
       process.env.REDIS_SERVER_BIN ?? 'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...storage],
       { stdio: 'ignore' },
     );
     await waitForPort(port, 30_000);

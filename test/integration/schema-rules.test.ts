@@ -174,6 +174,20 @@ describe('schema rules for tenant tables', () => {
     expect(owned).toEqual([]);
   });
 
+  it('bounds the runtime role’s statements and idle transactions, as the app connects (through pgBouncer)', async () => {
+    const app = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await app.connect();
+    try {
+      const { rows } = await app.query(
+        `select current_setting('statement_timeout') as statement,
+                current_setting('idle_in_transaction_session_timeout') as idle`,
+      );
+      expect(rows[0]).toEqual({ statement: '15s', idle: '30s' });
+    } finally {
+      await app.end();
+    }
+  });
+
   it('lets the runtime role execute only the SECURITY DEFINER functions on the allow-list', async () => {
     const { rows } = await db.query(
       `select p.oid::regprocedure::text as fn from pg_proc p join pg_namespace n on n.oid = p.pronamespace

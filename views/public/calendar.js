@@ -19,7 +19,11 @@
       live.dataset.refreshUrl ||
       `/c/${clinic}/calendar/grid?date=${live.dataset.date}&by=${live.dataset.by}`;
     refreshing = fetch(url, { headers: { accept: 'text/html' }, credentials: 'same-origin' })
-      .then((res) => (res.ok ? res.text() : Promise.reject(new Error(String(res.status)))))
+      .then((res) => {
+        // Sent to sign in (the session ended): show that page rather than put it in the grid.
+        if (res.redirected) window.location.reload();
+        return res.ok && !res.redirected ? res.text() : Promise.reject(new Error(String(res.status)));
+      })
       .then((html) => {
         live.innerHTML = html;
         live.dataset.refreshedAt = String(Date.now());
@@ -69,16 +73,21 @@
         setTimeout(() => socket.connect(), 500 + Math.random() * 1500);
       }
     });
-    // Each sender numbers its events per clinic; a skipped number means one was missed.
-    const lastSeq = {};
+    // Events are numbered per clinic across every server process: a skipped number means
+    // one was lost on the way (while Redis was away). Every event re-renders the grid, which
+    // shows what the missed one changed too.
+    let lastSeq;
     socket.on('appointment', (event) => {
-      const last = lastSeq[event.origin];
-      lastSeq[event.origin] = event.seq;
-      if (last !== undefined && event.seq !== last + 1) live.dataset.gaps = String(Number(live.dataset.gaps || 0) + 1);
+      if (lastSeq !== undefined && event.seq > lastSeq + 1)
+        live.dataset.gaps = String(Number(live.dataset.gaps || 0) + 1);
+      if (lastSeq === undefined || event.seq > lastSeq) lastSeq = event.seq;
       void refresh();
     });
-    // The server's link to the other processes came back after an outage: catch up.
-    socket.on('resync', () => void refresh());
+    // The servers' link to each other came back after an outage: catch up.
+    socket.on('resync', () => {
+      live.dataset.resyncs = String(Number(live.dataset.resyncs || 0) + 1);
+      void refresh();
+    });
   }
 
   let dragged = null;
