@@ -34,7 +34,10 @@ const RUNTIME_DEFINER_FUNCTIONS = [
   'drop_expired_audit_partitions(integer)',
   'ensure_audit_partitions(integer)',
   'platform_appointments_per_day(date,date,uuid)',
+  // Recounts every clinic into tenant_counts (numbers only; one count at a time).
+  'platform_count_tenants(integer,boolean)',
   'platform_database_metrics()',
+  'platform_tenant_counts()',
   'platform_tenant_stats()',
   // The current tenant's stored bytes only (the attachment service).
   'record_object_bytes(bigint)',
