@@ -15,6 +15,9 @@ import { TenantThrottle } from '../throttle/tenant-throttle.js';
 import { filterAndSort, pageOf, search, type TableQuery } from './tenant-table.js';
 import { type Tier, tierOf } from './tenant-tier.js';
 
+/** Days of the appointments chart on /admin. */
+export const CHART_DAYS = 30;
+
 export interface TenantStatsRow {
   id: string;
   slug: string;
@@ -163,6 +166,7 @@ export class PlatformStatsService implements OnApplicationBootstrap, OnModuleDes
     this.memo = undefined;
     await this.cache.delete(this.snapshotKey);
     await this.cache.delete(this.cache.key('admin', 'db-metrics'));
+    await this.cache.delete(this.cache.key('admin', 'per-day', String(CHART_DAYS), 'all'));
   }
 
   private get ttl() {

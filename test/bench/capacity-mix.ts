@@ -51,8 +51,10 @@ export function frontDeskMix(sessions: Session[]) {
     headers: { cookie: s.cookie, 'content-type': 'application/x-www-form-urlencoded' },
     ok: [303],
   });
-  const booking = (w: number, i: number): BenchRequest => {
-    const s = sessions[(w * 13 + i) % sessions.length];
+  const booking = (w: number, i: number): BenchRequest =>
+    bookFor(sessions[(w * 13 + i) % sessions.length]);
+  /** A booking by this desk in a slot nobody else takes. */
+  const bookFor = (s: Session): BenchRequest => {
     const k = slots.get(s.clinic.slug) ?? 0;
     slots.set(s.clinic.slug, k + 1);
     return post(s, `/c/${s.clinic.slug}/appointments`, {
@@ -104,5 +106,5 @@ export function frontDeskMix(sessions: Session[]) {
     const s = sessions.find((x) => req.path.startsWith(`/c/${x.clinic.slug}/`));
     if (id && s) (booked[w] ??= []).push({ s, id });
   };
-  return { next, booking, onAnswer };
+  return { next, booking, bookFor, onAnswer };
 }
