@@ -21,6 +21,7 @@ import type { RequestContext } from './tenant/request-context.js';
 import { TenantModule } from './tenant/tenant.module.js';
 import { ThrottleModule } from './throttle/throttle.module.js';
 import { ExportModule } from './export/export.module.js';
+import { MessageModule } from './message/message.module.js';
 
 @Module({})
 export class AppModule {
@@ -51,6 +52,7 @@ export class AppModule {
           },
         }),
         AuditModule,
+        MessageModule,
         ThrottleModule,
         TenantModule,
         StaffModule,

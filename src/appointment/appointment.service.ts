@@ -34,6 +34,7 @@ import {
 import { blockingClosure, type Slot, withinOpeningHours } from './availability.js';
 import { type AppointmentStatus, canTransition, isEditable } from './status-flow.js';
 import { once } from '../idempotency/once.js';
+import { OwnerMessages } from '../message/owner-messages.service.js';
 
 export interface Repeat {
   every: number;
@@ -55,6 +56,18 @@ export interface BookAppointment {
   overrideReason?: string | null;
   /** The person confirmed a start that has already passed. */
   confirmPast?: boolean;
+  /**
+   * false: no confirmation is queued now (an online hold, confirmed once the owner's email is
+   * verified, with `OwnerMessages.enqueue(tx, { kind: 'booking_confirmation', … })`).
+   */
+  notifyOwner?: boolean;
+}
+
+export interface StatusChange {
+  to: AppointmentStatus;
+  version?: number;
+  weightKg?: number | null;
+  cancelReason?: string | null;
 }
 
 export interface ChangeAppointment {
@@ -86,6 +99,7 @@ export class AppointmentService {
     private readonly audit: AuditService,
     private readonly events: AppointmentEvents,
     private readonly pets: PetService,
+    private readonly messages: OwnerMessages,
   ) {}
 
   get(id: string): Promise<AppointmentView> {
@@ -148,6 +162,8 @@ export class AppointmentService {
               entityId: id,
               after: snapshot(view),
             });
+            if (input.notifyOwner !== false)
+              await this.messages.enqueue(tx, { kind: 'booking_confirmation', appointmentId: id });
             views.push(view);
           }
           return views;
@@ -213,6 +229,7 @@ export class AppointmentService {
           before: snapshot(current),
           after: snapshot(after),
         });
+        await this.messages.enqueue(tx, { kind: 'booking_change', appointmentId: id });
         return after;
       },
       (appointment) => [{ type, appointment }],
@@ -242,44 +259,40 @@ export class AppointmentService {
     );
   }
 
-  async changeStatus(
-    id: string,
-    input: {
-      to: AppointmentStatus;
-      version?: number;
-      weightKg?: number | null;
-      cancelReason?: string | null;
-    },
-  ) {
+  async changeStatus(id: string, input: StatusChange) {
     return this.publishing(
-      async (tx) => {
-        const current = await this.require(tx, id);
-        if (input.version !== undefined && input.version !== current.version)
-          throw new StaleAppointment(
-            describeChanges({ status: input.to === current.status ? null : undefined }, current),
-          );
-        if (!canTransition(current.status, input.to))
-          throw new IllegalStatusTransition(current.status, input.to);
-        await AppointmentQueries.setStatus(tx, id, {
-          status: input.to,
-          cancelReason: input.to === 'cancelled' ? (input.cancelReason ?? null) : null,
-          weightKg: input.weightKg ?? null,
-        });
-        if (input.to === 'cancelled' || input.to === 'no_show') await holdVetTime(tx, id, null);
-        if (input.to === 'checked_in' && input.weightKg)
-          await this.pets.recordWeight(tx, current.petId, input.weightKg);
-        const after = await this.require(tx, id);
-        await this.audit.record(tx, {
-          action: `appointment.${input.to}`,
-          entity: 'appointment',
-          entityId: id,
-          before: snapshot(current),
-          after: snapshot(after),
-        });
-        return after;
-      },
+      (tx) => once(tx, 'appointment.status', () => this.applyStatus(tx, id, input)),
       (appointment) => [{ type: input.to === 'cancelled' ? 'cancelled' : 'status', appointment }],
     );
+  }
+
+  private async applyStatus(tx: TenantTx, id: string, input: StatusChange) {
+    const current = await this.require(tx, id);
+    if (input.version !== undefined && input.version !== current.version)
+      throw new StaleAppointment(
+        describeChanges({ status: input.to === current.status ? null : undefined }, current),
+      );
+    if (!canTransition(current.status, input.to))
+      throw new IllegalStatusTransition(current.status, input.to);
+    await AppointmentQueries.setStatus(tx, id, {
+      status: input.to,
+      cancelReason: input.to === 'cancelled' ? (input.cancelReason ?? null) : null,
+      weightKg: input.weightKg ?? null,
+    });
+    if (input.to === 'cancelled' || input.to === 'no_show') await holdVetTime(tx, id, null);
+    if (input.to === 'checked_in' && input.weightKg)
+      await this.pets.recordWeight(tx, current.petId, input.weightKg);
+    const after = await this.require(tx, id);
+    if (input.to === 'cancelled')
+      await this.messages.enqueue(tx, { kind: 'booking_cancellation', appointmentId: id });
+    await this.audit.record(tx, {
+      action: `appointment.${input.to}`,
+      entity: 'appointment',
+      entityId: id,
+      before: snapshot(current),
+      after: snapshot(after),
+    });
+    return after;
   }
 
   /** Runs a change, then (once it committed) publishes its events to the clinic's screens. */
@@ -325,8 +338,7 @@ export class AppointmentService {
   ) {
     const tenant = tx.tenant;
     if (opts.overrideReason && tenant.role === 'manager') return;
-    const { hours } = await this.settings.schedule(tx);
-    const closures = await this.settings.closures(tx, {
+    const { hours, closures } = await this.settings.scheduleWithClosures(tx, {
       start: opts.slots[0].startsAt,
       end: opts.slots[opts.slots.length - 1].endsAt,
     });

@@ -70,6 +70,15 @@ const envSchema = z.object({
   ADMISSION_MAX_LAG_MS: z.coerce.number().int().min(1).max(600_000).default(100),
   REQUEST_DEADLINE_SECONDS: z.coerce.number().min(1).max(600).default(20),
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(600).default(10),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^\s]+$/, 'use smtp://user:pass@host:port or smtps://…')
+    .optional(),
+  MAIL_FROM: z.string().min(3).default('Vetlane <no-reply@vetlane.local>'),
+  MESSAGE_RELAY_INTERVAL_MS: z.coerce.number().int().min(50).max(600_000).default(5000),
+  QUEUE_POLL_SECONDS: z.coerce.number().min(0.5).max(600).default(2),
+  MAIL_RETRY_LIMIT: z.coerce.number().int().min(0).max(50).default(5),
+  MAIL_RETRY_DELAY_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
 });
 
 /** Requests per tenant per minute, by plan; a plan without its own limit gets `standard`'s. */
@@ -133,6 +142,18 @@ export interface AppConfig {
   /** Bearer token of GET /metrics; without it /metrics answers 404. */
   metrics: { token?: string };
   resilience: ResilienceConfig;
+  mail: MailConfig;
+}
+
+/** Messages to pet owners (src/message): the queue and how mail leaves. */
+export interface MailConfig {
+  /** SMTP server; without it mail goes to the local outbox (embedded mode's mail viewer). */
+  smtpUrl?: string;
+  from: string;
+  relayIntervalMs: number;
+  pollSeconds: number;
+  retryLimit: number;
+  retryDelaySeconds: number;
 }
 
 /** Overload and shutdown (src/web/request-gate.ts, main.ts). */
@@ -264,6 +285,14 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       maxLagMs: e.ADMISSION_MAX_LAG_MS,
       requestDeadlineMs: e.REQUEST_DEADLINE_SECONDS * 1000,
       shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
+    },
+    mail: {
+      smtpUrl: e.SMTP_URL,
+      from: e.MAIL_FROM,
+      relayIntervalMs: e.MESSAGE_RELAY_INTERVAL_MS,
+      pollSeconds: e.QUEUE_POLL_SECONDS,
+      retryLimit: e.MAIL_RETRY_LIMIT,
+      retryDelaySeconds: e.MAIL_RETRY_DELAY_SECONDS,
     },
   };
 }

@@ -4,6 +4,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { NotFoundError } from '../common/app-error.js';
 import { isUuid } from '../common/ids.js';
 import { actingUser, TenantDb } from '../database/tenant-db.js';
+import { OwnerMessages } from '../message/owner-messages.service.js';
 import { RecordQueries, VaccinationQueries } from './record.queries.js';
 import type { VaccinationForm } from './record.schemas.js';
 import type { DueVaccination, Vaccination } from './record.types.js';
@@ -14,10 +15,17 @@ export class VaccinationService {
   constructor(
     private readonly db: TenantDb,
     private readonly audit: AuditService,
+    private readonly messages: OwnerMessages,
   ) {}
 
   listForPet(petId: string): Promise<Vaccination[]> {
     return this.db.run((tx) => VaccinationQueries.ofPet(tx, petId));
+  }
+
+  /** The doses of all of a client's pets, newest first (the client page's next-due dates). */
+  listForClient(clientId: string): Promise<(Vaccination & { petId: string })[]> {
+    if (!isUuid(clientId)) return Promise.resolve([]);
+    return this.db.run((tx) => VaccinationQueries.ofClientPets(tx, clientId));
   }
 
   async add(petId: string, form: VaccinationForm): Promise<string> {
@@ -32,6 +40,7 @@ export class VaccinationService {
         entityId: id,
         after: { ...form, petId },
       });
+      await this.messages.enqueue(tx, { kind: 'vaccination_due', vaccinationId: id });
       return id;
     });
   }

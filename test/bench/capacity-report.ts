@@ -51,6 +51,8 @@ function atMost(what: string, value: number, goal: number, unit: string, digits 
 
 export interface Report {
   tenants: number;
+  /** Whether the apps ran with the production admission control (else relaxed: no 503 shedding). */
+  admission: boolean;
   seconds: number;
   clinicsUsed: number;
   seedSeconds: number | null;
@@ -140,7 +142,10 @@ export function writeReport(r: Report): string {
     '',
     `${new Date().toISOString()} · ${r.seconds} s per measurement · ${r.clinicsUsed} signed-in front desks · ` +
       `load average ${f(r.load[0], 2)} at start, ${f(r.load[1], 2)} at end (2 cores shared with the load generator and other work)` +
-      (r.seedSeconds === null ? '' : ` · clinics generated in ${f(r.seedSeconds, 0)} s`),
+      (r.seedSeconds === null ? '' : ` · clinics generated in ${f(r.seedSeconds, 0)} s`) +
+      (r.admission
+        ? ' · admission control as in production (503 "very busy" counts as an error)'
+        : ' · admission control relaxed (no 503 shedding): every figure is a served page'),
     '',
     '## Targets (issue 9)',
     '',
