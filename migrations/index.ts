@@ -18,6 +18,7 @@ import { ObjectBytesByRuntime1734300000000 } from './1734300000000-object-bytes-
 import { IdempotencyFingerprints1734000000000 } from './1734000000000-idempotency-fingerprints.js';
 import { LiveSequences1734010000000 } from './1734010000000-live-sequences.js';
 import { OwnerMessages1733700000000 } from './1733700000000-owner-messages.js';
+import { TenantCounts1734200000000 } from './1734200000000-tenant-counts.js';
 
 /** Every migration, in order. The schema's only source of truth (never `synchronize`). */
 export const MIGRATIONS = [
@@ -41,4 +42,5 @@ export const MIGRATIONS = [
   IdempotencyFingerprints1734000000000,
   LiveSequences1734010000000,
   OwnerMessages1733700000000,
+  TenantCounts1734200000000,
 ];

@@ -3,12 +3,10 @@ import { Translator, type Locale } from '../i18n/i18n.js';
 import type { Response } from 'express';
 import { NotFoundError } from '../common/app-error.js';
 import { PlatformAdminGuard } from '../tenant/platform-admin.guard.js';
-import { PlatformStatsService } from './platform-stats.service.js';
+import { CHART_DAYS, PlatformStatsService } from './platform-stats.service.js';
 import { barChartSvg } from './svg-chart.js';
 import { TIER_THRESHOLDS } from './tenant-tier.js';
 import { parseTableQuery, SORTABLE, tenantsCsv } from './tenant-table.js';
-
-const CHART_DAYS = 30;
 
 export function formatBytes(bytes: number): string {
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];

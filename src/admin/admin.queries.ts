@@ -8,7 +8,11 @@ export interface DatabaseMetrics {
   maxConnections: number;
 }
 
-/** The tenant rows as one JSON text of columns (no repeated keys): ~1.6 MB for 10,000 tenants. */
+/**
+ * The tenant rows as one JSON text of columns (no repeated keys): ~1.6 MB for 10,000 tenants.
+ * The numbers are the last count's (platform_count_tenants), a row per clinic: reading them
+ * never scans a clinic's rows. A clinic made since shows zeros until the next count.
+ */
 const TENANT_COLUMNS_JSON = `
   select json_build_object(
            'id', array_agg(t.id), 'slug', array_agg(t.slug), 'name', array_agg(t.name),
@@ -23,7 +27,10 @@ const TENANT_COLUMNS_JSON = `
          )::text as columns
     from tenants t
     left join companies c on c.id = t.company_id
-    left join platform_tenant_stats() s on s.tenant_id = t.id`;
+    left join platform_tenant_counts() s on s.tenant_id = t.id`;
+
+/** How long a count of every clinic's rows may take (the runtime role's default is 15 s). */
+const RECOUNT_TIMEOUT = '5min';
 
 export interface DayCount {
   day: string;
@@ -40,6 +47,25 @@ export const AdminQueries = {
   async tenantColumnsJson(db: DataSource): Promise<string> {
     const [row] = await db.query<{ columns: string }[]>(TENANT_COLUMNS_JSON);
     return row.columns;
+  },
+
+  /**
+   * Recounts every clinic's rows into tenant_counts when the last count is older than
+   * `minAgeSeconds` (one count at a time across processes; the others return at once, or
+   * with `wait` wait for it). A count of 10,000 clinics scans every clinic's
+   * appointments: seconds, hence its own statement timeout.
+   */
+  async recount(db: DataSource, opts: { minAgeSeconds: number; wait: boolean }): Promise<void> {
+    await db.transaction(async (m) => {
+      await m.query(`set local statement_timeout = '${RECOUNT_TIMEOUT}'`);
+      await m.query('select platform_count_tenants($1, $2)', [opts.minAgeSeconds, opts.wait]);
+    });
+  },
+
+  /** Whether a count has ever been stored (the first one may still be running elsewhere). */
+  async counted(db: DataSource): Promise<boolean> {
+    const rows = await db.query<unknown[]>('select 1 from platform_tenant_counts() limit 1');
+    return rows.length > 0;
   },
 
   async databaseMetrics(db: DataSource): Promise<DatabaseMetrics> {

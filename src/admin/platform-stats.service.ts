@@ -1,4 +1,9 @@
-import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
 import type { Logger } from 'pino';
 import { LOG } from '../core.module.js';
 import { DataSource } from 'typeorm';
@@ -9,6 +14,9 @@ import { AdminQueries, type DatabaseMetrics, type DayCount } from './admin.queri
 import { TenantThrottle } from '../throttle/tenant-throttle.js';
 import { filterAndSort, pageOf, search, type TableQuery } from './tenant-table.js';
 import { type Tier, tierOf } from './tenant-tier.js';
+
+/** Days of the appointments chart on /admin. */
+export const CHART_DAYS = 30;
 
 export interface TenantStatsRow {
   id: string;
@@ -41,15 +49,19 @@ export interface PlatformTotals extends DatabaseMetrics {
 }
 
 /**
- * The platform admin's numbers. Counts come from the trigger-kept counters through
- * SECURITY DEFINER functions that return numbers only (never names of clients, notes or
- * files); names of tenants and companies come from the directory. Cached in Redis with a
- * short TTL (ADMIN_STATS_TTL_SECONDS), shared by every app process.
+ * The platform admin's numbers, through SECURITY DEFINER functions that return numbers only
+ * (never names of clients, notes or files); names of tenants and companies come from the
+ * directory. Every clinic's rows are counted in the background into tenant_counts (every
+ * ADMIN_RECOUNT_SECONDS, and while someone watches /admin every ADMIN_STATS_TTL_SECONDS);
+ * pages read the last count, cached in Redis for the TTL and shared by every app process,
+ * so no request waits for a count but the very first one of a new database.
  */
 @Injectable()
-export class PlatformStatsService implements OnApplicationBootstrap {
+export class PlatformStatsService implements OnApplicationBootstrap, OnModuleDestroy {
   private memo?: { at: number; rows: BaseRow[]; sorted: Map<string, BaseRow[]> };
   private refreshing?: Promise<Snapshot>;
+  private loading?: Promise<Snapshot>;
+  private timer?: NodeJS.Timeout;
 
   constructor(
     // Raw runtime DataSource: numbers across every tenant (SECURITY DEFINER functions, counts only).
@@ -60,11 +72,22 @@ export class PlatformStatsService implements OnApplicationBootstrap {
     @Inject(LOG) private readonly log: Logger,
   ) {}
 
-  /** Takes a snapshot at start (in the background) unless Redis already holds one. */
+  /** Takes a snapshot at start (in the background) unless Redis already holds one; recounts on a timer. */
   onApplicationBootstrap() {
     void this.tenantRows().catch((err) =>
       this.log.warn({ err }, 'could not warm the admin numbers'),
     );
+    this.timer = setInterval(() => {
+      const minAgeSeconds = this.config.admin.recountSeconds;
+      void AdminQueries.recount(this.db, { minAgeSeconds, wait: false })
+        .then(() => this.load())
+        .catch((err) => this.log.warn({ err }, 'could not recount the admin numbers'));
+    }, this.config.admin.recountSeconds * 1000);
+    this.timer.unref();
+  }
+
+  onModuleDestroy() {
+    clearInterval(this.timer);
   }
 
   async tenants(): Promise<TenantStatsRow[]> {
@@ -143,6 +166,7 @@ export class PlatformStatsService implements OnApplicationBootstrap {
     this.memo = undefined;
     await this.cache.delete(this.snapshotKey);
     await this.cache.delete(this.cache.key('admin', 'db-metrics'));
+    await this.cache.delete(this.cache.key('admin', 'per-day', String(CHART_DAYS), 'all'));
   }
 
   private get ttl() {
@@ -151,8 +175,9 @@ export class PlatformStatsService implements OnApplicationBootstrap {
 
   /**
    * The tenant rows, stale-while-revalidate: a snapshot younger than the TTL is used as
-   * is; an older one is still served while one refresh per process runs in the
-   * background, so only a process that finds no snapshot at all waits for the database.
+   * is; an older one is still served while one refresh per process (a recount, then a
+   * read) runs in the background. A process that finds no snapshot at all reads the last
+   * count (a row per clinic) and recounts in the background.
    */
   private async tenantRows(): Promise<BaseRow[]> {
     const fresh = (at: number) => Date.now() - at < this.ttl * 1000;
@@ -163,7 +188,12 @@ export class PlatformStatsService implements OnApplicationBootstrap {
       if (!fresh(cached.at)) void this.refresh().catch(() => undefined);
       return cached.rows;
     }
-    return (await this.refresh()).rows;
+    // A new database has no count yet: only then does a request wait for one.
+    if (!(await AdminQueries.counted(this.db)))
+      await AdminQueries.recount(this.db, { minAgeSeconds: this.ttl, wait: true });
+    const snapshot = await this.load();
+    void this.refresh().catch(() => undefined);
+    return snapshot.rows;
   }
 
   private get snapshotKey() {
@@ -176,8 +206,22 @@ export class PlatformStatsService implements OnApplicationBootstrap {
     return this.memo;
   }
 
+  /** Recounts when the last count is older than the TTL (unless another process is at it), then reads it. */
   private refresh(): Promise<Snapshot> {
     this.refreshing ??= (async (): Promise<Snapshot> => {
+      try {
+        await AdminQueries.recount(this.db, { minAgeSeconds: this.ttl, wait: false });
+        return await this.load();
+      } finally {
+        this.refreshing = undefined;
+      }
+    })();
+    return this.refreshing!;
+  }
+
+  /** Reads the last count into Redis and this process. */
+  private load(): Promise<Snapshot> {
+    this.loading ??= (async (): Promise<Snapshot> => {
       try {
         const at = Date.now();
         // One JSON text from PostgreSQL: cheaper to build and parse than 10,000 rows, and stored as is.
@@ -189,10 +233,10 @@ export class PlatformStatsService implements OnApplicationBootstrap {
         );
         return this.remember({ at, columns: JSON.parse(columns) });
       } finally {
-        this.refreshing = undefined;
+        this.loading = undefined;
       }
     })();
-    return this.refreshing!;
+    return this.loading!;
   }
 }
 

@@ -61,6 +61,7 @@ const envSchema = z.object({
     .default('basic=300,standard=600,enterprise=1500'),
   AUDIT_RETENTION_MONTHS: z.coerce.number().int().min(1).max(240).default(24),
   ADMIN_STATS_TTL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  ADMIN_RECOUNT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
   RESPONSE_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   ADMISSION_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(10_000).optional(),
@@ -134,7 +135,8 @@ export interface AppConfig {
   attachments: AttachmentConfig;
   tenantThrottle: { perMinute: TenantPlanLimits };
   audit: { retentionMonths: number };
-  admin: { statsTtlSeconds: number };
+  /** The /admin numbers: cached this long; every clinic's rows recounted in the background this often. */
+  admin: { statsTtlSeconds: number; recountSeconds: number };
   /** How long a cached page part lives (0: nothing is cached). Writes invalidate it sooner. */
   responseCache: { ttlSeconds: number };
   /** Bearer token of GET /metrics; without it /metrics answers 404. */
@@ -273,7 +275,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     },
     tenantThrottle: { perMinute: parsePlanLimits(e.TENANT_REQUESTS_PER_MINUTE) },
     audit: { retentionMonths: e.AUDIT_RETENTION_MONTHS },
-    admin: { statsTtlSeconds: e.ADMIN_STATS_TTL_SECONDS },
+    admin: { statsTtlSeconds: e.ADMIN_STATS_TTL_SECONDS, recountSeconds: e.ADMIN_RECOUNT_SECONDS },
     responseCache: { ttlSeconds: e.RESPONSE_CACHE_TTL_SECONDS },
     metrics: { token: e.METRICS_TOKEN },
     resilience: {

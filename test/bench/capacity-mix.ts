@@ -23,10 +23,16 @@ const WEIGHTS: [Op, number][] = [
 type Op = 'day' | 'week' | 'today' | 'search' | 'pet' | 'book' | 'status' | 'api';
 const DECK: Op[] = WEIGHTS.flatMap(([op, n]) => Array<Op>(n).fill(op));
 
-/** Monday 2031-01-06 onwards, Monday to Saturday (the generated clinics' opening days). */
+/**
+ * A run's first bookable Monday: from 2031-01-06 on, a week chosen by the minute the run
+ * started, so a run on a kept database (`--database`) does not book over an earlier run's.
+ */
+const FIRST_DAY = ClinicTime.addDays('2031-01-06', 7 * (Math.floor(Date.now() / 60_000) % 1000));
+
+/** From FIRST_DAY onwards, Monday to Saturday (the generated clinics' opening days). */
 function slot(k: number): { date: string; time: string } {
   const day = Math.floor(k / 20);
-  const date = ClinicTime.addDays('2031-01-06', day + Math.floor(day / 6));
+  const date = ClinicTime.addDays(FIRST_DAY, day + Math.floor(day / 6));
   const minutes = 8 * 60 + (k % 20) * 30;
   return {
     date,
@@ -51,8 +57,10 @@ export function frontDeskMix(sessions: Session[]) {
     headers: { cookie: s.cookie, 'content-type': 'application/x-www-form-urlencoded' },
     ok: [303],
   });
-  const booking = (w: number, i: number): BenchRequest => {
-    const s = sessions[(w * 13 + i) % sessions.length];
+  const booking = (w: number, i: number): BenchRequest =>
+    bookFor(sessions[(w * 13 + i) % sessions.length]);
+  /** A booking by this desk in a slot nobody else takes. */
+  const bookFor = (s: Session): BenchRequest => {
     const k = slots.get(s.clinic.slug) ?? 0;
     slots.set(s.clinic.slug, k + 1);
     return post(s, `/c/${s.clinic.slug}/appointments`, {
@@ -104,5 +112,5 @@ export function frontDeskMix(sessions: Session[]) {
     const s = sessions.find((x) => req.path.startsWith(`/c/${x.clinic.slug}/`));
     if (id && s) (booked[w] ??= []).push({ s, id });
   };
-  return { next, booking, onAnswer };
+  return { next, booking, bookFor, onAnswer };
 }

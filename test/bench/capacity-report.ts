@@ -1,3 +1,5 @@
+import type { FanoutResult } from './capacity-fanout.js';
+import type { RssSummary } from './capacity-setup.js';
 import type { LoadResult } from './load.js';
 
 export interface Row {
@@ -5,13 +7,52 @@ export interface Row {
   result: LoadResult;
   /** App (or baseline) CPU per request, from /proc. */
   cpuMs: number;
+  /** The raw baseline row this one is compared with. */
+  baseline: string;
 }
 
 const f = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
 
-/** The markdown report of one `npm run bench` run: the table, the targets and the machine. */
-export function writeReport(r: {
+/** One target of issue 9: the figure, the goal, and met or missed by how much. */
+interface Target {
+  what: string;
+  value: string;
+  goal: string;
+  met: boolean | null;
+  /** How far off, in words (empty when met). */
+  by: string;
+}
+
+/** `value` against an "at least" goal: met, or missed by the factor it falls short. */
+function atLeast(what: string, value: number, goal: number, unit: string, digits = 2): Target {
+  const met = Number.isFinite(value) ? value >= goal : null;
+  return {
+    what,
+    value: `${f(value, digits)}${unit}`,
+    goal: `≥ ${goal}${unit}`,
+    met,
+    by:
+      met === false
+        ? `${f(goal / value, 1)}× short (${f((1 - value / goal) * 100, 0)} % below)`
+        : '',
+  };
+}
+
+function atMost(what: string, value: number, goal: number, unit: string, digits = 1): Target {
+  const met = Number.isFinite(value) ? value <= goal : null;
+  return {
+    what,
+    value: `${f(value, digits)}${unit}`,
+    goal: `≤ ${goal}${unit}`,
+    met,
+    by: met === false ? `${f(value / goal, 1)}× over (+${f(value - goal, digits)}${unit})` : '',
+  };
+}
+
+export interface Report {
   tenants: number;
+  /** Whether the apps ran with the production admission control (else relaxed: no 503 shedding). */
+  admission: boolean;
   seconds: number;
   clinicsUsed: number;
   seedSeconds: number | null;
@@ -19,44 +60,143 @@ export function writeReport(r: {
   rows: Row[];
   openRuns: { rate: number; result: LoadResult }[];
   bookings: LoadResult;
-  rssMb: number;
+  memory: RssSummary;
+  fanout: FanoutResult;
   hitRatio: number;
-}): string {
-  const rps = (name: string) => r.rows.find((x) => x.name === name)?.result.rps ?? NaN;
+}
+
+function targets(r: Report): Target[] {
+  const rps = (name: string) => r.rows.find((x) => x.name === name)?.result.goodRps ?? NaN;
   const raw = rps('raw baseline: day view');
+  const seed002 = r.rows.find((x) => x.name.startsWith('seed 002'))?.result.mean ?? NaN;
+  const held = r.openRuns.filter((o) => o.result.p99 <= 100 && o.result.errors === 0);
+  const best = held.sort((a, b) => b.result.goodRps - a.result.goodRps)[0];
+  const at850 = r.openRuns.find((o) => o.rate === 850)?.result;
+  // Requests per second are right answers only (a 503 "very busy" is fast, not served).
+  const booked = r.bookings.goodRps - r.bookings.expected / r.bookings.seconds;
+  const steady = r.memory.find((m) => m.proc === 'app (cache on)');
+  const mix: Target = {
+    what: 'front-desk mix, open loop: 850 req/s with p99 ≤ 100 ms and 0 errors',
+    value: at850
+      ? `${f(at850.goodRps, 0)} req/s, p99 ${f(at850.p99)} ms, ${at850.errors} errors`
+      : 'not run',
+    goal: '850 req/s, p99 ≤ 100 ms, 0 errors',
+    met: at850 ? at850.p99 <= 100 && at850.errors === 0 && at850.goodRps >= 850 * 0.98 : null,
+    by: best
+      ? `highest rate tried that held: ${best.rate} req/s (p99 ${f(best.result.p99)} ms)`
+      : `no rate tried held p99 ≤ 100 ms (${r.openRuns.map((o) => `${o.rate}/s: p99 ${f(o.result.p99, 0)} ms, ${o.result.errors} errors`).join('; ')})`,
+  };
+  if (mix.met) mix.by = '';
+  const bookingsTarget = atLeast(
+    'bookings per second, no errors but intended conflicts',
+    booked,
+    300,
+    '/s',
+    0,
+  );
+  if (r.bookings.errors) {
+    bookingsTarget.met = false;
+    bookingsTarget.by = `${r.bookings.errors} errors; ${bookingsTarget.by}`;
+  }
+  const fanout = atMost(
+    `Socket.IO fan-out p99, ${r.fanout.sockets} sockets in one clinic's room over ${r.fanout.processes} processes`,
+    r.fanout.p99,
+    100,
+    ' ms',
+  );
+  const lost: Target = {
+    what: 'fan-out events lost',
+    value: `${r.fanout.lost} of ${r.fanout.expected}`,
+    goal: '0',
+    met: r.fanout.expected > 0 ? r.fanout.lost === 0 : null,
+    by: r.fanout.lost ? `${f((r.fanout.lost / r.fanout.expected) * 100, 2)} % lost` : '',
+  };
+  return [
+    atLeast('uncached day view, × raw req/s', rps('day view, uncached') / raw, 0.5, '×'),
+    atLeast(
+      'cached day view, × uncached req/s',
+      rps('day view, cached') / rps('day view, uncached'),
+      5,
+      '×',
+    ),
+    mix,
+    atMost("seed 002's 20 simultaneous requests, average", seed002, 20, ' ms'),
+    bookingsTarget,
+    fanout,
+    lost,
+    atMost('app RSS under load (largest sample; median beside)', steady?.max ?? NaN, 300, ' MB', 0),
+  ];
+}
+
+/** The markdown report of one `npm run bench` run: the table, the targets and the machine. */
+export function writeReport(r: Report): string {
+  const rps = (name: string) => r.rows.find((x) => x.name === name)?.result.goodRps ?? NaN;
+  const raw = rps('raw baseline: day view');
+  const ratio = (x: Row) => x.result.goodRps / rps(x.baseline);
+  const mark = (t: Target) => (t.met === null ? 'not measured' : t.met ? 'met' : 'missed');
+  const history = r.rows.filter((x) => x.name.includes('3-year clinic'));
+  const normalUncached = r.rows.find((x) => x.name === 'day view, uncached');
+  const historyUncached = history.find((x) => x.name.endsWith('uncached'));
   const lines = [
     `# Capacity benchmark: ${r.tenants} clinics`,
     '',
     `${new Date().toISOString()} · ${r.seconds} s per measurement · ${r.clinicsUsed} signed-in front desks · ` +
       `load average ${f(r.load[0], 2)} at start, ${f(r.load[1], 2)} at end (2 cores shared with the load generator and other work)` +
-      (r.seedSeconds === null ? '' : ` · clinics generated in ${f(r.seedSeconds, 0)} s`),
-    '',
-    '| measurement | req/s | × raw | mean ms | p50 ms | p99 ms | errors | app CPU ms/req |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|',
-    ...r.rows.map(
-      ({ name, result: x, cpuMs }) =>
-        `| ${name} | ${f(x.rps, 0)} | ${f(x.rps / raw, 2)} | ${f(x.mean)} | ${f(x.p50)} | ${f(x.p99)} | ${x.errors} | ${f(cpuMs, 2)} |`,
-    ),
-    '',
-    '| front-desk mix, open loop | achieved req/s | p99 ms | errors |',
-    '|---|---:|---:|---:|',
-    ...r.openRuns.map(
-      ({ rate, result: x }) =>
-        `| ${rate} req/s offered | ${f(x.rps, 0)} | ${f(x.p99)} | ${x.errors} |`,
-    ),
-    '',
-    `Response cache hit ratio (whole run, cached app, from /metrics): ${f(r.hitRatio * 100)} %. ` +
-      `App RSS after the run: ${f(r.rssMb, 0)} MB. Bookings: ${f(r.bookings.rps - r.bookings.expected / r.bookings.seconds, 0)} booked/s, ` +
-      `${r.bookings.expected} intended conflicts, ${r.bookings.errors} errors.`,
+      (r.seedSeconds === null ? '' : ` · clinics generated in ${f(r.seedSeconds, 0)} s`) +
+      (r.admission
+        ? ' · admission control as in production (503 "very busy" counts as an error)'
+        : ' · admission control relaxed (no 503 shedding): every figure is a served page'),
     '',
     '## Targets (issue 9)',
     '',
-    `- uncached day view ≥ 0.5× raw: ${f(rps('day view, uncached') / raw, 2)}×`,
-    `- cached day view ≥ 5× uncached: ${f(rps('day view, cached') / rps('day view, uncached'), 2)}×`,
-    `- seed 002's 20 simultaneous requests, average ≤ 20 ms: ${f(r.rows.find((x) => x.name.startsWith('seed 002'))?.result.mean ?? NaN)} ms`,
-    `- front-desk mix ≥ 850 req/s with p99 ≤ 100 ms and 0 errors: ${r.openRuns
-      .map((o) => `${o.rate}/s → p99 ${f(o.result.p99)} ms, ${o.result.errors} errors`)
-      .join('; ')}`,
+    '| target | measured | goal | | by how much |',
+    '|---|---|---|---|---|',
+    ...targets(r).map((t) => `| ${t.what} | ${t.value} | ${t.goal} | ${mark(t)} | ${t.by} |`),
+    '',
+    '## Measurements',
+    '',
+    '"× raw" is the ratio of req/s to the raw baseline (node:http + pg + Handlebars, same SQL and ' +
+      "template) measured in this run; the 3-year clinic's rows compare with its own raw baseline.",
+    '',
+    '| measurement | req/s (right answers) | × raw | mean ms | p50 ms | p99 ms | errors | app CPU ms/req |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    ...r.rows.map(
+      (x) =>
+        `| ${x.name} | ${f(x.result.goodRps, 0)} | ${f(ratio(x), 2)} | ${f(x.result.mean)} | ${f(x.result.p50)} | ${f(x.result.p99)} | ${x.result.errors} | ${f(x.cpuMs, 2)} |`,
+    ),
+    '',
+    '| front-desk mix, open loop | achieved req/s | × raw | p99 ms | errors |',
+    '|---|---:|---:|---:|---:|',
+    ...r.openRuns.map(
+      ({ rate, result: x }) =>
+        `| ${rate} req/s offered | ${f(x.goodRps, 0)} | ${f(x.goodRps / raw, 2)} | ${f(x.p99)} | ${x.errors} |`,
+    ),
+    '',
+    history.length && normalUncached && historyUncached
+      ? `The 3-year clinic (388,500 appointments) answers a recent day at ${f(historyUncached.result.p50)} ms p50 uncached, ` +
+        `${f(historyUncached.result.p50 / normalUncached.result.p50, 2)}× a generated clinic's p50, with ` +
+        `${f(historyUncached.cpuMs / normalUncached.cpuMs, 2)}× its CPU per request: the day's appointments ` +
+        '(355 over 20 vets against a few), not its history, make the difference.'
+      : 'The 3-year clinic was not in this database.',
+    '',
+    `Socket.IO fan-out: ${r.fanout.bookings} bookings, each to ${r.fanout.sockets} sockets of one clinic ` +
+      `spread over ${r.fanout.processes} app processes (Redis adapter), signed in with real session cookies ` +
+      `(connected and joined in ${f(r.fanout.connectSeconds, 1)} s). From the booking's answer to each socket's ` +
+      `event: p50 ${f(r.fanout.p50)} ms, p99 ${f(r.fanout.p99)} ms, max ${f(r.fanout.max)} ms (negative: the ` +
+      `event came before the answer); from the booking's request: p50 ${f(r.fanout.p50FromSend)} ms, p99 ` +
+      `${f(r.fanout.p99FromSend)} ms. Received ${r.fanout.received} of ${r.fanout.expected} (${r.fanout.lost} lost). ` +
+      'The sockets share the bench process with its HTTP client: their own queueing is included.' +
+      (r.fanout.problems.length ? ` Problems: ${r.fanout.problems.join('; ')}.` : ''),
+    '',
+    '| process | RSS median under load, MB | RSS largest under load, MB | RSS after the load, MB | samples (1/s) |',
+    '|---|---:|---:|---:|---:|',
+    ...r.memory.map(
+      (m) => `| ${m.proc} | ${f(m.median, 0)} | ${f(m.max, 0)} | ${f(m.after, 0)} | ${m.samples} |`,
+    ),
+    '',
+    `Response cache hit ratio (whole run, cached app, from /metrics): ${f(r.hitRatio * 100)} %. ` +
+      `Bookings: ${f(r.bookings.goodRps - r.bookings.expected / r.bookings.seconds, 0)} booked/s, ` +
+      `${r.bookings.expected} intended conflicts, ${r.bookings.errors} errors.`,
     '',
     'Errors seen (first few): ' +
       ([

@@ -17,7 +17,10 @@ export interface LoadResult {
   /** Answers with a status in `expected` that the caller counts apart (intended conflicts). */
   expected: number;
   seconds: number;
+  /** Answers per second, errors included. */
   rps: number;
+  /** Right answers (and intended conflicts) per second: what the report compares. */
+  goodRps: number;
   mean: number;
   p50: number;
   p99: number;
@@ -76,6 +79,7 @@ function summary(latencies: number[], errors: string[], expected: number, ms: nu
     expected,
     seconds: ms / 1000,
     rps: requests / (ms / 1000),
+    goodRps: (requests - errors.length) / (ms / 1000),
     mean: requests ? latencies.reduce((a, b) => a + b, 0) / requests : 0,
     p50: at(0.5),
     p99: at(0.99),

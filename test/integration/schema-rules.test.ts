@@ -45,9 +45,18 @@ const RUNTIME_DEFINER_FUNCTIONS = [
   'due_owner_messages(integer)',
   'ensure_audit_partitions(integer)',
   'platform_appointments_per_day(date,date,uuid)',
+  // Recounts every clinic into tenant_counts (numbers only; one count at a time).
+  'platform_count_tenants(integer,boolean)',
   'platform_database_metrics()',
+  'platform_tenant_counts()',
   'platform_tenant_stats()',
 ];
+/**
+ * Definer functions that write, called only as the whole of a transaction of their own (no
+ * clinic work before them, so no placement the app wrote in it): the background count of
+ * every clinic's rows for /admin (AdminQueries.recount).
+ */
+const WRITES_IN_A_TRANSACTION_OF_ITS_OWN = new Set(['platform_count_tenants']);
 const CROSS_TENANT_CONSTRAINTS = new Map([['staff_bookings', ['staff_bookings_no_overlap']]]);
 
 describe('schema rules for tenant tables', () => {
@@ -415,7 +424,8 @@ describe('schema rules that keep the migrations running on Citus', () => {
         .filter((f) =>
           /\b(insert\s+into|update\s+\w+(\s+\w+)?\s+set|delete\s+from)\b/i.test(f.prosrc),
         )
-        .map((f) => f.name),
+        .map((f) => f.name)
+        .filter((name) => !WRITES_IN_A_TRANSACTION_OF_ITS_OWN.has(name)),
     ).toEqual([]);
     const names = callable.map((f) => f.name);
     expect(callsInTenantWork(sourceFiles('src'), names)).toEqual([]);
