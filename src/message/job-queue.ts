@@ -65,9 +65,9 @@ export class JobQueue {
     return new JobQueue(boss, opts.config);
   }
 
-  /** Hands a message to the queue; a message already handed over is left as it is. */
-  async send(job: MessageJob): Promise<void> {
-    await this.boss.send(MESSAGE_QUEUE, job, { id: job.messageId });
+  /** Hands a message to the queue, to run at `startAfter`; one already handed over is left as it is. */
+  async send(job: MessageJob, startAfter: Date): Promise<void> {
+    await this.boss.send(MESSAGE_QUEUE, job, { id: job.messageId, startAfter });
   }
 
   async work(worker: MessageWorker): Promise<void> {

@@ -11,6 +11,7 @@ import { MessageLinks } from './message-links.js';
 import { MessageRelay } from './message-relay.js';
 import { MessageRenderer } from './message-renderer.js';
 import { OwnerMessages } from './owner-messages.service.js';
+import { UnsubscribeController } from './unsubscribe.controller.js';
 
 /**
  * Messages to pet owners: OwnerMessages (queue a message in the caller's transaction), the
@@ -45,6 +46,7 @@ import { OwnerMessages } from './owner-messages.service.js';
       inject: [TenantDb, Mailer, MessageRenderer, MessageLinks, Translator, LOG],
     },
   ],
+  controllers: [UnsubscribeController],
   exports: [OwnerMessages, MessageLinks, MessageRelay],
 })
 export class MessageModule implements OnApplicationBootstrap {
