@@ -12,6 +12,8 @@ import { MessageRelay } from './message-relay.js';
 import { MessageRenderer } from './message-renderer.js';
 import { OwnerMessages } from './owner-messages.service.js';
 import { UnsubscribeController } from './unsubscribe.controller.js';
+import { MessageLog } from './message-log.service.js';
+import { MessagesController } from './messages.controller.js';
 
 /**
  * Messages to pet owners: OwnerMessages (queue a message in the caller's transaction), the
@@ -23,6 +25,7 @@ import { UnsubscribeController } from './unsubscribe.controller.js';
   providers: [
     OwnerMessages,
     MessageRelay,
+    MessageLog,
     {
       provide: MessageRenderer,
       useFactory: (i18n: Translator) => new MessageRenderer(i18n),
@@ -46,8 +49,8 @@ import { UnsubscribeController } from './unsubscribe.controller.js';
       inject: [TenantDb, Mailer, MessageRenderer, MessageLinks, Translator, LOG],
     },
   ],
-  controllers: [UnsubscribeController],
-  exports: [OwnerMessages, MessageLinks, MessageRelay],
+  controllers: [UnsubscribeController, MessagesController],
+  exports: [OwnerMessages, MessageLinks, MessageRelay, MessageLog],
 })
 export class MessageModule implements OnApplicationBootstrap {
   constructor(

@@ -17,6 +17,7 @@ import { CLINIC_STAFF, ClinicAccessGuard, ClinicRoles } from '../tenant/clinic-a
 import { currentTenant } from '../tenant/request-context.js';
 import { wantsJson } from '../web/exception.filter.js';
 import { formErrors } from '../web/form-errors.js';
+import { MessageLog } from '../message/message-log.service.js';
 import { ClientService } from './client.service.js';
 import { ClientInput, PetInput, QuickCreateInput } from './pet.inputs.js';
 import { PetService } from './pet.service.js';
@@ -41,6 +42,7 @@ export class ClientController {
     private readonly clients: ClientService,
     private readonly pets: PetService,
     private readonly history: AppointmentHistory,
+    private readonly messages: MessageLog,
   ) {}
 
   @Get()
@@ -118,7 +120,8 @@ export class ClientController {
     const client = await this.clients.get(clientId);
     const pets = client.pets.map((p) => ({ ...p, born: calendarDate(p.dateOfBirth) }));
     const history = await this.history.of({ clientId });
-    return { title: `${client.firstName} ${client.lastName}`, client, pets, history };
+    const messageLog = await this.messages.ofClient(client.id);
+    return { title: `${client.firstName} ${client.lastName}`, client, pets, history, messageLog };
   }
 
   @Get(':clientId/edit')

@@ -72,7 +72,7 @@ describe('owner messages with several app processes', () => {
   it('sends a message once when both processes run its job at the same moment', async () => {
     // Due in an hour: no relay hands it over, the test runs the job itself, twice at once.
     const { id, email } = await queuedConfirmation(a, '1 hour');
-    const job = { tenantId: clinic.id, messageId: id, attempt: 0, lastAttempt: false };
+    const job = { tenantId: clinic.id, messageId: id, lastAttempt: false };
     await Promise.all([
       a.app.get(MessageDelivery).deliver(job),
       b.app.get(MessageDelivery).deliver(job),
