@@ -13,6 +13,8 @@ import { MessageRenderer } from './message-renderer.js';
 import { OwnerMessages } from './owner-messages.service.js';
 import { UnsubscribeController } from './unsubscribe.controller.js';
 import { MessageLog } from './message-log.service.js';
+import { MessageExport } from './message-export.js';
+import { ExportModule } from '../export/export.module.js';
 import { MessagesController } from './messages.controller.js';
 
 /**
@@ -22,7 +24,9 @@ import { MessagesController } from './messages.controller.js';
  */
 @Global()
 @Module({
+  imports: [ExportModule],
   providers: [
+    MessageExport,
     OwnerMessages,
     MessageRelay,
     MessageLog,

@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { MessageDelivery } from '../../src/message/message-delivery.js';
 import { startTestApp, type TestApp } from '../harness/app.js';
@@ -116,6 +120,42 @@ describe('the delivery log, the week and the settings', () => {
     );
     // 10:00 in Madrid (summer: UTC+2) less 48 hours.
     expect(reminder.send_at.toISOString()).toBe('2031-06-08T08:00:00.000Z');
+  });
+
+  it("puts the clinic's messages and opt-outs in its export", async () => {
+    const [someone] = await sql(`select id from clients where tenant_id = $1 limit 1`, [clinic.id]);
+    await sql(
+      `insert into message_opt_outs (tenant_id, client_id, kind) values ($1, $2, 'appointment_reminder')`,
+      [clinic.id, someone.id],
+    );
+    const res = await fetch(`${t.url}/c/${clinic.slug}/export.zip`, {
+      headers: { cookie: `vetlane.sid=${manager.cookie('vetlane.sid')}` },
+    });
+    expect(res.status).toBe(200);
+    const dir = mkdtempSync(join(tmpdir(), 'vetlane-msg-export-'));
+    try {
+      writeFileSync(join(dir, 'export.zip'), Buffer.from(await res.arrayBuffer()));
+      execFileSync('unzip', ['-q', join(dir, 'export.zip'), '-d', join(dir, 'out')]);
+      const lines = (name: string) =>
+        readFileSync(join(dir, 'out', 'data', `${name}.jsonl`), 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l));
+      const ids = (
+        await sql(`select id from owner_messages where tenant_id = $1 order by id`, [clinic.id])
+      ).map((r) => r.id);
+      expect(ids.length).toBeGreaterThan(0);
+      expect(
+        lines('owner_messages')
+          .map((m) => m.id)
+          .sort(),
+      ).toEqual(ids);
+      expect(lines('message_opt_outs')).toEqual([
+        expect.objectContaining({ client_id: someone.id, kind: 'appointment_reminder' }),
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('shows the platform admin the queue counts', async () => {
