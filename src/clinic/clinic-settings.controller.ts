@@ -9,6 +9,7 @@ import { type FormErrors, formErrors, formValues } from '../web/form-errors.js';
 import { ClinicSettingsService } from './clinic-settings.service.js';
 import {
   ClosureForm,
+  ColumnMoveForm,
   parseHours,
   RoomForm,
   TimeZoneForm,
@@ -89,6 +90,13 @@ export class ClinicSettingsController {
   staff(@Res() res: Response, @Body() body: Record<string, string | string[] | undefined>) {
     const ids = ([] as string[]).concat(body.bookable ?? []).filter(isUuid);
     return this.handle(res, 'staff', {}, () => this.settings.setBookableStaff(ids));
+  }
+
+  @Post('staff/order')
+  columnOrder(@Res() res: Response, @Body() body: Body) {
+    return this.handle(res, 'staff', {}, () =>
+      this.settings.moveCalendarColumn(parseInput(ColumnMoveForm, body)),
+    );
   }
 
   private async handle(

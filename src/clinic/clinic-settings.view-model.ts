@@ -1,4 +1,5 @@
 import type { FormErrors } from '../web/form-errors.js';
+import { inCalendarOrder } from './calendar-order.js';
 import type { ClinicSchedule, Closure } from './clinic.queries.js';
 
 /** The settings page's sections, each its own page (`/settings/<section>`). */
@@ -66,5 +67,11 @@ export function settingsViewModel(input: {
     rooms: data.rooms,
     types: data.types,
     staff,
+    columnOrder: inCalendarOrder(staff.filter((s) => s.takesAppointments)).map((s, i, all) => ({
+      ...s,
+      first: i === 0,
+      last: i === all.length - 1,
+    })),
+    customOrder: staff.some((s) => s.calendarPosition !== null),
   };
 }

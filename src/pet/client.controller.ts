@@ -18,6 +18,7 @@ import { currentTenant } from '../tenant/request-context.js';
 import { wantsJson } from '../web/exception.filter.js';
 import { formErrors } from '../web/form-errors.js';
 import { MessageLog } from '../message/message-log.service.js';
+import { VaccinationService } from '../record/vaccination.service.js';
 import { ClientService } from './client.service.js';
 import { ClientInput, PetInput, QuickCreateInput } from './pet.inputs.js';
 import { PetService } from './pet.service.js';
@@ -26,6 +27,7 @@ import {
   clientFormInput,
   clientFormValues,
   type FormValues,
+  nextVaccinationDue,
   petFormInput,
   petSelects,
   postedValues,
@@ -42,6 +44,7 @@ export class ClientController {
     private readonly clients: ClientService,
     private readonly pets: PetService,
     private readonly history: AppointmentHistory,
+    private readonly vaccinations: VaccinationService,
     private readonly messages: MessageLog,
   ) {}
 
@@ -118,10 +121,25 @@ export class ClientController {
   @Render('pet/client')
   async show(@Param('clientId') clientId: string) {
     const client = await this.clients.get(clientId);
-    const pets = client.pets.map((p) => ({ ...p, born: calendarDate(p.dateOfBirth) }));
-    const history = await this.history.of({ clientId });
-    const messageLog = await this.messages.ofClient(client.id);
-    return { title: `${client.firstName} ${client.lastName}`, client, pets, history, messageLog };
+    const [history, doses, messageLog] = await Promise.all([
+      this.history.of({ clientId }),
+      this.vaccinations.listForClient(clientId),
+      this.messages.ofClient(client.id),
+    ]);
+    const pets = client.pets.map((p) => ({
+      ...p,
+      born: calendarDate(p.dateOfBirth),
+      nextVaccinationDue: p.deceasedOn
+        ? null
+        : nextVaccinationDue(doses.filter((d) => d.petId === p.id)),
+    }));
+    return {
+      title: `${client.firstName} ${client.lastName}`,
+      client,
+      pets,
+      history,
+      messageLog,
+    };
   }
 
   @Get(':clientId/edit')
