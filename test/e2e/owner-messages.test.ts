@@ -348,4 +348,33 @@ describe('messages to pet owners', () => {
       skip_reason: 'vaccinated',
     });
   });
+
+  it("writes to the client in the language chosen on the client's form, whatever the clinic's", async () => {
+    const email = `lang-${uniq()}@example.test`;
+    const pet = await ownerWithPet(email);
+    const desk = new WebClient(t.url);
+    await desk.signIn(clinic.frontdesk.email);
+    await desk.get(`/c/${clinic.slug}/clients/${pet.clientId}/edit`);
+    const saved = await desk.post(`/c/${clinic.slug}/clients/${pet.clientId}`, {
+      firstName: 'Maria',
+      lastName: 'Owner',
+      email,
+      locale: 'es',
+    });
+    expect(saved.status).toBe(303);
+    expect((await desk.get(`/c/${clinic.slug}/clients/${pet.clientId}/edit`)).text).toContain(
+      '<option value="es" selected',
+    );
+    await bookFor(pet, '2031-05-12', '16:00');
+    const [mail] = await waitForMail(email);
+    expect(mail.subject).toContain('Cita confirmada');
+    expect(mail.text).toContain('Hola Maria');
+    expect(mail.text).toContain('16:00');
+    const bad = await desk.post(`/c/${clinic.slug}/clients/${pet.clientId}`, {
+      firstName: 'Maria',
+      lastName: 'Owner',
+      locale: 'klingon',
+    });
+    expect(bad.status).toBe(400);
+  });
 });
