@@ -23,7 +23,7 @@ const kindCheck = (column: string) =>
  * (`reminder:<appointment>:<starts_at>`), so a rolled-back change sends nothing and nothing
  * is sent twice. The relay hands due rows to pg-boss (schema pgboss, installed by pg-boss
  * itself); the row is also the delivery log and, in embedded mode, the local outbox.
- * `due_owner_messages` gives the relay the ids of due rows across tenants (ids only).
+ * `due_owner_messages` gives the relay the ids of rows due soon across tenants (ids only).
  */
 export class OwnerMessages1733700000000 implements MigrationInterface {
   name = 'OwnerMessages1733700000000';
@@ -79,20 +79,22 @@ export class OwnerMessages1733700000000 implements MigrationInterface {
       ${TABLES.map(enableTenantRls).join('\n')}
       revoke delete on owner_messages from vetlane_app;
 
-      -- The relay's look-up across tenants: ids of due messages, nothing of their content.
-      create function due_owner_messages(max_rows integer)
-      returns table (tenant_id uuid, id uuid)
+      -- The relay's look-up across tenants: ids and times of messages due within \`ahead\`
+      -- seconds, nothing of their content.
+      create function due_owner_messages(max_rows integer, ahead integer)
+      returns table (tenant_id uuid, id uuid, send_at timestamptz)
       language plpgsql stable security definer set search_path = public as $$
       begin
         return query
-          select m.tenant_id, m.id from owner_messages m
-           where m.status = 'queued' and m.relayed_at is null and m.send_at <= now()
+          select m.tenant_id, m.id, m.send_at from owner_messages m
+           where m.status = 'queued' and m.relayed_at is null
+             and m.send_at <= now() + make_interval(secs => ahead)
            order by m.send_at limit max_rows;
       end $$;
       grant select on owner_messages to vetlane_stats;
-      alter function due_owner_messages(integer) owner to vetlane_stats;
-      revoke all on function due_owner_messages(integer) from public;
-      grant execute on function due_owner_messages(integer) to vetlane_app;
+      alter function due_owner_messages(integer, integer) owner to vetlane_stats;
+      revoke all on function due_owner_messages(integer, integer) from public;
+      grant execute on function due_owner_messages(integer, integer) to vetlane_app;
     `);
     await q.query(distributeOnCitus({ tenant: TABLES }));
     await q.query(`
@@ -109,7 +111,7 @@ export class OwnerMessages1733700000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`
-      drop function due_owner_messages(integer);
+      drop function due_owner_messages(integer, integer);
       drop table message_opt_outs;
       drop table owner_messages;
       alter table clients drop column locale;

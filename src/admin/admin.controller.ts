@@ -4,6 +4,8 @@ import type { Response } from 'express';
 import { NotFoundError } from '../common/app-error.js';
 import { PlatformAdminGuard } from '../tenant/platform-admin.guard.js';
 import { CHART_DAYS, PlatformStatsService } from './platform-stats.service.js';
+import { JobQueue } from '../message/job-queue.js';
+import { MessageLog } from '../message/message-log.service.js';
 import { barChartSvg } from './svg-chart.js';
 import { TIER_THRESHOLDS } from './tenant-tier.js';
 import { parseTableQuery, SORTABLE, tenantsCsv } from './tenant-table.js';
@@ -26,6 +28,8 @@ export class AdminController {
   constructor(
     private readonly stats: PlatformStatsService,
     private readonly translator: Translator,
+    private readonly queue: JobQueue,
+    private readonly messages: MessageLog,
   ) {}
 
   private dayLabel(res: Response, day: string): string {
@@ -47,14 +51,17 @@ export class AdminController {
   ) {
     const table = parseTableQuery(query);
     const { all, ...page } = await this.stats.table(table, table.page);
-    const [totals, perDay] = await Promise.all([
+    const [totals, perDay, queue] = await Promise.all([
       this.stats.totals(all),
       this.stats.appointmentsPerDay(CHART_DAYS),
+      this.queue.counts(),
     ]);
     const link = (over: Record<string, string | number>) =>
       `/admin?${new URLSearchParams({ q: table.q, sort: table.sort, dir: table.dir, page: String(page.page), ...Object.fromEntries(Object.entries(over).map(([k, v]) => [k, String(v)])) })}`;
     return {
       title: 'Vetlane admin',
+      queue,
+      outbox: this.messages.outboxMode,
       totals: {
         ...totals,
         databaseSize: formatBytes(totals.databaseBytes),
@@ -116,5 +123,24 @@ export class AdminController {
         points: perDay.map((d) => ({ label: this.dayLabel(res, d.day), value: d.appointments })),
       }),
     };
+  }
+
+  /** Embedded mode's mail viewer: the latest messages of every clinic (404 when mail leaves by SMTP). */
+  @Get('outbox')
+  @Render('admin/outbox')
+  async outbox() {
+    if (!this.messages.outboxMode) throw new NotFoundError('outbox');
+    const clinics = await this.stats.clinics();
+    return { title: 'Outbox', messages: await this.messages.acrossClinics(clinics, 50) };
+  }
+
+  @Get('outbox/:slug/:id')
+  @Render('message/show')
+  async outboxMessage(@Param('slug') slug: string, @Param('id') id: string) {
+    if (!this.messages.outboxMode) throw new NotFoundError('outbox');
+    const clinic = (await this.stats.clinics()).find((t) => t.slug === slug);
+    if (!clinic) throw new NotFoundError('tenant');
+    const message = await this.messages.getFor(clinic.id, id);
+    return { title: message.subject ?? 'Message', message, backHref: '/admin/outbox' };
   }
 }

@@ -90,6 +90,11 @@ export class PlatformStatsService implements OnApplicationBootstrap, OnModuleDes
     clearInterval(this.timer);
   }
 
+  /** Every clinic as the directory has it now (not the cached numbers): the outbox's list. */
+  clinics(): Promise<{ id: string; slug: string; name: string }[]> {
+    return this.db.query('select id, slug, name from tenants order by name');
+  }
+
   async tenants(): Promise<TenantStatsRow[]> {
     const [rows, refusals] = await Promise.all([this.tenantRows(), this.throttle.refusals()]);
     return rows.map((r) => ({ ...r, throttledToday: refusals.get(r.id) ?? 0 }));

@@ -76,6 +76,7 @@ const envSchema = z.object({
     .optional(),
   MAIL_FROM: z.string().min(3).default('Vetlane <no-reply@vetlane.local>'),
   MESSAGE_RELAY_INTERVAL_MS: z.coerce.number().int().min(50).max(600_000).default(5000),
+  MESSAGE_RELAY_AHEAD_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
   QUEUE_POLL_SECONDS: z.coerce.number().min(0.5).max(600).default(2),
   MAIL_RETRY_LIMIT: z.coerce.number().int().min(0).max(50).default(5),
   MAIL_RETRY_DELAY_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
@@ -151,6 +152,8 @@ export interface MailConfig {
   smtpUrl?: string;
   from: string;
   relayIntervalMs: number;
+  /** Messages due within this many seconds are handed to the queue, to start at their time. */
+  relayAheadSeconds: number;
   pollSeconds: number;
   retryLimit: number;
   retryDelaySeconds: number;
@@ -290,6 +293,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       smtpUrl: e.SMTP_URL,
       from: e.MAIL_FROM,
       relayIntervalMs: e.MESSAGE_RELAY_INTERVAL_MS,
+      relayAheadSeconds: e.MESSAGE_RELAY_AHEAD_SECONDS,
       pollSeconds: e.QUEUE_POLL_SECONDS,
       retryLimit: e.MAIL_RETRY_LIMIT,
       retryDelaySeconds: e.MAIL_RETRY_DELAY_SECONDS,

@@ -65,9 +65,9 @@ export class JobQueue {
     return new JobQueue(boss, opts.config);
   }
 
-  /** Hands a message to the queue; a message already handed over is left as it is. */
-  async send(job: MessageJob): Promise<void> {
-    await this.boss.send(MESSAGE_QUEUE, job, { id: job.messageId });
+  /** Hands a message to the queue, to run at `startAfter`; one already handed over is left as it is. */
+  async send(job: MessageJob, startAfter: Date): Promise<void> {
+    await this.boss.send(MESSAGE_QUEUE, job, { id: job.messageId, startAfter });
   }
 
   async work(worker: MessageWorker): Promise<void> {
@@ -84,15 +84,27 @@ export class JobQueue {
     );
   }
 
+  /**
+   * Jobs by state, counted now (pg-boss's own queue counts are refreshed by its monitor, up
+   * to a minute late). Done jobs are kept 7 days (pg-boss's deleteAfterSeconds), so `done`
+   * is about the last week's.
+   */
   async counts(): Promise<QueueCounts> {
-    const queue = await this.boss.getQueue(MESSAGE_QUEUE);
-    if (!queue) return { queued: 0, active: 0, failed: 0, done: 0 };
-    const { queuedCount, activeCount, failedCount, totalCount } = queue;
+    const { rows } = await this.boss
+      .getDb()
+      .executeSql(
+        `select state, count(*)::int as n from pgboss.job where name = $1 group by state`,
+        [MESSAGE_QUEUE],
+      );
+    const n = (...states: string[]) =>
+      (rows as { state: string; n: number }[])
+        .filter((r) => states.includes(r.state))
+        .reduce((sum, r) => sum + r.n, 0);
     return {
-      queued: queuedCount,
-      active: activeCount,
-      failed: failedCount,
-      done: Math.max(0, totalCount - queuedCount - activeCount - failedCount),
+      queued: n('created', 'retry'),
+      active: n('active'),
+      failed: n('failed'),
+      done: n('completed'),
     };
   }
 

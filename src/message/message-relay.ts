@@ -14,9 +14,10 @@ import { MessageQueries } from './message.queries.js';
 
 /**
  * Hands due messages to the queue (the outbox relay): every MESSAGE_RELAY_INTERVAL_MS it
- * asks `due_owner_messages()` for the ids of queued rows whose time has come, in every
- * tenant, sends each to pg-boss with the row's id as the job's (two relays hand a row over
- * once), then marks the row relayed in its tenant's transaction. A crash between the two
+ * asks `due_owner_messages()` for the ids of queued rows due within
+ * MESSAGE_RELAY_AHEAD_SECONDS, in every tenant, sends each to pg-boss to start at its time,
+ * with the row's id as the job's (two relays hand a row over once), then marks the row
+ * relayed in its tenant's transaction. A crash between the two
  * steps only hands it over again, which the job id makes harmless.
  */
 @Injectable()
@@ -56,12 +57,12 @@ export class MessageRelay implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   private async relay(): Promise<number> {
-    const due: { tenant_id: string; id: string }[] = await this.dataSource.query(
-      'select tenant_id, id from due_owner_messages($1)',
-      [500],
+    const due: { tenant_id: string; id: string; send_at: Date }[] = await this.dataSource.query(
+      'select tenant_id, id, send_at from due_owner_messages($1, $2)',
+      [500, this.config.mail.relayAheadSeconds],
     );
-    for (const { tenant_id: tenantId, id } of due) {
-      await this.queue.send({ tenantId, messageId: id });
+    for (const { tenant_id: tenantId, id, send_at: sendAt } of due) {
+      await this.queue.send({ tenantId, messageId: id }, sendAt);
       await this.db.runFor(tenantId, (tx) => MessageQueries.markRelayed(tx, id));
     }
     return due.length;

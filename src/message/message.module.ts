@@ -11,6 +11,11 @@ import { MessageLinks } from './message-links.js';
 import { MessageRelay } from './message-relay.js';
 import { MessageRenderer } from './message-renderer.js';
 import { OwnerMessages } from './owner-messages.service.js';
+import { UnsubscribeController } from './unsubscribe.controller.js';
+import { MessageLog } from './message-log.service.js';
+import { MessageExport } from './message-export.js';
+import { ExportModule } from '../export/export.module.js';
+import { MessagesController } from './messages.controller.js';
 
 /**
  * Messages to pet owners: OwnerMessages (queue a message in the caller's transaction), the
@@ -19,9 +24,12 @@ import { OwnerMessages } from './owner-messages.service.js';
  */
 @Global()
 @Module({
+  imports: [ExportModule],
   providers: [
+    MessageExport,
     OwnerMessages,
     MessageRelay,
+    MessageLog,
     {
       provide: MessageRenderer,
       useFactory: (i18n: Translator) => new MessageRenderer(i18n),
@@ -45,7 +53,8 @@ import { OwnerMessages } from './owner-messages.service.js';
       inject: [TenantDb, Mailer, MessageRenderer, MessageLinks, Translator, LOG],
     },
   ],
-  exports: [OwnerMessages, MessageLinks, MessageRelay],
+  controllers: [UnsubscribeController, MessagesController],
+  exports: [OwnerMessages, MessageLinks, MessageRelay, MessageLog],
 })
 export class MessageModule implements OnApplicationBootstrap {
   constructor(

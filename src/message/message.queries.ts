@@ -62,6 +62,12 @@ export interface VaccinationFacts {
   superseded: boolean;
 }
 
+export interface MessageSettings {
+  reminderHoursBefore: number;
+  recallDaysBefore: number;
+  recallSecondDaysBefore: number;
+}
+
 export interface ClinicFacts {
   name: string;
   address: string | null;
@@ -72,6 +78,31 @@ export interface ClinicFacts {
   recallDaysBefore: number;
   recallSecondDaysBefore: number;
 }
+
+/** A line of a delivery log. */
+export interface MessageLogRow {
+  id: string;
+  kind: MessageKind;
+  status: MessageStatus;
+  toAddress: string | null;
+  subject: string | null;
+  error: string | null;
+  skipReason: string | null;
+  transport: 'smtp' | 'outbox' | null;
+  createdAt: Date;
+  sendAt: Date;
+  settledAt: Date | null;
+}
+
+/** One message as the outbox opens it. */
+export interface MessageDetail extends MessageLogRow {
+  bodyText: string | null;
+  bodyHtml: string | null;
+  clientId: string | null;
+}
+
+const LOG_COLUMNS = `id, kind, status, to_address as "toAddress", subject, error, skip_reason as "skipReason",
+  transport, created_at as "createdAt", send_at as "sendAt", settled_at as "settledAt"`;
 
 const MESSAGE_COLUMNS = `id, kind, purpose_key as "purposeKey", client_id as "clientId",
   appointment_id as "appointmentId", vaccination_id as "vaccinationId", to_address as "toAddress",
@@ -187,6 +218,61 @@ export const MessageQueries = {
               to_name = $4, locale = $5, subject = $6, body_text = $7, body_html = $8
         where tenant_id = $1 and id = $2`,
       [tx.tenantId, id, mail.to, mail.toName, mail.locale, mail.subject, mail.text, mail.html],
+    );
+  },
+
+  ofClient(tx: TenantTx, clientId: string, limit: number): Promise<MessageLogRow[]> {
+    return tx.manager.query(
+      `select ${LOG_COLUMNS} from owner_messages where tenant_id = $1 and client_id = $2
+        order by created_at desc limit $3`,
+      [tx.tenantId, clientId, limit],
+    );
+  },
+
+  recent(tx: TenantTx, limit: number): Promise<MessageLogRow[]> {
+    return tx.manager.query(
+      `select ${LOG_COLUMNS} from owner_messages where tenant_id = $1
+        order by created_at desc limit $2`,
+      [tx.tenantId, limit],
+    );
+  },
+
+  detail(tx: TenantTx, id: string): Promise<MessageDetail | null> {
+    return firstRow<MessageDetail>(
+      tx.manager,
+      `select ${LOG_COLUMNS}, body_text as "bodyText", body_html as "bodyHtml", client_id as "clientId"
+         from owner_messages where tenant_id = $1 and id = $2`,
+      [tx.tenantId, id],
+    );
+  },
+
+  /** Messages settled since `since`, by status (the manager's week), and those still queued. */
+  async countsSince(tx: TenantTx, since: Date): Promise<Record<MessageStatus, number>> {
+    const rows: { status: MessageStatus; n: number }[] = await tx.manager.query(
+      `select status, count(*)::int as n from owner_messages
+        where tenant_id = $1 and (settled_at >= $2 or status in ('queued', 'sending'))
+        group by status`,
+      [tx.tenantId, since],
+    );
+    const counts = { queued: 0, sending: 0, sent: 0, failed: 0, bounced: 0, skipped: 0 };
+    for (const r of rows) counts[r.status] = r.n;
+    return counts;
+  },
+
+  async settings(tx: TenantTx): Promise<MessageSettings> {
+    const clinic = await MessageQueries.clinic(tx);
+    return {
+      reminderHoursBefore: clinic?.reminderHoursBefore ?? 24,
+      recallDaysBefore: clinic?.recallDaysBefore ?? 30,
+      recallSecondDaysBefore: clinic?.recallSecondDaysBefore ?? 7,
+    };
+  },
+
+  async saveSettings(tx: TenantTx, s: MessageSettings): Promise<void> {
+    await tx.manager.query(
+      `update tenants set reminder_hours_before = $2, recall_days_before = $3,
+              recall_second_days_before = $4 where id = $1`,
+      [tx.tenantId, s.reminderHoursBefore, s.recallDaysBefore, s.recallSecondDaysBefore],
     );
   },
 

@@ -17,6 +17,7 @@ import { CLINIC_STAFF, ClinicAccessGuard, ClinicRoles } from '../tenant/clinic-a
 import { currentTenant } from '../tenant/request-context.js';
 import { wantsJson } from '../web/exception.filter.js';
 import { formErrors } from '../web/form-errors.js';
+import { MessageLog } from '../message/message-log.service.js';
 import { VaccinationService } from '../record/vaccination.service.js';
 import { ClientService } from './client.service.js';
 import { ClientInput, PetInput, QuickCreateInput } from './pet.inputs.js';
@@ -44,6 +45,7 @@ export class ClientController {
     private readonly pets: PetService,
     private readonly history: AppointmentHistory,
     private readonly vaccinations: VaccinationService,
+    private readonly messages: MessageLog,
   ) {}
 
   @Get()
@@ -119,9 +121,10 @@ export class ClientController {
   @Render('pet/client')
   async show(@Param('clientId') clientId: string) {
     const client = await this.clients.get(clientId);
-    const [history, doses] = await Promise.all([
+    const [history, doses, messageLog] = await Promise.all([
       this.history.of({ clientId }),
       this.vaccinations.listForClient(clientId),
+      this.messages.ofClient(client.id),
     ]);
     const pets = client.pets.map((p) => ({
       ...p,
@@ -130,7 +133,13 @@ export class ClientController {
         ? null
         : nextVaccinationDue(doses.filter((d) => d.petId === p.id)),
     }));
-    return { title: `${client.firstName} ${client.lastName}`, client, pets, history };
+    return {
+      title: `${client.firstName} ${client.lastName}`,
+      client,
+      pets,
+      history,
+      messageLog,
+    };
   }
 
   @Get(':clientId/edit')

@@ -79,6 +79,11 @@ export const clientFields = {
   phoneAlt: phone,
   address: optionalText(300),
   notes: optionalText(2000),
+  /** The language of messages to the client; empty: the clinic's. */
+  locale: z.preprocess(
+    blankToNull,
+    z.enum(['en', 'es'], { error: 'validation.invalid' }).nullish(),
+  ),
 };
 export const ClientInput = z.object(clientFields);
 export const ClientPatch = ClientInput.partial();

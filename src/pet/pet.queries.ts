@@ -13,7 +13,7 @@ import {
 import { type SearchTerms, termConditions } from './search.terms.js';
 
 const CLIENT_COLUMNS = `c.id, c.first_name as "firstName", c.last_name as "lastName", c.email::text as email,
-  c.phone, c.phone_alt as "phoneAlt", c.address, c.notes, c.created_at as "createdAt", c.updated_at as "updatedAt"`;
+  c.phone, c.phone_alt as "phoneAlt", c.address, c.notes, c.locale, c.created_at as "createdAt", c.updated_at as "updatedAt"`;
 
 const PET_COLUMNS = `p.id, p.client_id as "clientId", p.name, p.species, p.breed, p.sex, p.neutered,
   to_char(p.date_of_birth, 'YYYY-MM-DD') as "dateOfBirth", p.microchip, p.colour,

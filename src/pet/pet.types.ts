@@ -11,6 +11,7 @@ export const CLIENT_FIELDS = [
   'phoneAlt',
   'address',
   'notes',
+  'locale',
 ] as const;
 export const PET_FIELDS = [
   'name',
@@ -35,6 +36,8 @@ export interface ClientRecord {
   phoneAlt: string | null;
   address: string | null;
   notes: string | null;
+  /** The language of messages to this client; null: the clinic's. */
+  locale: 'en' | 'es' | null;
   createdAt: Date;
   updatedAt: Date;
 }

@@ -14,6 +14,7 @@ export function clientFormValues(c: ClientRecord): FormValues {
     phoneAlt: c.phoneAlt ?? '',
     address: c.address ?? '',
     notes: c.notes ?? '',
+    locale: c.locale ?? '',
   };
 }
 

@@ -64,6 +64,7 @@ export async function setUpServices() {
     MESSAGE_RELAY_INTERVAL_MS: '200',
     QUEUE_POLL_SECONDS: '0.5',
     MAIL_RETRY_DELAY_SECONDS: '1',
+    MAIL_RETRY_LIMIT: '2',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
     PG_ADMIN_URL: adminUrl,
     DATABASE_URL: runtimeUrl,

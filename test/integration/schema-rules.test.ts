@@ -42,7 +42,7 @@ const DIRECTORY_TABLES = new Set(['memberships', 'api_tokens']);
 const RUNTIME_DEFINER_FUNCTIONS = [
   'drop_expired_audit_partitions(integer)',
   // The message relay: ids of due owner messages across tenants, nothing of their content.
-  'due_owner_messages(integer)',
+  'due_owner_messages(integer,integer)',
   'ensure_audit_partitions(integer)',
   'platform_appointments_per_day(date,date,uuid)',
   // Recounts every clinic into tenant_counts (numbers only; one count at a time).
