@@ -10,7 +10,7 @@ import { ownRedisPrefix, startTestApp, type TestApp } from '../harness/app.js';
 import { createClinic, createRecord, type TestClinic } from '../harness/factories.js';
 import { WebClient } from '../harness/http.js';
 import { pdfBytes, uploadFile } from '../harness/records.js';
-import { adminQuery, freePort, superuserUrl } from '../harness/services.js';
+import { adminQueries, adminQuery, freePort, superuserUrl } from '../harness/services.js';
 
 const BUCKET = 'records-consistency';
 
@@ -145,11 +145,14 @@ describe('attachments stay consistent with their objects', () => {
     const keysBefore = await objectKeys();
     const rowsBefore = await rowCount();
     // A stand-in for a database failure after the object is written: this row cannot be inserted.
-    await adminQuery(
-      superuserUrl(),
+    // One statement per query, and Citus told to allow the trigger on its shards (a setting
+    // plain PostgreSQL keeps as a harmless placeholder): the same test on a cluster.
+    const asSuperuser = (...statements: string[]) =>
+      adminQueries(superuserUrl(), ['set citus.enable_unsafe_triggers to on', ...statements]);
+    await asSuperuser(
       `create or replace function fail_attachment_insert() returns trigger language plpgsql as $$
-       begin if new.display_name = 'db-fails.pdf' then raise exception 'simulated database failure'; end if; return new; end $$;
-       create trigger fail_attachment_insert before insert on attachments for each row execute function fail_attachment_insert();`,
+       begin if new.display_name = 'db-fails.pdf' then raise exception 'simulated database failure'; end if; return new; end $$`,
+      'create trigger fail_attachment_insert before insert on attachments for each row execute function fail_attachment_insert()',
     );
     try {
       const res = await uploadFile(vet, uploadPath(), {
@@ -159,9 +162,9 @@ describe('attachments stay consistent with their objects', () => {
       });
       expect(res.status).toBe(500);
     } finally {
-      await adminQuery(
-        superuserUrl(),
-        'drop trigger fail_attachment_insert on attachments; drop function fail_attachment_insert();',
+      await asSuperuser(
+        'drop trigger fail_attachment_insert on attachments',
+        'drop function fail_attachment_insert()',
       );
     }
     expect(await rowCount()).toBe(rowsBefore);

@@ -117,6 +117,17 @@ export async function startPgBouncer(opts: {
   };
 }
 
+/** Runs the statements in order on one connection (a session setting holds for the rest). */
+export async function adminQueries(adminUrl: string, statements: string[]): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    for (const statement of statements) await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
 export async function adminQuery(adminUrl: string, sql: string, params: unknown[] = []) {
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();

@@ -288,3 +288,19 @@ export const TIME_CALLS: [RegExp, string][] = [
   [/\bcurrent_date\b/gi, "'2000-01-01'::date"],
   [/\blocaltimestamp\b/gi, "'2000-01-01'::timestamp"],
 ];
+
+/** The SQL statements of each literal of the files (dollar-quoted bodies left out), per literal. */
+export function statementsPerLiteral(
+  files: SourceFile[],
+): { path: string; statements: string[] }[] {
+  return files.flatMap((file) =>
+    [...new Set(sqlLiterals(file).map((l) => l.text))].map((text) => ({
+      path: file.path,
+      statements: text
+        .replace(/(\$\w*\$)[\s\S]*?\1/g, '')
+        .split(';')
+        .map((s) => s.replace(/\s+/g, ' ').trim())
+        .filter(Boolean),
+    })),
+  );
+}

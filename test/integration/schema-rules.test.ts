@@ -13,6 +13,7 @@ import {
   type ReturningClause,
   returningClauses,
   sourceFiles,
+  statementsPerLiteral,
   TIME_CALLS,
   UNREAD,
   type UpdateSet,
@@ -291,6 +292,35 @@ describe('schema rules that keep the migrations running on Citus', () => {
         .map(([, table]) => `${path}: ${table}`),
     );
     expect(inline).toEqual([]);
+  });
+
+  /**
+   * Migrations written after the tables were distributed that Citus refuses, found by this
+   * rule when it was written (docker/citus/NOTES.md): to be fixed by the lead's decision
+   * (migrations are not edited once written), then removed from here.
+   */
+  const KNOWN_CITUS_BREAKS = ['migrations/1733700000000-owner-messages.ts'];
+
+  it('alters tables after distribution one statement per query, constraints apart from ADD COLUMN (Citus refuses both)', () => {
+    const refused = statementsPerLiteral(migrationsSince(CITUS_READY + 1)).flatMap(
+      ({ path, statements }) =>
+        statements
+          .filter((st) => /^alter table\b/i.test(st))
+          .flatMap((st) => [
+            ...(/\badd column\b[^,]*?\b(check|unique|primary key|references)\b/i.test(st)
+              ? [`${path}: ${st} (a constraint in ADD COLUMN)`]
+              : []),
+            ...(statements.length > 1
+              ? [`${path}: ${st} (ALTER TABLE among other statements of one query)`]
+              : []),
+          ]),
+    );
+    const known = (r: string) => KNOWN_CITUS_BREAKS.some((path) => r.startsWith(`${path}: `));
+    expect(refused.filter((r) => !known(r))).toEqual([]);
+    // Until they are fixed; then the list empties.
+    expect(
+      KNOWN_CITUS_BREAKS.filter((path) => !refused.some((r) => r.startsWith(`${path}: `))),
+    ).toEqual([]);
   });
 
   /**
