@@ -87,9 +87,14 @@ export class ResponseCache implements TenantWriteListener {
     await this.bumpPending().catch(() => undefined);
   }
 
-  /** Makes the bumps a Redis outage held back (when Redis is back); never fails. */
+  /**
+   * Makes the bumps a Redis outage held back, once Redis is back; never fails. The cache's
+   * own connection may come back a moment after the one that noticed: a few tries, 200 ms
+   * apart (what is still held back then is bumped before this process's next cached read).
+   */
   async catchUp(): Promise<void> {
-    await this.bumpPending().catch(() => undefined);
+    for (let tries = 0; this.unbumped.size && tries < 10; tries++)
+      await this.bumpPending().catch(() => new Promise((r) => setTimeout(r, 200)));
   }
 
   private async bumpPending(): Promise<void> {
