@@ -38,13 +38,11 @@ export class MessageRenderer {
 
   render(content: MessageContent): RenderedMessage {
     const { kind, locale, clinic } = content;
+    const contact = clinic.phone
+      ? this.i18n.t(locale, 'message.contact', { phone: clinic.phone })
+      : this.i18n.t(locale, 'message.contactNoPhone');
     const t = (key: string, extra: Record<string, string> = {}) =>
-      this.i18n.t(locale, key, {
-        clinic: clinic.name,
-        phone: clinic.phone ?? this.i18n.t(locale, 'message.noPhone'),
-        ...content.params,
-        ...extra,
-      });
+      this.i18n.t(locale, key, { clinic: clinic.name, contact, ...content.params, ...extra });
     const subject = t(`message.${kind}.subject`);
     const greeting = content.recipientName
       ? t('message.greeting', { name: content.recipientName })

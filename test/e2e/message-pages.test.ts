@@ -65,6 +65,7 @@ describe('the delivery log, the week and the settings', () => {
     );
     const goodPage = await manager.get(`/c/${clinic.slug}/clients/${good.id}`);
     expect(goodPage.text).toMatch(/data-status="sent"[^]*Booking confirmations/);
+    expect(goodPage.text).toContain('data-testid="messages-link"');
     const badPage = await manager.get(`/c/${clinic.slug}/clients/${bad.id}`);
     expect(badPage.text).toContain('data-status="bounced"');
     expect(badPage.text).toContain('No such mailbox');
