@@ -14,6 +14,7 @@ import { CitusReady1733600000000 } from './1733600000000-citus-ready.js';
 import { Billing1733500000000 } from './1733500000000-billing.js';
 import { IdempotencyKeys1733200000000 } from './1733200000000-idempotency-keys.js';
 import { BoundedDurations1733400000000 } from './1733400000000-bounded-durations.js';
+import { OnlineBooking1733800000000 } from './1733800000000-online-booking.js';
 
 /** Every migration, in order. The schema's only source of truth (never `synchronize`). */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   Billing1733500000000,
   IdempotencyKeys1733200000000,
   BoundedDurations1733400000000,
+  OnlineBooking1733800000000,
 ];

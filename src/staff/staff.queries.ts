@@ -43,6 +43,14 @@ export const StaffQueries = {
     );
   },
 
+  /** Offers exactly these staff members on the clinic's online booking page. */
+  async setOfferedOnline(tx: TenantTx, staffIds: string[]): Promise<void> {
+    await tx.manager.query(
+      `update staff set offered_online = (id = any($2::uuid[])) where tenant_id = $1`,
+      [tx.tenantId, staffIds],
+    );
+  },
+
   /** The user's staff row in the clinic, created or made active with this kind. */
   async upsertForUser(
     tx: TenantTx,

@@ -21,6 +21,10 @@ export class StaffService {
     return StaffQueries.setBookable(tx, staffIds);
   }
 
+  setOfferedOnline(tx: TenantTx, staffIds: string[]): Promise<void> {
+    return StaffQueries.setOfferedOnline(tx, staffIds);
+  }
+
   /** The user works at the clinic as `kind`: their staff row, created or reactivated; its id. */
   linkUser(
     tx: TenantTx,
