@@ -14,6 +14,7 @@ import { CitusReady1733600000000 } from './1733600000000-citus-ready.js';
 import { Billing1733500000000 } from './1733500000000-billing.js';
 import { IdempotencyKeys1733200000000 } from './1733200000000-idempotency-keys.js';
 import { BoundedDurations1733400000000 } from './1733400000000-bounded-durations.js';
+import { OwnerMessages1733700000000 } from './1733700000000-owner-messages.js';
 import { OnlineBooking1733800000000 } from './1733800000000-online-booking.js';
 
 /** Every migration, in order. The schema's only source of truth (never `synchronize`). */
@@ -34,5 +35,6 @@ export const MIGRATIONS = [
   Billing1733500000000,
   IdempotencyKeys1733200000000,
   BoundedDurations1733400000000,
+  OwnerMessages1733700000000,
   OnlineBooking1733800000000,
 ];

@@ -22,6 +22,7 @@ import { TenantModule } from './tenant/tenant.module.js';
 import { ThrottleModule } from './throttle/throttle.module.js';
 import { ExportModule } from './export/export.module.js';
 import { OnlineBookingModule } from './online-booking/online-booking.module.js';
+import { MessageModule } from './message/message.module.js';
 
 @Module({})
 export class AppModule {
@@ -52,6 +53,7 @@ export class AppModule {
           },
         }),
         AuditModule,
+        MessageModule,
         ThrottleModule,
         TenantModule,
         StaffModule,

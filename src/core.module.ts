@@ -8,6 +8,8 @@ import { Translator } from './i18n/i18n.js';
 import { AppMetrics } from './metrics/metrics.js';
 import type { Infrastructure } from './infrastructure.js';
 import { ObjectStorage } from './storage/object-storage.js';
+import { JobQueue } from './message/job-queue.js';
+import { Mailer } from './message/mailer.js';
 import { RequestGate } from './web/request-gate.js';
 import { createSessionMiddleware, SESSION_MIDDLEWARE } from './web/session.js';
 
@@ -39,6 +41,8 @@ export class CoreModule {
       },
       { provide: DatabaseProbe, useValue: infra.databaseProbe },
       { provide: ObjectStorage, useValue: infra.storage },
+      { provide: JobQueue, useValue: infra.queue },
+      { provide: Mailer, useValue: infra.mailer },
       { provide: Translator, useValue: translator },
       { provide: LOG, useValue: infra.log },
       {

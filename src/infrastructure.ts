@@ -8,6 +8,8 @@ import { DatabaseProbe } from './database/database-probe.js';
 import { startEmbeddedPostgres } from './database/embedded-postgres.js';
 import { startEmbeddedS3 } from './storage/embedded-s3.js';
 import { ObjectStorage } from './storage/object-storage.js';
+import { JobQueue } from './message/job-queue.js';
+import { Mailer } from './message/mailer.js';
 import { seedDemo } from '../seeds/demo.js';
 
 /** The services the app runs on, started (embedded) or connected (services mode) before Nest. */
@@ -18,6 +20,9 @@ export interface Infrastructure {
   databaseProbe: DatabaseProbe;
   cache: CacheService;
   storage: ObjectStorage;
+  /** pg-boss on the owner's direct connection (src/message/job-queue.ts says why). */
+  queue: JobQueue;
+  mailer: Mailer;
   sessionSecret: string;
   /** Stops what was started, in reverse order. */
   close(): Promise<void>;
@@ -63,6 +68,11 @@ export async function startInfrastructure(config: AppConfig, log: Logger): Promi
     const databaseProbe = new DatabaseProbe(runtimeUrl);
     closers.push(() => databaseProbe.close());
 
+    const queue = await JobQueue.start({ url: directUrl, config: config.mail, log });
+    closers.push(() => queue.stop());
+    const mailer = new Mailer(config.mail);
+    closers.push(() => mailer.close());
+
     const cache = CacheService.open(config.redis);
     closers.push(() => cache.close());
 
@@ -84,7 +94,18 @@ export async function startInfrastructure(config: AppConfig, log: Logger): Promi
     if (config.seedDemo) await seedDemo({ dataSource, log });
 
     const sessionSecret = config.session.secret ?? localSecrets().sessionSecret;
-    return { config, log, dataSource, databaseProbe, cache, storage, sessionSecret, close };
+    return {
+      config,
+      log,
+      dataSource,
+      databaseProbe,
+      cache,
+      storage,
+      queue,
+      mailer,
+      sessionSecret,
+      close,
+    };
   } catch (err) {
     await close();
     throw err;

@@ -35,6 +35,7 @@ import {
 import { blockingClosure, freeSlots, type Slot, withinOpeningHours } from './availability.js';
 import { type AppointmentStatus, canTransition, holdsSlot, isEditable } from './status-flow.js';
 import { once } from '../idempotency/once.js';
+import { OwnerMessages } from '../message/owner-messages.service.js';
 
 export interface Repeat {
   every: number;
@@ -58,6 +59,11 @@ export interface BookAppointment {
   confirmPast?: boolean;
   /** Where the booking was made (default the front desk). */
   source?: AppointmentSource;
+  /**
+   * false: no confirmation is queued now (an online hold, confirmed once the owner's email is
+   * verified, with `OwnerMessages.enqueue(tx, { kind: 'booking_confirmation', … })`).
+   */
+  notifyOwner?: boolean;
 }
 
 export interface ChangeAppointment {
@@ -89,6 +95,7 @@ export class AppointmentService {
     private readonly audit: AuditService,
     private readonly events: AppointmentEvents,
     private readonly pets: PetService,
+    private readonly messages: OwnerMessages,
   ) {}
 
   get(id: string): Promise<AppointmentView> {
@@ -163,6 +170,8 @@ export class AppointmentService {
         entityId: id,
         after: snapshot(view),
       });
+      if (input.notifyOwner !== false)
+        await this.messages.enqueue(tx, { kind: 'booking_confirmation', appointmentId: id });
       views.push(view);
     }
     return views;
@@ -301,6 +310,7 @@ export class AppointmentService {
           before: snapshot(current),
           after: snapshot(after),
         });
+        await this.messages.enqueue(tx, { kind: 'booking_change', appointmentId: id });
         return after;
       },
       (appointment) => [{ type, appointment }],
@@ -357,6 +367,8 @@ export class AppointmentService {
         if (input.to === 'checked_in' && input.weightKg)
           await this.pets.recordWeight(tx, current.petId, input.weightKg);
         const after = await this.require(tx, id);
+        if (input.to === 'cancelled')
+          await this.messages.enqueue(tx, { kind: 'booking_cancellation', appointmentId: id });
         await this.audit.record(tx, {
           action: `appointment.${input.to}`,
           entity: 'appointment',

@@ -74,6 +74,15 @@ const envSchema = z.object({
   ONLINE_BOOKING_REQUESTS_PER_CLINIC: z.coerce.number().int().min(1).max(100_000).default(60),
   ONLINE_BOOKING_PAGES_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(120),
   ONLINE_BOOKING_SWEEP_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^\s]+$/, 'use smtp://user:pass@host:port or smtps://…')
+    .optional(),
+  MAIL_FROM: z.string().min(3).default('Vetlane <no-reply@vetlane.local>'),
+  MESSAGE_RELAY_INTERVAL_MS: z.coerce.number().int().min(50).max(600_000).default(5000),
+  QUEUE_POLL_SECONDS: z.coerce.number().min(0.5).max(600).default(2),
+  MAIL_RETRY_LIMIT: z.coerce.number().int().min(0).max(50).default(5),
+  MAIL_RETRY_DELAY_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
 });
 
 /** Requests per tenant per minute, by plan; a plan without its own limit gets `standard`'s. */
@@ -137,6 +146,18 @@ export interface AppConfig {
   metrics: { token?: string };
   resilience: ResilienceConfig;
   onlineBooking: OnlineBookingConfig;
+  mail: MailConfig;
+}
+
+/** Messages to pet owners (src/message): the queue and how mail leaves. */
+export interface MailConfig {
+  /** SMTP server; without it mail goes to the local outbox (embedded mode's mail viewer). */
+  smtpUrl?: string;
+  from: string;
+  relayIntervalMs: number;
+  pollSeconds: number;
+  retryLimit: number;
+  retryDelaySeconds: number;
 }
 
 /** The owners' booking page (src/online-booking): holds and its abuse limits. */
@@ -288,6 +309,14 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       requestsPerClinicPerHour: e.ONLINE_BOOKING_REQUESTS_PER_CLINIC,
       pagesPerAddressPerMinute: e.ONLINE_BOOKING_PAGES_PER_ADDRESS,
       sweepSeconds: e.ONLINE_BOOKING_SWEEP_SECONDS,
+    },
+    mail: {
+      smtpUrl: e.SMTP_URL,
+      from: e.MAIL_FROM,
+      relayIntervalMs: e.MESSAGE_RELAY_INTERVAL_MS,
+      pollSeconds: e.QUEUE_POLL_SECONDS,
+      retryLimit: e.MAIL_RETRY_LIMIT,
+      retryDelaySeconds: e.MAIL_RETRY_DELAY_SECONDS,
     },
   };
 }

@@ -101,10 +101,12 @@ export class OnlineBookingController {
     const clinic = await this.open(req, res, body?.lang);
     try {
       const booking = await this.booking.confirm(clinic.id, token);
-      res.render(
-        'online-booking/confirm',
-        confirmViewModel(clinic, { ...booking, confirmed: true }, { token, justConfirmed: true }),
-      );
+      res
+        .status(200)
+        .render(
+          'online-booking/confirm',
+          confirmViewModel(clinic, { ...booking, confirmed: true }, { token, justConfirmed: true }),
+        );
     } catch (err) {
       this.linkInvalid(res, err);
     }

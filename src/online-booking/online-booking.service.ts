@@ -139,6 +139,7 @@ export class OnlineBookingService {
           bookingId: id,
           appointmentId: views[0].id,
           email: form.email,
+          name: `${form.firstName} ${form.lastName}`,
           locale,
           token,
         });
@@ -194,7 +195,7 @@ export class OnlineBookingService {
         entityId: row.id,
         after: { appointmentId: view.id, matchedExistingClient: Boolean(matched) },
       });
-      await this.mail.confirmation(tx, { bookingId: row.id, appointmentId: view.id });
+      await this.mail.confirmation(tx, { appointmentId: view.id });
       return [view, tx.tenant.timeZone, true] as const;
     });
     if (changed) this.appointments.announce(tenantId, [{ type: 'updated', appointment }]);
@@ -258,6 +259,8 @@ export class OnlineBookingService {
         time: ClinicTime.localTime(form.slot.startsAt, zone),
         reason: form.reason,
         source: 'online',
+        // Confirmed by email first: the confirmation goes out once the link is clicked.
+        notifyOwner: false,
       });
     } catch (err) {
       // Taken, closed, past: the visitor learns only that the time is not free (never whose it is).

@@ -4,6 +4,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { NotFoundError } from '../common/app-error.js';
 import { isUuid } from '../common/ids.js';
 import { actingUser, TenantDb } from '../database/tenant-db.js';
+import { OwnerMessages } from '../message/owner-messages.service.js';
 import { RecordQueries, VaccinationQueries } from './record.queries.js';
 import type { VaccinationForm } from './record.schemas.js';
 import type { DueVaccination, Vaccination } from './record.types.js';
@@ -14,6 +15,7 @@ export class VaccinationService {
   constructor(
     private readonly db: TenantDb,
     private readonly audit: AuditService,
+    private readonly messages: OwnerMessages,
   ) {}
 
   listForPet(petId: string): Promise<Vaccination[]> {
@@ -32,6 +34,7 @@ export class VaccinationService {
         entityId: id,
         after: { ...form, petId },
       });
+      await this.messages.enqueue(tx, { kind: 'vaccination_due', vaccinationId: id });
       return id;
     });
   }

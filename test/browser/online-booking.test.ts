@@ -6,6 +6,7 @@ import { ARTIFACTS, launchBrowser, signInPage } from '../harness/browser.js';
 import { dayAhead, openOnlineBooking } from '../harness/online-booking.js';
 import { adminQuery, superuserUrl } from '../harness/services.js';
 import { sharedApp } from '../harness/shared-app.js';
+import { waitForMail } from '../harness/mail-server.js';
 
 describe('an owner books online while the front desk watches the calendar', () => {
   const t = sharedApp();
@@ -68,5 +69,16 @@ describe('an owner books online while the front desk watches the calendar', () =
       [clinic.id],
     );
     expect(rows).toEqual([{ source: 'online' }]);
+
+    // The owner opens the emailed link and confirms; the confirmation arrives by SMTP.
+    const [verification] = await waitForMail('lucia.browser@example.com');
+    const link = new URL(/https?:\/\/\S+\/book\/\S+/.exec(verification.text)![0]);
+    await owner.goto(`${t.url}${link.pathname}${link.search}`);
+    await owner.getByRole('button', { name: 'Confirm the booking' }).click();
+    await owner.getByRole('heading', { name: 'Your booking is confirmed' }).waitFor();
+    const mails = await waitForMail('lucia.browser@example.com', { count: 2 });
+    const confirmation = mails.find((m) => m !== mails[0] && m.subject !== verification.subject);
+    expect(confirmation?.text).toContain('Nala');
+    expect(await block.getByTestId('online').count()).toBe(1);
   });
 });

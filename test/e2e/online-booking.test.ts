@@ -11,7 +11,17 @@ import {
 } from '../harness/online-booking.js';
 import { adminQuery, superuserUrl } from '../harness/services.js';
 import { sharedApp } from '../harness/shared-app.js';
+import { waitForMail } from '../harness/mail-server.js';
 import { ClinicTime } from '../../src/clinic/clinic-time.js';
+
+/** The path of the verification link in the mail to `email` (the link's host is the app's public URL). */
+async function linkPath(email: string): Promise<string> {
+  const [mail] = await waitForMail(email);
+  const link = /https?:\/\/[^\s"<>]+\/book\/[^\s"<>]+/.exec(mail.text)?.[0];
+  if (!link) throw new Error(`no booking link in: ${mail.text}`);
+  const url = new URL(link);
+  return url.pathname + url.search;
+}
 
 const sql = async (text: string, params: unknown[] = []) =>
   (await adminQuery(superuserUrl(), text, params)).rows;
@@ -127,6 +137,7 @@ describe('owners book online at /book/<clinic>', () => {
       lastName: 'Expiring',
     });
     expect((await web.post(`/book/${clinic.slug}`, form)).status).toBe(303);
+    const link = await linkPath(form.email);
     await sql(
       `update online_bookings set hold_expires_at = now() - interval '1 second' where tenant_id = $1 and email = $2`,
       [clinic.id, form.email],
@@ -143,6 +154,9 @@ describe('owners book online at /book/<clinic>', () => {
       [clinic.id],
     );
     expect(clients).toBe(0);
+    const late = await new WebClient(t.url).get(link);
+    expect(late.status).toBe(410);
+    expect(late.text).toContain('This link is no longer valid');
 
     // The front desk can book the time again.
     const desk = new WebClient(t.url);
@@ -281,5 +295,80 @@ describe('owners book online at /book/<clinic>', () => {
     const desk = new WebClient(t.url);
     await desk.signIn(fresh.frontdesk.email);
     expect((await desk.get(`/c/${fresh.slug}/settings/online`)).status).toBe(404);
+  });
+
+  it('confirms by the emailed link: matched to the existing client and pet, then the confirmation is sent', async () => {
+    const email = `rosa.${Date.now()}@example.com`;
+    const known = await createClient(clinic, {
+      firstName: 'Rosa',
+      lastName: 'Known',
+      email,
+      pets: [{ name: 'Toby' }],
+    });
+    const { web } = await visitor(t.url, clinic, date);
+    const form = ownerForm(clinic, slotValue(clinic, clinic.vets[0].id, date, '13:30'), {
+      email: email.toUpperCase(),
+      petName: 'toby',
+      lastName: 'Typed',
+    });
+    expect((await web.post(`/book/${clinic.slug}`, form)).status).toBe(303);
+    const [verification] = await waitForMail(email);
+    expect(verification.text).toContain(clinic.name);
+    const path = await linkPath(email);
+
+    const owner = new WebClient(t.url);
+    const pending = await owner.get(path);
+    expect(pending.status).toBe(200);
+    expect(pending.text).toContain('Confirm your booking');
+    expect(pending.text).toMatch(/13:30|1:30\sPM/);
+    expect(pending.text).toContain('toby');
+    const done = await owner.post(path.split('?')[0], {});
+    expect(done.status).toBe(200);
+    expect(done.text).toContain('Your booking is confirmed');
+    expect(owner.cookie('vetlane.sid')).toBeUndefined();
+
+    const [row] = await sql(
+      `select a.client_id, a.pet_id, b.status from online_bookings b
+         join appointments a on a.tenant_id = b.tenant_id and a.id = b.appointment_id
+        where b.tenant_id = $1 and lower(b.email) = lower($2)`,
+      [clinic.id, email],
+    );
+    expect(row).toEqual({ client_id: known.id, pet_id: known.pets[0].id, status: 'confirmed' });
+    const [{ typed }] = await sql(
+      `select count(*)::int as typed from clients where tenant_id = $1 and last_name = 'Typed'`,
+      [clinic.id],
+    );
+    expect(typed).toBe(0);
+    const mails = await waitForMail(email, { count: 2 });
+    expect(mails.map((m) => m.subject).join(' | ')).toMatch(/confirm/i);
+
+    // The link again: still confirmed, nothing changes.
+    const again = await owner.post(path.split('?')[0], {});
+    expect(again.status).toBe(200);
+    expect(again.text).toContain('Your booking is confirmed');
+  });
+
+  it('gives a new pet to the existing client when the pet is not known', async () => {
+    const email = `pablo.${Date.now()}@example.com`;
+    const known = await createClient(clinic, { email, pets: [{ name: 'Rex' }] });
+    const { web } = await visitor(t.url, clinic, date);
+    const form = ownerForm(clinic, slotValue(clinic, clinic.vets[0].id, date, '14:30'), {
+      email,
+      petName: 'Michi',
+      petSpecies: 'cat',
+    });
+    expect((await web.post(`/book/${clinic.slug}`, form)).status).toBe(303);
+    const path = await linkPath(email);
+    const owner = new WebClient(t.url);
+    await owner.get(path);
+    expect((await owner.post(path.split('?')[0], {})).status).toBe(200);
+    const pets = await sql(
+      `select name, species from pets where tenant_id = $1 and client_id = $2 order by name`,
+      [clinic.id, known.id],
+    );
+    expect(pets).toEqual([
+      { name: 'Michi', species: 'cat' },
+      { name: 'Rex', species: 'dog' },
+    ]);
   });
 });

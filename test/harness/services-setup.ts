@@ -8,6 +8,7 @@ import { bootstrapDatabase, OWNER_ROLE, RUNTIME_ROLE } from '../../src/database/
 import { startEmbeddedS3 } from '../../src/storage/embedded-s3.js';
 import { adminQuery, dropDatabase, startPgBouncer } from './services.js';
 import { seedDemoForTests } from './seed.js';
+import { startTestSmtp } from './mail-server.js';
 
 /**
  * Real services for the whole run: a fresh database on the local PostgreSQL (migrated and
@@ -47,8 +48,22 @@ export async function setUpServices() {
     rmSync(s3dir, { recursive: true, force: true });
   });
 
+  const mailbox = mkdtempSync(join(tmpdir(), 'vetlane-mail-'));
+  const smtp = await startTestSmtp(mailbox);
+  teardown.push(async () => {
+    await smtp.stop();
+    rmSync(mailbox, { recursive: true, force: true });
+  });
+
   Object.assign(process.env, {
     NODE_ENV: 'test',
+    SMTP_URL: smtp.url,
+    TEST_MAILBOX_DIR: mailbox,
+    MAIL_FROM: 'Vetlane test <no-reply@vetlane.test>',
+    // Messages leave within a second or two of their time: tests wait for them.
+    MESSAGE_RELAY_INTERVAL_MS: '200',
+    QUEUE_POLL_SECONDS: '0.5',
+    MAIL_RETRY_DELAY_SECONDS: '1',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
     PG_ADMIN_URL: adminUrl,
     DATABASE_URL: runtimeUrl,

@@ -32,6 +32,8 @@ const DIRECTORY_TABLES = new Set(['memberships', 'api_tokens']);
  */
 const RUNTIME_DEFINER_FUNCTIONS = [
   'drop_expired_audit_partitions(integer)',
+  // The message relay: ids of due owner messages across tenants, nothing of their content.
+  'due_owner_messages(integer)',
   'ensure_audit_partitions(integer)',
   'platform_appointments_per_day(date,date,uuid)',
   'platform_database_metrics()',

@@ -1,0 +1,256 @@
+import { firstRow, type Queryable, returningRows, type TenantTx } from '../database/tenant-db.js';
+import type { Locale } from '../i18n/i18n.js';
+import type { MessageKind, MessageStatus } from './message-kinds.js';
+
+export interface NewMessage {
+  kind: MessageKind;
+  purposeKey: string;
+  clientId: string | null;
+  appointmentId: string | null;
+  vaccinationId: string | null;
+  toAddress: string | null;
+  toName: string | null;
+  locale: Locale | null;
+  data: Record<string, unknown>;
+  sendAt: Date;
+}
+
+export interface MessageRow {
+  id: string;
+  kind: MessageKind;
+  purposeKey: string;
+  clientId: string | null;
+  appointmentId: string | null;
+  vaccinationId: string | null;
+  toAddress: string | null;
+  toName: string | null;
+  locale: Locale | null;
+  data: Record<string, unknown>;
+  sendAt: Date;
+  status: MessageStatus;
+  attempts: number;
+}
+
+/** What a message about an appointment says, read when it is sent (not when queued). */
+export interface AppointmentFacts {
+  id: string;
+  clientId: string;
+  startsAt: Date;
+  status: string;
+  version: number;
+  petName: string;
+  typeName: string;
+  staffName: string;
+}
+
+export interface ClientFacts {
+  id: string;
+  firstName: string;
+  lastName: string;
+  email: string | null;
+  locale: Locale | null;
+}
+
+export interface VaccinationFacts {
+  id: string;
+  petId: string;
+  clientId: string;
+  petName: string;
+  product: string;
+  nextDueOn: string | null;
+  /** A later dose of the same product was given: this one's recall is moot. */
+  superseded: boolean;
+}
+
+export interface ClinicFacts {
+  name: string;
+  address: string | null;
+  phone: string | null;
+  timeZone: string;
+  locale: Locale;
+  reminderHoursBefore: number;
+  recallDaysBefore: number;
+  recallSecondDaysBefore: number;
+}
+
+const MESSAGE_COLUMNS = `id, kind, purpose_key as "purposeKey", client_id as "clientId",
+  appointment_id as "appointmentId", vaccination_id as "vaccinationId", to_address as "toAddress",
+  to_name as "toName", locale, data, send_at as "sendAt", status, attempts`;
+
+/** owner_messages and the facts a message is built from; every query filters by tenant. */
+export const MessageQueries = {
+  /** Inserts the message unless one with its purpose exists; answers the new id or null. */
+  async insert(tx: TenantTx, m: NewMessage): Promise<string | null> {
+    const row = await firstRow<{ id: string }>(
+      tx.manager,
+      `insert into owner_messages (tenant_id, kind, purpose_key, client_id, appointment_id,
+         vaccination_id, to_address, to_name, locale, data, send_at)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+       on conflict (tenant_id, purpose_key) do nothing returning id`,
+      [
+        tx.tenantId,
+        m.kind,
+        m.purposeKey,
+        m.clientId,
+        m.appointmentId,
+        m.vaccinationId,
+        m.toAddress,
+        m.toName,
+        m.locale,
+        JSON.stringify(m.data),
+        m.sendAt,
+      ],
+    );
+    return row?.id ?? null;
+  },
+
+  /** Queued messages of an appointment of `kind` other than the one to keep: a move or cancel drops them. */
+  async skipQueued(
+    tx: TenantTx,
+    opts: { appointmentId: string; kinds: MessageKind[]; keep?: string; reason: string },
+  ): Promise<number> {
+    const rows = await returningRows(
+      tx.manager,
+      `update owner_messages set status = 'skipped', skip_reason = $5, settled_at = now()
+        where tenant_id = $1 and appointment_id = $2 and kind = any($3) and status = 'queued'
+          and purpose_key <> $4 returning id`,
+      [tx.tenantId, opts.appointmentId, opts.kinds, opts.keep ?? '', opts.reason],
+    );
+    return rows.length;
+  },
+
+  /** Whether the owner was told of the appointment (a confirmation or change left, or is leaving). */
+  async ownerWasTold(tx: TenantTx, appointmentId: string): Promise<boolean> {
+    const row = await firstRow(
+      tx.manager,
+      `select 1 from owner_messages
+        where tenant_id = $1 and appointment_id = $2 and status in ('sent', 'sending')
+          and kind in ('booking_confirmation', 'booking_change') limit 1`,
+      [tx.tenantId, appointmentId],
+    );
+    return row !== null;
+  },
+
+  /** The message, locked for this transaction: one process works on it at a time. */
+  lockById(tx: TenantTx, id: string): Promise<MessageRow | null> {
+    return firstRow<MessageRow>(
+      tx.manager,
+      `select ${MESSAGE_COLUMNS} from owner_messages where tenant_id = $1 and id = $2 for update`,
+      [tx.tenantId, id],
+    );
+  },
+
+  async markRelayed(tx: TenantTx, id: string): Promise<void> {
+    await tx.manager.query(
+      `update owner_messages set relayed_at = now() where tenant_id = $1 and id = $2 and relayed_at is null`,
+      [tx.tenantId, id],
+    );
+  },
+
+  async settle(
+    db: Queryable,
+    tenantId: string,
+    id: string,
+    s: {
+      status: MessageStatus;
+      transport?: 'smtp' | 'outbox' | null;
+      error?: string | null;
+      skipReason?: string | null;
+    },
+  ): Promise<void> {
+    await db.query(
+      `update owner_messages set status = $3, transport = coalesce($4, transport), error = $5,
+              skip_reason = $6, settled_at = case when $3 in ('queued', 'sending') then null else now() end
+        where tenant_id = $1 and id = $2`,
+      [tenantId, id, s.status, s.transport ?? null, s.error ?? null, s.skipReason ?? null],
+    );
+  },
+
+  /** Claims the message for sending, keeping what was rendered (the outbox, the log). */
+  async claim(
+    tx: TenantTx,
+    id: string,
+    mail: {
+      to: string;
+      toName: string | null;
+      locale: Locale;
+      subject: string;
+      text: string;
+      html: string;
+    },
+  ): Promise<void> {
+    await tx.manager.query(
+      `update owner_messages set status = 'sending', attempts = attempts + 1, to_address = $3,
+              to_name = $4, locale = $5, subject = $6, body_text = $7, body_html = $8
+        where tenant_id = $1 and id = $2`,
+      [tx.tenantId, id, mail.to, mail.toName, mail.locale, mail.subject, mail.text, mail.html],
+    );
+  },
+
+  clinic(tx: TenantTx): Promise<ClinicFacts | null> {
+    return firstRow<ClinicFacts>(
+      tx.manager,
+      `select name, address, phone, time_zone as "timeZone", locale,
+              reminder_hours_before as "reminderHoursBefore", recall_days_before as "recallDaysBefore",
+              recall_second_days_before as "recallSecondDaysBefore"
+         from tenants where id = $1`,
+      [tx.tenantId],
+    );
+  },
+
+  appointment(tx: TenantTx, id: string): Promise<AppointmentFacts | null> {
+    return firstRow<AppointmentFacts>(
+      tx.manager,
+      `select a.id, a.client_id as "clientId", a.starts_at as "startsAt", a.status, a.version,
+              p.name as "petName", t.name as "typeName", s.name as "staffName"
+         from appointments a
+         join pets p on p.tenant_id = a.tenant_id and p.id = a.pet_id
+         join appointment_types t on t.tenant_id = a.tenant_id and t.id = a.type_id
+         join staff s on s.tenant_id = a.tenant_id and s.id = a.staff_id
+        where a.tenant_id = $1 and a.id = $2`,
+      [tx.tenantId, id],
+    );
+  },
+
+  client(tx: TenantTx, id: string): Promise<ClientFacts | null> {
+    return firstRow<ClientFacts>(
+      tx.manager,
+      `select id, first_name as "firstName", last_name as "lastName", email::text as email, locale
+         from clients where tenant_id = $1 and id = $2`,
+      [tx.tenantId, id],
+    );
+  },
+
+  vaccination(tx: TenantTx, id: string): Promise<VaccinationFacts | null> {
+    return firstRow<VaccinationFacts>(
+      tx.manager,
+      `select v.id, v.pet_id as "petId", p.client_id as "clientId", p.name as "petName", v.product,
+              to_char(v.next_due_on, 'YYYY-MM-DD') as "nextDueOn",
+              exists (select 1 from vaccinations later
+                       where later.tenant_id = v.tenant_id and later.pet_id = v.pet_id
+                         and lower(later.product) = lower(v.product) and later.given_on > v.given_on) as superseded
+         from vaccinations v join pets p on p.tenant_id = v.tenant_id and p.id = v.pet_id
+        where v.tenant_id = $1 and v.id = $2`,
+      [tx.tenantId, id],
+    );
+  },
+
+  async optedOut(tx: TenantTx, clientId: string, kind: MessageKind): Promise<boolean> {
+    const row = await firstRow(
+      tx.manager,
+      `select 1 from message_opt_outs where tenant_id = $1 and client_id = $2 and kind = $3`,
+      [tx.tenantId, clientId, kind],
+    );
+    return row !== null;
+  },
+
+  async optOut(tx: TenantTx, clientId: string, kind: MessageKind): Promise<boolean> {
+    const rows = await returningRows(
+      tx.manager,
+      `insert into message_opt_outs (tenant_id, client_id, kind) values ($1, $2, $3)
+       on conflict do nothing returning kind`,
+      [tx.tenantId, clientId, kind],
+    );
+    return rows.length > 0;
+  },
+};
