@@ -11,6 +11,7 @@ import {
 } from '../harness/online-booking.js';
 import { adminQuery, superuserUrl } from '../harness/services.js';
 import { sharedApp } from '../harness/shared-app.js';
+import { HoldSweeper } from '../../src/online-booking/hold-sweeper.js';
 
 /** A form post from a given client address (the app trusts X-Forwarded-For here). */
 function postFrom(web: WebClient, ip: string, path: string, fields: Record<string, string>) {
@@ -67,6 +68,21 @@ describe('online booking limits per address and per clinic', () => {
       )
     ).rows;
     expect(n).toBe(3);
+  });
+
+  it('sweeps expired holds of every clinic that books online, without anyone opening its page', async () => {
+    await adminQuery(
+      superuserUrl(),
+      `update online_bookings set hold_expires_at = now() - interval '1 second' where tenant_id = $1`,
+      [clinic.id],
+    );
+    expect(await app.app.get(HoldSweeper).sweep()).toBeGreaterThanOrEqual(3);
+    const { rows } = await adminQuery(
+      superuserUrl(),
+      `select status, count(*)::int as n from online_bookings where tenant_id = $1 group by status`,
+      [clinic.id],
+    );
+    expect(rows).toEqual([{ status: 'expired', n: 3 }]);
   });
 });
 

@@ -79,7 +79,7 @@ describe('owners book online at /book/<clinic>', () => {
     expect(requested.text).toContain('Check your email');
 
     const [held] = await sql(
-      `select a.source, a.status, b.status as hold, b.email, b.hold_expires_at > now() as live
+      `select a.id, a.source, a.status, b.status as hold, b.email, b.hold_expires_at > now() as live
          from online_bookings b join appointments a on a.tenant_id = b.tenant_id and a.id = b.appointment_id
         where b.tenant_id = $1 and b.email = $2`,
       [clinic.id, form.email],
@@ -92,6 +92,8 @@ describe('owners book online at /book/<clinic>', () => {
     expect(grid.text).toMatch(
       /<strong>Coco<\/strong> <span class="online-tag"[^>]*>online<\/span>/,
     );
+    const shown = await desk.get(`/c/${clinic.slug}/appointments/${held.id}`);
+    expect(shown.text).toContain('Booked online');
 
     // The time is gone from the page for the next visitor.
     const { page } = await visitor(t.url, clinic, date);
