@@ -1,4 +1,8 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { book, createClient, createClinic, type TestClinic } from '../harness/factories.js';
 import { WebClient } from '../harness/http.js';
 import {
@@ -372,5 +376,34 @@ describe('owners book online at /book/<clinic>', () => {
       { name: 'Michi', species: 'cat' },
       { name: 'Rex', species: 'dog' },
     ]);
+  });
+
+  it("puts the clinic's online requests in its export, without their tokens", async () => {
+    const manager = new WebClient(t.url);
+    await manager.signIn(clinic.manager.email);
+    const res = await fetch(`${t.url}/c/${clinic.slug}/export.zip`, {
+      headers: { cookie: `vetlane.sid=${manager.cookie('vetlane.sid')}` },
+    });
+    expect(res.status).toBe(200);
+    const dir = mkdtempSync(join(tmpdir(), 'online-export-'));
+    try {
+      writeFileSync(join(dir, 'export.zip'), Buffer.from(await res.arrayBuffer()));
+      execFileSync('unzip', ['-q', join(dir, 'export.zip'), '-d', join(dir, 'out')]);
+      const lines = readFileSync(join(dir, 'out', 'data', 'online_bookings.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      const [{ n }] = await sql(
+        'select count(*)::int as n from online_bookings where tenant_id = $1',
+        [clinic.id],
+      );
+      expect(lines).toHaveLength(n);
+      expect(n).toBeGreaterThan(3);
+      expect(Object.keys(lines[0])).not.toContain('token_hash');
+      const appointments = readFileSync(join(dir, 'out', 'data', 'appointments.jsonl'), 'utf8');
+      expect(appointments).toContain('"source":"online"');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
