@@ -14,6 +14,8 @@ import { CitusReady1733600000000 } from './1733600000000-citus-ready.js';
 import { Billing1733500000000 } from './1733500000000-billing.js';
 import { IdempotencyKeys1733200000000 } from './1733200000000-idempotency-keys.js';
 import { BoundedDurations1733400000000 } from './1733400000000-bounded-durations.js';
+import { ObjectBytesByRuntime1734300000000 } from './1734300000000-object-bytes-by-runtime.js';
+import { IdempotencyFingerprints1734000000000 } from './1734000000000-idempotency-fingerprints.js';
 import { OwnerMessages1733700000000 } from './1733700000000-owner-messages.js';
 import { OnlineBooking1733800000000 } from './1733800000000-online-booking.js';
 
@@ -35,6 +37,8 @@ export const MIGRATIONS = [
   Billing1733500000000,
   IdempotencyKeys1733200000000,
   BoundedDurations1733400000000,
+  ObjectBytesByRuntime1734300000000,
+  IdempotencyFingerprints1734000000000,
   OwnerMessages1733700000000,
   OnlineBooking1733800000000,
 ];

@@ -66,6 +66,13 @@ export interface BookAppointment {
   notifyOwner?: boolean;
 }
 
+export interface StatusChange {
+  to: AppointmentStatus;
+  version?: number;
+  weightKg?: number | null;
+  cancelReason?: string | null;
+}
+
 export interface ChangeAppointment {
   version: number;
   staffId: string;
@@ -195,8 +202,7 @@ export class AppointmentService {
     const range = ClinicTime.dayRange(opts.date, zone);
     const from = new Date(Math.max(range.start.getTime(), opts.notBefore.getTime()));
     if (from >= range.end || opts.staffIds.length === 0) return [];
-    const { hours } = await this.settings.schedule(tx);
-    const closures = await this.settings.closures(tx, range);
+    const { hours, closures } = await this.settings.scheduleWithClosures(tx, range);
     const active = (await AppointmentQueries.inRange(tx, range)).filter((a) => holdsSlot(a.status));
     return opts.staffIds.map((staffId) => ({
       staffId,
@@ -340,46 +346,40 @@ export class AppointmentService {
     );
   }
 
-  async changeStatus(
-    id: string,
-    input: {
-      to: AppointmentStatus;
-      version?: number;
-      weightKg?: number | null;
-      cancelReason?: string | null;
-    },
-  ) {
+  async changeStatus(id: string, input: StatusChange) {
     return this.publishing(
-      async (tx) => {
-        const current = await this.require(tx, id);
-        if (input.version !== undefined && input.version !== current.version)
-          throw new StaleAppointment(
-            describeChanges({ status: input.to === current.status ? null : undefined }, current),
-          );
-        if (!canTransition(current.status, input.to))
-          throw new IllegalStatusTransition(current.status, input.to);
-        await AppointmentQueries.setStatus(tx, id, {
-          status: input.to,
-          cancelReason: input.to === 'cancelled' ? (input.cancelReason ?? null) : null,
-          weightKg: input.weightKg ?? null,
-        });
-        if (input.to === 'cancelled' || input.to === 'no_show') await holdVetTime(tx, id, null);
-        if (input.to === 'checked_in' && input.weightKg)
-          await this.pets.recordWeight(tx, current.petId, input.weightKg);
-        const after = await this.require(tx, id);
-        if (input.to === 'cancelled')
-          await this.messages.enqueue(tx, { kind: 'booking_cancellation', appointmentId: id });
-        await this.audit.record(tx, {
-          action: `appointment.${input.to}`,
-          entity: 'appointment',
-          entityId: id,
-          before: snapshot(current),
-          after: snapshot(after),
-        });
-        return after;
-      },
+      (tx) => once(tx, 'appointment.status', () => this.applyStatus(tx, id, input)),
       (appointment) => [{ type: input.to === 'cancelled' ? 'cancelled' : 'status', appointment }],
     );
+  }
+
+  private async applyStatus(tx: TenantTx, id: string, input: StatusChange) {
+    const current = await this.require(tx, id);
+    if (input.version !== undefined && input.version !== current.version)
+      throw new StaleAppointment(
+        describeChanges({ status: input.to === current.status ? null : undefined }, current),
+      );
+    if (!canTransition(current.status, input.to))
+      throw new IllegalStatusTransition(current.status, input.to);
+    await AppointmentQueries.setStatus(tx, id, {
+      status: input.to,
+      cancelReason: input.to === 'cancelled' ? (input.cancelReason ?? null) : null,
+      weightKg: input.weightKg ?? null,
+    });
+    if (input.to === 'cancelled' || input.to === 'no_show') await holdVetTime(tx, id, null);
+    if (input.to === 'checked_in' && input.weightKg)
+      await this.pets.recordWeight(tx, current.petId, input.weightKg);
+    const after = await this.require(tx, id);
+    if (input.to === 'cancelled')
+      await this.messages.enqueue(tx, { kind: 'booking_cancellation', appointmentId: id });
+    await this.audit.record(tx, {
+      action: `appointment.${input.to}`,
+      entity: 'appointment',
+      entityId: id,
+      before: snapshot(current),
+      after: snapshot(after),
+    });
+    return after;
   }
 
   /** Runs a change, then (once it committed) publishes its events to the clinic's screens. */
@@ -425,8 +425,7 @@ export class AppointmentService {
   ) {
     const tenant = tx.tenant;
     if (opts.overrideReason && tenant.role === 'manager') return;
-    const { hours } = await this.settings.schedule(tx);
-    const closures = await this.settings.closures(tx, {
+    const { hours, closures } = await this.settings.scheduleWithClosures(tx, {
       start: opts.slots[0].startsAt,
       end: opts.slots[opts.slots.length - 1].endsAt,
     });

@@ -1,3 +1,4 @@
+import { inCalendarOrder } from '../clinic/calendar-order.js';
 import type { BookableStaff, Closure, Room } from '../clinic/clinic.queries.js';
 import type { Slot } from './availability.js';
 
@@ -10,8 +11,6 @@ export interface ColumnChoice {
   shown: boolean;
 }
 
-const KIND_ORDER = ['vet', 'nurse', 'groomer', 'front_desk', 'manager'];
-
 /**
  * The day view's staff columns in the clinic's order: its own positions first, then vets
  * before other staff, then by name. `chosen` is the user's remembered choice (empty: all).
@@ -20,14 +19,7 @@ export function staffColumns(
   staff: BookableStaff[],
   opts: { chosen: string[]; userId: string | null },
 ): ColumnChoice[] {
-  const bookable = staff
-    .filter((s) => s.active && s.takesAppointments)
-    .sort(
-      (a, b) =>
-        (a.calendarPosition ?? Infinity) - (b.calendarPosition ?? Infinity) ||
-        KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) ||
-        a.name.localeCompare(b.name),
-    );
+  const bookable = inCalendarOrder(staff.filter((s) => s.active && s.takesAppointments));
   const chosen = opts.chosen.filter((id) => bookable.some((s) => s.id === id));
   return bookable.map((s) => ({
     id: s.id,

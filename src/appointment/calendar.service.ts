@@ -67,9 +67,9 @@ export class CalendarService {
     return this.db.run(async (tx) => {
       const zone = tx.tenant.timeZone;
       const range = ClinicTime.dayRange(date, zone);
-      const schedule = await this.settings.schedule(tx);
+      const schedule = await this.settings.scheduleWithClosures(tx, range);
+      const closures = schedule.closures;
       const appointments = await AppointmentQueries.inRange(tx, range);
-      const closures = await this.settings.closures(tx, range);
       const chosen = userId ? await AppointmentQueries.calendarColumns(tx, userId) : [];
       const choices =
         by === 'room'
@@ -217,8 +217,8 @@ export class CalendarService {
     const from = opts.from ?? new Date();
     const until = new Date(from.getTime() + 31 * 86400_000);
     return this.db.run(async (tx) => {
-      const schedule = await this.settings.schedule(tx);
-      const closures = await this.settings.closures(tx, { start: from, end: until });
+      const schedule = await this.settings.scheduleWithClosures(tx, { start: from, end: until });
+      const closures = schedule.closures;
       const busy = (
         await AppointmentQueries.inRange(tx, { start: from, end: until, staffId: opts.staffId })
       ).filter((a) => holdsSlot(a.status));

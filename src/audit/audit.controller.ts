@@ -1,4 +1,5 @@
-import { Controller, Get, Query, Render, UseGuards } from '@nestjs/common';
+import { Controller, Get, Query, Render, Res, UseGuards } from '@nestjs/common';
+import type { Response } from 'express';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { calendarDate } from '../common/validation.js';
@@ -6,6 +7,8 @@ import { TenantDb } from '../database/tenant-db.js';
 import { canReadClinical } from '../record/record-access.js';
 import { ClinicAccessGuard, ClinicRoles } from '../tenant/clinic-access.guard.js';
 import { currentTenant } from '../tenant/request-context.js';
+import { isLocale, Translator } from '../i18n/i18n.js';
+import { describeAuditEvent } from './audit-sentence.js';
 import { AuditService } from './audit.service.js';
 
 const PAGE_SIZE = 50;
@@ -36,11 +39,12 @@ export class AuditController {
   constructor(
     private readonly db: TenantDb,
     private readonly audit: AuditService,
+    private readonly translator: Translator,
   ) {}
 
   @Get()
   @Render('audit/log')
-  async log(@Query() query: Record<string, unknown>) {
+  async log(@Query() query: Record<string, unknown>, @Res({ passthrough: true }) res: Response) {
     const filter = AuditQuery.parse(query);
     const { timeZone: zone, role } = currentTenant();
     // What changed (before / after) is for clinical readers; a company admin sees who did what, when.
@@ -64,15 +68,35 @@ export class AuditController {
         to: filter.to ?? '',
         page: String(page),
       })}`;
+    const locale = isLocale(res.locals.locale) ? res.locals.locale : 'en';
+    const reader = { translator: this.translator, locale, timeZone: zone, details };
+    const t = (key: string, params?: Record<string, unknown>) =>
+      this.translator.t(locale, key, params);
+    const known = (key: string) => this.translator.has(locale, key);
     return {
-      title: 'Audit log',
+      title: t('auditLog.title'),
       filter,
-      facets,
+      facets: {
+        entities: facets.entities.map((value) => ({
+          value,
+          label: t(
+            known(`auditLog.kind.${value}`) ? `auditLog.kind.${value}` : 'auditLog.kind.other',
+          ),
+        })),
+        actions: facets.actions.map((value) => ({
+          value,
+          label: known(`auditLog.event.${value}`)
+            ? t(`auditLog.event.${value}`, { who: '…' })
+            : t('auditLog.kind.other'),
+        })),
+      },
       details,
       events: events.slice(0, PAGE_SIZE).map((e) => ({
-        ...e,
-        before: details && e.before ? JSON.stringify(e.before, null, 1) : null,
-        after: details && e.after ? JSON.stringify(e.after, null, 1) : null,
+        id: e.id,
+        action: e.action,
+        occurredAt: e.occurredAt,
+        actorName: e.actorName,
+        ...describeAuditEvent(e, reader),
       })),
       previous: filter.page > 1 ? params(filter.page - 1) : null,
       next: events.length > PAGE_SIZE ? params(filter.page + 1) : null,

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service.js';
 import { NotFoundError, ValidationFailed } from '../common/app-error.js';
 import { isUuid } from '../common/ids.js';
+import { once } from '../idempotency/once.js';
 import { pageOf } from './paging.js';
 import { TenantDb, type TenantTx } from '../database/tenant-db.js';
 import { Amounts } from './amounts.js';
@@ -45,7 +46,9 @@ export class ChargeService {
       if (!visit) throw new NotFoundError('appointment');
       if (UNBILLABLE.includes(visit.status))
         throw new ValidationFailed({ appointmentId: 'validation.visitNotBillable' });
-      return this.add(tx, { clientId: visit.clientId, petId: visit.petId, appointmentId }, form);
+      return once(tx, 'charge.add', () =>
+        this.add(tx, { clientId: visit.clientId, petId: visit.petId, appointmentId }, form),
+      );
     });
   }
 
@@ -55,10 +58,8 @@ export class ChargeService {
     return this.db.run(async (tx) => {
       const owner = await BillingQueries.petOwner(tx, target.petId ?? '');
       if (!owner) throw new ValidationFailed({ petId: 'validation.pet' });
-      return this.add(
-        tx,
-        { clientId: owner.clientId, petId: target.petId, appointmentId: null },
-        form,
+      return once(tx, 'charge.add', () =>
+        this.add(tx, { clientId: owner.clientId, petId: target.petId, appointmentId: null }, form),
       );
     });
   }

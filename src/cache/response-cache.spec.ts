@@ -86,4 +86,15 @@ describe.each<[string, Omit<CacheSettings, 'prefix'>]>([
     await off.read(day(tenant), async () => ++loads);
     expect(loads).toBe(2);
   });
+
+  it('keeps directory reads cached with a TTL of 0, until a directory write', async () => {
+    const off = new ResponseCache(cache, 0);
+    const access = { scope: 'directory' as const, view: 'clinic-access', userId: randomUUID() };
+    let loads = 0;
+    const load = async () => ++loads;
+    expect(await off.read(access, load)).toBe(1);
+    expect(await off.read(access, load)).toBe(1);
+    await off.tenantWritten(randomUUID(), { directory: true });
+    expect(await off.read(access, load)).toBe(2);
+  });
 });

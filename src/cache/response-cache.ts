@@ -1,6 +1,9 @@
 import type { TenantWriteListener } from '../database/tenant-db.js';
 import type { CacheService } from './cache.service.js';
 
+/** How long a directory read lives when the response cache is off (RESPONSE_CACHE_TTL_SECONDS=0). */
+const DIRECTORY_TTL_SECONDS = 300;
+
 /** Whose data a cached read shows: one tenant's, or the directory's (clinics, memberships). */
 export type CacheScope = { tenantId: string } | 'directory';
 
@@ -42,7 +45,11 @@ export class ResponseCache implements TenantWriteListener {
   }
 
   async read<T>(spec: CachedRead, load: () => Promise<T>): Promise<T> {
-    if (this.ttlSeconds === 0) return load();
+    // Directory reads (a session's clinic access and switcher) stay cached without the
+    // response cache: they are asked on every page, and their generation keeps them exact.
+    const ttlSeconds =
+      spec.scope === 'directory' ? this.ttlSeconds || DIRECTORY_TTL_SECONDS : this.ttlSeconds;
+    if (ttlSeconds === 0) return load();
     if (this.unbumped.size) await this.bumpPending();
     const scope = scopeParts(spec.scope);
     const parts = [
@@ -63,7 +70,7 @@ export class ResponseCache implements TenantWriteListener {
     if (inFlight) return inFlight as Promise<T>;
     const flight = (async () => {
       const fresh = await load();
-      await this.cache.writeAtGeneration(scope, generation, parts, fresh, this.ttlSeconds);
+      await this.cache.writeAtGeneration(scope, generation, parts, fresh, ttlSeconds);
       return fresh;
     })().finally(() => this.flights.delete(flightKey));
     this.flights.set(flightKey, flight);

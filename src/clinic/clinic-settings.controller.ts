@@ -9,6 +9,7 @@ import { type FormErrors, formErrors, formValues } from '../web/form-errors.js';
 import { ClinicSettingsService } from './clinic-settings.service.js';
 import {
   ClosureForm,
+  ColumnMoveForm,
   parseHours,
   RoomForm,
   TimeZoneForm,
@@ -101,6 +102,13 @@ export class ClinicSettingsController {
         typeIds: ids('types'),
         staffIds: ids('staff'),
       }),
+    );
+  }
+
+  @Post('staff/order')
+  columnOrder(@Res() res: Response, @Body() body: Body) {
+    return this.handle(res, 'staff', {}, () =>
+      this.settings.moveCalendarColumn(parseInput(ColumnMoveForm, body)),
     );
   }
 

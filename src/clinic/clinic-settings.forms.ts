@@ -78,3 +78,13 @@ export const TypeForm = z.object({
     .string({ error: 'validation.colour' })
     .regex(/^#[0-9a-f]{6}$/, { error: 'validation.colour' }),
 });
+
+/** One calendar column a place up or down in the clinic's order, or the default order back. */
+export const ColumnMoveForm = z.object({
+  direction: z.enum(['up', 'down', 'reset'], { error: 'validation.invalid' }),
+  staffId: z
+    .string()
+    .uuid({ error: 'validation.choose' })
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+});

@@ -14,6 +14,7 @@ import {
 } from './clinic.queries.js';
 import type { ClosureForm } from './clinic-settings.forms.js';
 import { closurePeriod } from './closure-period.js';
+import { inCalendarOrder, moveColumn } from './calendar-order.js';
 import { currentTenant } from '../tenant/request-context.js';
 
 /** What the settings page changes about a room or an appointment type, and how it is audited. */
@@ -37,8 +38,12 @@ export class ClinicSettingsService {
     return ClinicQueries.schedule(tx);
   }
 
-  closures(tx: TenantTx, range: { start: Date; end: Date }): Promise<Closure[]> {
-    return ClinicQueries.closuresBetween(tx, range);
+  /** The schedule and the closures overlapping `range`, read together (one statement). */
+  scheduleWithClosures(
+    tx: TenantTx,
+    range: { start: Date; end: Date },
+  ): Promise<ClinicSchedule & { closures: Closure[] }> {
+    return ClinicQueries.scheduleWithClosures(tx, range);
   }
 
   /** The settings page: the schedule, every closure not yet over, and the online page's switch. */
@@ -164,6 +169,29 @@ export class ClinicSettingsService {
         entity: 'clinic',
         entityId: tx.tenantId,
         after: { staffIds },
+      });
+    });
+  }
+
+  /**
+   * Moves one calendar column a place up or down in the clinic's order (every user's
+   * calendar follows it; an empty list puts the default order back: vets first, by name).
+   */
+  moveCalendarColumn(move: { staffId?: string; direction: 'up' | 'down' | 'reset' }) {
+    return this.db.run(async (tx) => {
+      const { staff } = await ClinicQueries.schedule(tx);
+      const ids = inCalendarOrder(staff.filter((s) => s.active && s.takesAppointments)).map(
+        (s) => s.id,
+      );
+      const order =
+        move.direction === 'reset' ? [] : moveColumn(ids, move.staffId ?? '', move.direction);
+      if (!order) throw new NotFoundError('staff');
+      await this.staff.setCalendarOrder(tx, order);
+      await this.audit.record(tx, {
+        action: 'settings.calendar_order_changed',
+        entity: 'clinic',
+        entityId: tx.tenantId,
+        after: { staffIds: order },
       });
     });
   }

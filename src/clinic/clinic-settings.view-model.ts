@@ -1,4 +1,5 @@
 import type { FormErrors } from '../web/form-errors.js';
+import { inCalendarOrder } from './calendar-order.js';
 import type { ClinicSchedule, Closure } from './clinic.queries.js';
 
 /** The settings page's sections, each its own page (`/settings/<section>`). */
@@ -78,5 +79,11 @@ export function settingsViewModel(input: {
       types: data.types.filter((t) => t.active),
       staff: staff.filter((s) => s.takesAppointments),
     },
+    columnOrder: inCalendarOrder(staff.filter((s) => s.takesAppointments)).map((s, i, all) => ({
+      ...s,
+      first: i === 0,
+      last: i === all.length - 1,
+    })),
+    customOrder: staff.some((s) => s.calendarPosition !== null),
   };
 }

@@ -24,24 +24,13 @@ export class InvalidLocalDate extends appError('invalid_date', 400, { field: 'da
 export const ClinicTime = {
   /** `YYYY-MM-DD` + `HH:mm` on the clinic's clock → the instant. Ambiguous (autumn) times take the first. */
   toInstant(date: string, time: string, zone: string): Date {
-    const local = DateTime.fromISO(`${date}T${time}`, { zone });
-    if (!local.isValid) throw new InvalidLocalDate(`${date} ${time}`);
-    // Luxon moves a skipped time forward; refuse it instead of booking a time nobody asked for.
-    if (local.toFormat('yyyy-MM-dd HH:mm') !== `${date} ${time}`)
-      throw new NonexistentLocalTime(date, time, zone);
-    const earlier = local.minus({ hours: 1 });
-    if (earlier.toFormat('yyyy-MM-dd HH:mm') === `${date} ${time}`) return earlier.toJSDate();
-    return local.toJSDate();
+    return new Date(remembered(`i|${date}|${time}|${zone}`, () => instantMs(date, time, zone)));
   },
 
   /** The clinic's day as [start, end) instants. */
   dayRange(date: string, zone: string): { start: Date; end: Date } {
-    const day = DateTime.fromISO(date, { zone });
-    if (!day.isValid || !/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new InvalidLocalDate(date);
-    return {
-      start: day.startOf('day').toJSDate(),
-      end: day.plus({ days: 1 }).startOf('day').toJSDate(),
-    };
+    const [start, end] = remembered(`d|${date}|${zone}`, () => dayBounds(date, zone));
+    return { start: new Date(start), end: new Date(end) };
   },
 
   today(zone: string, now = new Date()): string {
@@ -58,11 +47,13 @@ export const ClinicTime = {
 
   /** ISO weekday (1 = Monday) of a clinic-local date. */
   weekday(date: string, zone: string): number {
-    return DateTime.fromISO(date, { zone }).weekday;
+    return remembered(`w|${date}|${zone}`, () => DateTime.fromISO(date, { zone }).weekday);
   },
 
   addDays(date: string, days: number): string {
-    return DateTime.fromISO(date, { zone: 'UTC' }).plus({ days }).toISODate()!;
+    return remembered(`a|${date}|${days}`, () =>
+      DateTime.fromISO(date, { zone: 'UTC' }).plus({ days }).toISODate()!,
+    );
   },
 
   /** Monday of the week that holds `date`. */
@@ -108,6 +99,40 @@ export const ClinicTime = {
     );
   },
 };
+
+/**
+ * Date arithmetic of a clinic's clock, remembered: a page asks the same few questions (its
+ * day's bounds, its opening hours as instants) many times, and each answer through the
+ * time-zone database costs far more than a lookup. Answers never change; the map is bounded.
+ */
+const answers = new Map<string, unknown>();
+const MAX_ANSWERS = 20_000;
+
+function remembered<T>(key: string, compute: () => T): T {
+  if (key.length > 120) return compute();
+  if (answers.has(key)) return answers.get(key) as T;
+  const answer = compute();
+  if (answers.size >= MAX_ANSWERS) answers.clear();
+  answers.set(key, answer);
+  return answer;
+}
+
+function instantMs(date: string, time: string, zone: string): number {
+  const local = DateTime.fromISO(`${date}T${time}`, { zone });
+  if (!local.isValid) throw new InvalidLocalDate(`${date} ${time}`);
+  // Luxon moves a skipped time forward; refuse it instead of booking a time nobody asked for.
+  if (local.toFormat('yyyy-MM-dd HH:mm') !== `${date} ${time}`)
+    throw new NonexistentLocalTime(date, time, zone);
+  const earlier = local.minus({ hours: 1 });
+  if (earlier.toFormat('yyyy-MM-dd HH:mm') === `${date} ${time}`) return earlier.toMillis();
+  return local.toMillis();
+}
+
+function dayBounds(date: string, zone: string): [number, number] {
+  const day = DateTime.fromISO(date, { zone });
+  if (!day.isValid || !/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new InvalidLocalDate(date);
+  return [day.startOf('day').toMillis(), day.plus({ days: 1 }).startOf('day').toMillis()];
+}
 
 /** `HH:mm` and `YYYY-MM-DD` of instants on one clinic's clock (ClinicTime.clock). */
 export interface LocalClock {

@@ -58,6 +58,10 @@ const HHMM = (column: string) => `to_char(${column}, 'HH24:MI')`;
 const CLOSURE_MAX = `interval '366 days'`;
 const CLOSURE_COLUMNS = `id, starts_at as "startsAt", ends_at as "endsAt", staff_id as "staffId",
   room_id as "roomId", reason`;
+/** Closures overlapping [$2, $3), bounded on both sides for the index. */
+const CLOSURES_BETWEEN = `select ${CLOSURE_COLUMNS}
+  from closures where tenant_id = $1 and starts_at >= $2::timestamptz - ${CLOSURE_MAX}
+   and starts_at < $3 and ends_at > $2`;
 
 /**
  * Updates row `id` of `table` with `values` (returning its id, or null when there is no such
@@ -83,46 +87,85 @@ async function saveRow(
   return row?.id ?? null;
 }
 
+/** A sub-select's rows as one JSON array, in `order`. */
+const jsonRows = (alias: string, order: string, sql: string) =>
+  `(select coalesce(json_agg(${alias} order by ${order}), '[]') from (${sql}) ${alias})`;
+
+const SCHEDULE_PARTS = `${jsonRows(
+  'h',
+  'h.weekday, h.opens',
+  `select id, weekday, ${HHMM('opens')} as opens,
+          case when closes = '24:00' then '24:00' else ${HHMM('closes')} end as closes
+     from opening_hours where tenant_id = $1`,
+)} as hours,
+  ${jsonRows('r', 'r.name', 'select id, name, active from rooms where tenant_id = $1')} as rooms,
+  ${jsonRows(
+    't',
+    't.name',
+    `select id, name, duration_minutes as "durationMinutes", colour, active,
+            is_default as "isDefault", offered_online as "offeredOnline"
+       from appointment_types where tenant_id = $1`,
+  )} as types,
+  ${jsonRows(
+    's',
+    's.name',
+    `select id, name, kind, takes_appointments as "takesAppointments", active,
+            user_id as "userId", calendar_position as "calendarPosition",
+            offered_online as "offeredOnline"
+       from staff where tenant_id = $1`,
+  )} as staff`;
+
+/**
+ * The clinic's schedule (and with `closuresIn`, its closures there) in one statement: each
+ * statement through pgBouncer is a round trip, and a page needs all of these together.
+ */
+async function readSchedule(
+  tx: TenantTx,
+  closuresIn?: { start: Date; end: Date },
+): Promise<ClinicSchedule & { closures: Closure[] }> {
+  const row = await firstRow<ClinicSchedule & { closures?: Closure[] }>(
+    tx.manager,
+    closuresIn
+      ? `select ${SCHEDULE_PARTS}, ${jsonRows('c', 'c."startsAt"', CLOSURES_BETWEEN)} as closures`
+      : `select ${SCHEDULE_PARTS}`,
+    closuresIn ? [tx.tenantId, closuresIn.start, closuresIn.end] : [tx.tenantId],
+  );
+  return {
+    hours: row?.hours ?? [],
+    rooms: row?.rooms ?? [],
+    types: row?.types ?? [],
+    staff: row?.staff ?? [],
+    // JSON carries the instants as text.
+    closures: (row?.closures ?? []).map((c) => ({
+      ...c,
+      startsAt: new Date(c.startsAt),
+      endsAt: new Date(c.endsAt),
+    })),
+  };
+}
+
 /** SQL of the clinic module (hours, closures, rooms, appointment types). Filters tenant_id = $1. */
 export const ClinicQueries = {
-  /** Everything the calendar needs to know about the clinic, in a fixed number of queries. */
+  /** Everything the calendar needs to know about the clinic, in one statement. */
   async schedule(tx: TenantTx): Promise<ClinicSchedule> {
-    const { manager, tenantId } = tx;
-    const [hours, rooms, types, staff] = await Promise.all([
-      manager.query<OpeningHours[]>(
-        `select id, weekday, ${HHMM('opens')} as opens,
-                case when closes = '24:00' then '24:00' else ${HHMM('closes')} end as closes
-           from opening_hours where tenant_id = $1 order by weekday, opens`,
-        [tenantId],
-      ),
-      manager.query<Room[]>(
-        `select id, name, active from rooms where tenant_id = $1 order by name`,
-        [tenantId],
-      ),
-      manager.query<AppointmentType[]>(
-        `select id, name, duration_minutes as "durationMinutes", colour, active,
-                is_default as "isDefault", offered_online as "offeredOnline"
-           from appointment_types where tenant_id = $1 order by name`,
-        [tenantId],
-      ),
-      manager.query<BookableStaff[]>(
-        `select id, name, kind, takes_appointments as "takesAppointments", active,
-                user_id as "userId", calendar_position as "calendarPosition",
-                offered_online as "offeredOnline"
-           from staff where tenant_id = $1 order by name`,
-        [tenantId],
-      ),
-    ]);
+    const { hours, rooms, types, staff } = await readSchedule(tx);
     return { hours, rooms, types, staff };
   },
 
+  /** The schedule and the closures overlapping `range`, in the same one statement. */
+  scheduleWithClosures(
+    tx: TenantTx,
+    range: { start: Date; end: Date },
+  ): Promise<ClinicSchedule & { closures: Closure[] }> {
+    return readSchedule(tx, range);
+  },
+
   closuresBetween(tx: TenantTx, range: { start: Date; end: Date }): Promise<Closure[]> {
-    return tx.manager.query<Closure[]>(
-      `select ${CLOSURE_COLUMNS}
-         from closures where tenant_id = $1 and starts_at >= $2::timestamptz - ${CLOSURE_MAX}
-          and starts_at < $3 and ends_at > $2 order by starts_at`,
-      [tx.tenantId, range.start, range.end],
-    );
+    return tx.manager.query<Closure[]>(`${CLOSURES_BETWEEN} order by starts_at`, [
+      tx.tenantId,
+      range.start,
+      range.end,
+    ]);
   },
 
   /** Closures not yet over (the settings page). */

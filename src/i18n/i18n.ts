@@ -39,6 +39,51 @@ function loadResources(): Record<string, { translation: Record<string, unknown> 
   return resources;
 }
 
+/** Bounds the message caches (the catalogs' keys, in every locale, fit well within it). */
+const MAX_CACHED_MESSAGES = 20_000;
+
+/** Parameters that are i18next options rather than placeholders' values. */
+const I18NEXT_OPTIONS = new Set([
+  'count',
+  'context',
+  'ordinal',
+  'defaultValue',
+  'lng',
+  'lngs',
+  'ns',
+  'returnObjects',
+  'joinArrays',
+  'replace',
+  'interpolation',
+  'postProcess',
+  'keySeparator',
+  'nsSeparator',
+]);
+
+/** `a {{x}} b` → ['a ', 'x', ' b']; null when a placeholder is more than a plain name. */
+function splitPlaceholders(message: string): string[] | null {
+  const parts = message.split(/\{\{(.*?)\}\}/);
+  for (let i = 1; i < parts.length; i += 2) {
+    const name = parts[i].trim();
+    if (!/^[A-Za-z_]\w*$/.test(name)) return null;
+    parts[i] = name;
+  }
+  return parts;
+}
+
+/** The template with its placeholders filled; null when a value is missing or not text. */
+function fill(template: string[], params: Record<string, unknown>): string | null {
+  let out = template[0];
+  for (let i = 1; i < template.length; i += 2) {
+    const value = params[template[i]];
+    if (typeof value === 'string') out += value;
+    else if (typeof value === 'number') out += String(value);
+    else return null;
+    out += template[i + 1];
+  }
+  return out;
+}
+
 /** Message catalogs plus locale-aware formatting of dates, times and numbers. */
 export class Translator {
   private readonly i18n: I18nInstance;
@@ -55,8 +100,44 @@ export class Translator {
     });
   }
 
+  /**
+   * A message in the locale. Pages ask for hundreds (one per calendar cell), so the common
+   * cases skip i18next: a message without parameters is looked up once, and one whose only
+   * placeholders are `{{name}}` filled with text or numbers is split once and filled here.
+   * Plurals (`count`), other options and anything unusual go through i18next.
+   */
   t(locale: Locale, key: string, params: Record<string, unknown> = {}): string {
-    return this.i18n.t(key, { lng: locale, ...params });
+    const names = Object.keys(params);
+    if (names.length === 0) {
+      const cacheKey = `${locale}\u0000${key}`;
+      let message = this.plainMessages.get(cacheKey);
+      if (message === undefined) {
+        message = this.i18n.t(key, { lng: locale });
+        if (this.plainMessages.size < MAX_CACHED_MESSAGES)
+          this.plainMessages.set(cacheKey, message);
+      }
+      return message;
+    }
+    const template = names.some((n) => I18NEXT_OPTIONS.has(n)) ? null : this.template(locale, key);
+    const filled = template && fill(template, params);
+    return filled ?? this.i18n.t(key, { lng: locale, ...params });
+  }
+
+  private readonly plainMessages = new Map<string, string>();
+  private readonly templates = new Map<string, string[] | null>();
+
+  /** The message split at its `{{name}}` placeholders (odd items are names); null: not that simple. */
+  private template(locale: Locale, key: string): string[] | null {
+    const cacheKey = `${locale}\u0000${key}`;
+    let template = this.templates.get(cacheKey);
+    if (template !== undefined) return template;
+    const raw: unknown = key.includes(':')
+      ? null
+      : (this.i18n.getResource(locale, 'translation', key) ??
+        this.i18n.getResource('en', 'translation', key));
+    template = typeof raw === 'string' && !raw.includes('$t(') ? splitPlaceholders(raw) : null;
+    if (this.templates.size < MAX_CACHED_MESSAGES) this.templates.set(cacheKey, template);
+    return template;
   }
 
   has(locale: Locale, key: string): boolean {
@@ -88,7 +169,12 @@ export class Translator {
    * Intl reads the decimal string exactly, so no amount passes through a float.
    */
   formatMoney(locale: Locale, minor: bigint | string | number, currency: string) {
-    const format = new Intl.NumberFormat(locale, { style: 'currency', currency });
+    const key = `${locale}|currency|${currency}`;
+    let format = this.numberFormats.get(key);
+    if (!format) {
+      format = new Intl.NumberFormat(locale, { style: 'currency', currency });
+      this.numberFormats.set(key, format);
+    }
     const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
     return format.format(toDecimalString(BigInt(minor), digits) as unknown as number);
   }

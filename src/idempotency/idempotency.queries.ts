@@ -9,20 +9,23 @@ export const IdempotencyQueries = {
    * a key whose first transaction is still open waits for it (the primary key's lock), then
    * sees it committed (false) or rolled back (true, the key is free again).
    */
-  async claim(tx: TenantTx, key: string): Promise<boolean> {
+  async claim(tx: TenantTx, key: string, fingerprint: string | null): Promise<boolean> {
     const row = await firstRow(
       tx.manager,
-      `insert into idempotency_keys (tenant_id, key) values ($1, $2)
+      `insert into idempotency_keys (tenant_id, key, fingerprint) values ($1, $2, $3)
        on conflict (tenant_id, key) do nothing returning key`,
-      [tx.tenantId, key],
+      [tx.tenantId, key, fingerprint],
     );
     return row !== null;
   },
 
-  async result<T>(tx: TenantTx, key: string): Promise<{ result: T } | null> {
-    return firstRow<{ result: T }>(
+  async result<T>(
+    tx: TenantTx,
+    key: string,
+  ): Promise<{ result: T; fingerprint: string | null } | null> {
+    return firstRow<{ result: T; fingerprint: string | null }>(
       tx.manager,
-      `select result from idempotency_keys where tenant_id = $1 and key = $2 and created_at > now() - interval '${KEPT}'`,
+      `select result, fingerprint from idempotency_keys where tenant_id = $1 and key = $2 and created_at > now() - interval '${KEPT}'`,
       [tx.tenantId, key],
     );
   },

@@ -17,6 +17,7 @@ import { CLINIC_STAFF, ClinicAccessGuard, ClinicRoles } from '../tenant/clinic-a
 import { currentTenant } from '../tenant/request-context.js';
 import { wantsJson } from '../web/exception.filter.js';
 import { formErrors } from '../web/form-errors.js';
+import { VaccinationService } from '../record/vaccination.service.js';
 import { ClientService } from './client.service.js';
 import { ClientInput, PetInput, QuickCreateInput } from './pet.inputs.js';
 import { PetService } from './pet.service.js';
@@ -25,6 +26,7 @@ import {
   clientFormInput,
   clientFormValues,
   type FormValues,
+  nextVaccinationDue,
   petFormInput,
   petSelects,
   postedValues,
@@ -41,6 +43,7 @@ export class ClientController {
     private readonly clients: ClientService,
     private readonly pets: PetService,
     private readonly history: AppointmentHistory,
+    private readonly vaccinations: VaccinationService,
   ) {}
 
   @Get()
@@ -116,8 +119,17 @@ export class ClientController {
   @Render('pet/client')
   async show(@Param('clientId') clientId: string) {
     const client = await this.clients.get(clientId);
-    const pets = client.pets.map((p) => ({ ...p, born: calendarDate(p.dateOfBirth) }));
-    const history = await this.history.of({ clientId });
+    const [history, doses] = await Promise.all([
+      this.history.of({ clientId }),
+      this.vaccinations.listForClient(clientId),
+    ]);
+    const pets = client.pets.map((p) => ({
+      ...p,
+      born: calendarDate(p.dateOfBirth),
+      nextVaccinationDue: p.deceasedOn
+        ? null
+        : nextVaccinationDue(doses.filter((d) => d.petId === p.id)),
+    }));
     return { title: `${client.firstName} ${client.lastName}`, client, pets, history };
   }
 

@@ -26,6 +26,8 @@ export interface IncomingFile {
   displayName: string;
   /** The first bytes (already read) followed by the rest, counted against the limit. */
   chunks: AsyncIterable<Buffer>;
+  /** The form's text fields sent before the file (its one-time `_formKey`). */
+  fields: Record<string, string>;
 }
 
 /** A file name fit to show: its last path segment, printable, at most 200 characters. */
@@ -106,6 +108,10 @@ export function receiveOneFile<T>(
     }
     let sawFile = false;
     let settled = false;
+    const fields: Record<string, string> = {};
+    parser.on('field', (name, value) => {
+      if (!sawFile) fields[name] = value;
+    });
     const finish = (err: unknown, value?: T) => {
       if (settled) return;
       settled = true;
@@ -132,6 +138,7 @@ export function receiveOneFile<T>(
           type,
           displayName: displayNameOf(info.filename, type),
           chunks: rejoin(head, source, ended),
+          fields,
         });
       })().then(
         (value) => {

@@ -7,9 +7,10 @@ import { NotFoundError } from '../common/app-error.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { LOG, SESSION_SECRET } from '../core.module.js';
 import { isUuid } from '../common/ids.js';
-import { actingUser, TenantDb } from '../database/tenant-db.js';
+import { actingUser, TenantDb, type TenantTx } from '../database/tenant-db.js';
+import { firstResult, IDEMPOTENCY_KEY, once } from '../idempotency/once.js';
 import { ObjectStorage } from '../storage/object-storage.js';
-import { currentTenant, RequestContexts } from '../tenant/request-context.js';
+import { currentTenant, type RequestContext, RequestContexts } from '../tenant/request-context.js';
 import { TenantService } from '../tenant/tenant.service.js';
 import { type IncomingFile, receiveOneFile } from './attachment-intake.js';
 import { FileLinkSigner, type FileLinkVariant } from './file-link.js';
@@ -24,6 +25,19 @@ type StoredFile = Pick<
   AttachmentRow,
   'kind' | 'contentType' | 'sizeBytes' | 'width' | 'height' | 'thumbnailKey'
 > & { thumbnailBytes: number };
+
+/** An attachment's row as the upload wrote its objects (before the database adds the rest). */
+type StoredRow = Omit<AttachmentRow, 'createdAt' | 'uploadedByName'> & { thumbnailBytes: number };
+
+/** The one-time key scope of uploads (see storeOnce). */
+const UPLOAD = 'attachment.upload';
+
+/** The request's context with a one-time key from the multipart form, when no header gave one. */
+function withFormKey(ctx: RequestContext, fields: Record<string, string>): RequestContext {
+  const key = fields._formKey;
+  if (ctx.idempotencyKey || !key || !IDEMPOTENCY_KEY.test(key)) return ctx;
+  return { ...ctx, idempotencyKey: key };
+}
 
 /** The object key of an attachment: the tenant first, then a fresh id; no client input. */
 export function attachmentKey(tenantId: string, id: string) {
@@ -75,8 +89,32 @@ export class AttachmentService {
       maxBytes,
       // busboy's events may run outside the request's async context: carry it over.
       handle: (file) =>
-        RequestContexts.run(ctx, () => this.store(tenantId, recordId, file, maxPixels)),
+        RequestContexts.run(withFormKey(ctx, file.fields), () =>
+          this.storeOnce(tenantId, recordId, file, maxPixels),
+        ),
     });
+  }
+
+  /**
+   * A repeat of an upload's one-time key (the form's, or the script's `Idempotency-Key`) is
+   * answered with the first upload's attachment: nothing is stored again. Two copies sent at
+   * once both store their file; the one whose row loses the key's race deletes its objects.
+   */
+  private async storeOnce(
+    tenantId: string,
+    recordId: string,
+    file: IncomingFile,
+    maxPixels: number,
+  ): Promise<AttachmentView> {
+    const first = RequestContexts.current()?.idempotencyKey
+      ? await this.db.run((tx) => firstResult<AttachmentView>(tx, UPLOAD))
+      : null;
+    if (first) {
+      // The repeat's bytes are read and dropped, so that its answer can be sent.
+      for await (const chunk of file.chunks) void chunk;
+      return first.result;
+    }
+    return this.store(tenantId, recordId, file, maxPixels);
   }
 
   private async store(tenantId: string, recordId: string, file: IncomingFile, maxPixels: number) {
@@ -95,32 +133,36 @@ export class AttachmentService {
         objectKey: keys.object,
         ...stored,
       };
-      return await this.db.run(async (tx) => {
-        const user = actingUser(tx);
-        // Finalised while the file was arriving: the record is locked now.
-        if ((await RecordQueries.status(tx, recordId, { lock: true })) !== 'draft')
-          throw new RecordLocked();
-        const createdAt = await AttachmentQueries.insert(tx, row, user);
-        await this.tenants.recordObjectBytes(tx, row.sizeBytes + row.thumbnailBytes);
-        await this.audit.record(tx, {
-          action: 'attachment.uploaded',
-          entity: 'attachment',
-          entityId: id,
-          after: {
-            recordId,
-            kind: row.kind,
-            contentType: row.contentType,
-            sizeBytes: row.sizeBytes,
-            displayName: row.displayName,
-          },
-        });
-        const { thumbnailBytes: _counted, ...saved } = row;
-        return publicView({ ...saved, createdAt, uploadedByName: user.name });
-      });
+      const saved = await this.db.run((tx) => once(tx, UPLOAD, () => this.insertRow(tx, row)));
+      if (saved.id !== id) await this.removeObjects(written);
+      return saved;
     } catch (err) {
       await this.removeObjects(written);
       throw err;
     }
+  }
+
+  private async insertRow(tx: TenantTx, row: StoredRow): Promise<AttachmentView> {
+    const user = actingUser(tx);
+    // Finalised while the file was arriving: the record is locked now.
+    if ((await RecordQueries.status(tx, row.recordId, { lock: true })) !== 'draft')
+      throw new RecordLocked();
+    const createdAt = await AttachmentQueries.insert(tx, row, user);
+    await this.tenants.recordObjectBytes(tx, row.sizeBytes + row.thumbnailBytes);
+    await this.audit.record(tx, {
+      action: 'attachment.uploaded',
+      entity: 'attachment',
+      entityId: row.id,
+      after: {
+        recordId: row.recordId,
+        kind: row.kind,
+        contentType: row.contentType,
+        sizeBytes: row.sizeBytes,
+        displayName: row.displayName,
+      },
+    });
+    const { thumbnailBytes: _counted, ...saved } = row;
+    return publicView({ ...saved, createdAt, uploadedByName: user.name });
   }
 
   /** A PDF is streamed into storage as it arrives. */

@@ -311,6 +311,18 @@ export const VaccinationQueries = {
     );
   },
 
+  /** Every dose given to any pet of one client: one query for the whole client page. */
+  ofClientPets(tx: TenantTx, clientId: string): Promise<(Vaccination & { petId: string })[]> {
+    return tx.manager.query<(Vaccination & { petId: string })[]>(
+      `select v.pet_id as "petId", ${VACCINATION_COLUMNS}
+         from vaccinations v
+         join pets p on p.tenant_id = v.tenant_id and p.id = v.pet_id
+        where v.tenant_id = $1 and p.client_id = $2
+        order by v.given_on desc, v.created_at desc`,
+      [tx.tenantId, clientId],
+    );
+  },
+
   async insert(
     tx: TenantTx,
     dose: { petId: string; form: VaccinationForm; by: ActingUser },

@@ -22,6 +22,12 @@ export class VaccinationService {
     return this.db.run((tx) => VaccinationQueries.ofPet(tx, petId));
   }
 
+  /** The doses of all of a client's pets, newest first (the client page's next-due dates). */
+  listForClient(clientId: string): Promise<(Vaccination & { petId: string })[]> {
+    if (!isUuid(clientId)) return Promise.resolve([]);
+    return this.db.run((tx) => VaccinationQueries.ofClientPets(tx, clientId));
+  }
+
   async add(petId: string, form: VaccinationForm): Promise<string> {
     if (!isUuid(petId)) throw new NotFoundError('pet');
     return this.db.run(async (tx) => {

@@ -51,6 +51,14 @@ export const StaffQueries = {
     );
   },
 
+  /** The clinic's calendar columns in this order (positions 1…n); everyone else: default order. */
+  async setCalendarOrder(tx: TenantTx, staffIds: string[]): Promise<void> {
+    await tx.manager.query(
+      `update staff set calendar_position = array_position($2::uuid[], id) where tenant_id = $1`,
+      [tx.tenantId, staffIds],
+    );
+  },
+
   /** The user's staff row in the clinic, created or made active with this kind. */
   async upsertForUser(
     tx: TenantTx,

@@ -25,6 +25,10 @@ export class StaffService {
     return StaffQueries.setOfferedOnline(tx, staffIds);
   }
 
+  setCalendarOrder(tx: TenantTx, staffIds: string[]): Promise<void> {
+    return StaffQueries.setCalendarOrder(tx, staffIds);
+  }
+
   /** The user works at the clinic as `kind`: their staff row, created or reactivated; its id. */
   linkUser(
     tx: TenantTx,

@@ -38,6 +38,8 @@ export interface RequestContext {
   mayCommit?: () => boolean;
   /** A POST's one-time key (form `_formKey` or `Idempotency-Key`): see src/idempotency/once.ts. */
   idempotencyKey?: string;
+  /** What an `Idempotency-Key`'s request asked (method, URL, body), hashed: a key names one request. */
+  idempotencyFingerprint?: string;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();

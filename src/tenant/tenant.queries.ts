@@ -78,9 +78,18 @@ export const TenantQueries = {
     await tx.manager.query('update tenants set time_zone = $2 where id = $1', [tx.tenantId, zone]);
   },
 
-  /** Adds `delta` bytes to the clinic's stored files (SECURITY DEFINER; the current tenant only). */
+  /**
+   * Adds `delta` bytes to the clinic's stored files, as the runtime role under the row's
+   * tenant policy: on Citus a definer function could not touch the placements this
+   * transaction wrote as the runtime role (migration 1734300000000).
+   */
   async recordObjectBytes(tx: TenantTx, delta: number): Promise<void> {
-    await tx.manager.query('select record_object_bytes($1)', [delta]);
+    await tx.manager.query(
+      `insert into tenant_stats as s (tenant_id, object_bytes, last_activity_at) values ($1, $2, now())
+       on conflict (tenant_id) do update
+         set object_bytes = s.object_bytes + excluded.object_bytes, last_activity_at = excluded.last_activity_at`,
+      [tx.tenantId, delta],
+    );
   },
 
   /** A clinic that takes bookings on its public page (`/book/<slug>`), or null. */

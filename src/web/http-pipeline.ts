@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
@@ -94,15 +94,10 @@ export function configureHttpPipeline(app: NestExpressApplication, deps: Pipelin
     res.locals.path = req.originalUrl;
     const deadline = Date.now() + config.resilience.requestDeadlineMs;
     const mayCommit = () => Date.now() < deadline && !res.destroyed && !res.writableEnded;
-    const key =
-      (req.body as { _formKey?: unknown } | undefined)?._formKey ?? req.headers['idempotency-key'];
-    const idempotencyKey =
-      req.method === 'POST' && typeof key === 'string' && IDEMPOTENCY_KEY.test(key)
-        ? key
-        : undefined;
+    const { idempotencyKey, idempotencyFingerprint } = oneTimeKey(req);
     // Every page's forms get a fresh one-time key (views/partials/form-key.hbs).
     if (req.method === 'GET') res.locals.formKey = randomUUID();
-    const ctx = { requestId, user, mayCommit, idempotencyKey };
+    const ctx = { requestId, user, mayCommit, idempotencyKey, idempotencyFingerprint };
     (req as Request & { vetlaneContext?: typeof ctx }).vetlaneContext = ctx;
     RequestContexts.run(ctx, next);
   });
@@ -137,4 +132,21 @@ export function configureHttpPipeline(app: NestExpressApplication, deps: Pipelin
   // Templates compiled once per process (hbs keeps them when Express asks for its view cache),
   // except while developing, where an edited template shows on the next request.
   app.set('view cache', config.env !== 'development');
+}
+
+/**
+ * A POST's one-time key: a form's `_formKey`, or the `Idempotency-Key` header (API, uploads),
+ * which also names its request (method, URL and body, hashed) so that a reuse of the key
+ * for something else is refused. A malformed key only means no deduplication.
+ */
+function oneTimeKey(req: Request): { idempotencyKey?: string; idempotencyFingerprint?: string } {
+  if (req.method !== 'POST') return {};
+  const formKey = (req.body as { _formKey?: unknown } | undefined)?._formKey;
+  if (typeof formKey === 'string' && IDEMPOTENCY_KEY.test(formKey))
+    return { idempotencyKey: formKey };
+  const header = req.headers['idempotency-key'];
+  if (typeof header !== 'string' || !IDEMPOTENCY_KEY.test(header)) return {};
+  const request = `${req.method} ${req.originalUrl} ${JSON.stringify(req.body ?? null)}`;
+  const idempotencyFingerprint = createHash('sha256').update(request).digest('base64url');
+  return { idempotencyKey: header, idempotencyFingerprint };
 }

@@ -106,6 +106,23 @@ describe('the calendar and today board on a tablet and a laptop', () => {
       // A 20-minute block reads on one line: time, pet and owner.
       const short = page.locator('.cal-appt.short', { hasText: clinic.pets[1].name });
       expect(await short.textContent()).toContain(clinic.pets[1].owner);
+      // The start time is never cut off, however narrow the column.
+      const time = await short.evaluate((a) => {
+        const box = a.getBoundingClientRect();
+        const t = a.querySelector('.cal-appt-time')!.getBoundingClientRect();
+        return {
+          inside: t.right <= box.right,
+          text: a.querySelector('.cal-appt-time')!.textContent,
+        };
+      });
+      expect(time.inside).toBe(true);
+      expect(time.text).toMatch(/^\d{2}:\d{2}–\d{2}:\d{2}$/);
+      // …and its type and status show on focus (as on hover), with the whole story in its title.
+      const meta = short.locator('.cal-appt-meta');
+      expect(await meta.isVisible()).toBe(false);
+      await short.focus();
+      expect(await meta.isVisible()).toBe(true);
+      expect(await short.getAttribute('title')).toContain(clinic.pets[1].owner);
       await page.goto(`${t.url}/c/${clinic.slug}/today`);
       await page.screenshot({ path: join(ARTIFACTS, `today-board-${size}.png`) });
       await context.close();
@@ -129,6 +146,33 @@ describe('the calendar and today board on a tablet and a laptop', () => {
     await page.waitForLoadState();
     expect(await page.locator('.cal-col-head').count()).toBe(11);
     await context.close();
+  });
+
+  it("follows the clinic's column order, which a manager changes with the keyboard in settings", async () => {
+    const context = await browser.newContext({ viewport: VIEWPORTS[0] });
+    const [manager, desk] = [await context.newPage(), await (await browser.newContext()).newPage()];
+    await signInPage(manager, t.url, clinic.manager.email);
+    await signInPage(desk, t.url, clinic.frontdesk.email);
+    const heads = async () => {
+      await desk.goto(`${t.url}/c/${clinic.slug}/calendar`);
+      return desk.locator('.cal-col-head').allTextContents();
+    };
+    const before = await heads();
+    await manager.goto(`${t.url}/c/${clinic.slug}/settings/staff`);
+    await manager.getByRole('button', { name: `Move ${before[2]} up` }).focus();
+    await manager.keyboard.press('Enter');
+    await manager.waitForURL(/saved=1/);
+    expect(await heads()).toEqual([before[0], before[2], before[1], ...before.slice(3)]);
+    await manager
+      .locator('#column-order')
+      .screenshot({ path: join(ARTIFACTS, 'settings-column-order-1024x768.png') });
+    await manager.goto(`${t.url}/c/${clinic.slug}/settings/staff`);
+    await manager.getByRole('button', { name: 'Back to the default order (vets first)' }).focus();
+    await manager.keyboard.press('Enter');
+    await manager.waitForURL(/saved=1/);
+    expect(await heads()).toEqual(before);
+    await context.close();
+    await desk.context().close();
   });
 
   it('moves a patient along the today board and another desk sees it live', async () => {

@@ -105,6 +105,42 @@ describe('attachments stay consistent with their objects', () => {
     expect(await objectKeys()).toHaveLength(2); // the image and its thumbnail
   });
 
+  it('keeps one attachment and no stray object when an upload is sent again with its key', async () => {
+    const page = await vet.get(`/c/${clinic.slug}/records/${recordId}`);
+    const formKey = /name="_formKey" value="([^"]+)"/.exec(page.text)?.[1];
+    expect(formKey).toBeDefined();
+    const keysBefore = await objectKeys();
+    const rowsBefore = await rowCount();
+    const file = { name: 'twice.jpg', type: 'image/jpeg', data: await photo() };
+    // The page's script: the same file sent twice at once (a double click) under its key.
+    const [a, b] = await Promise.all([
+      uploadFile(vet, uploadPath(), file, { header: `${formKey}.0` }),
+      uploadFile(vet, uploadPath(), file, { header: `${formKey}.0` }),
+    ]);
+    expect([a.status, b.status]).toEqual([201, 201]);
+    const { id } = a.json.attachment;
+    expect(b.json.attachment.id).toBe(id);
+    // Later, the same key as a form field (no script): the first answer again, nothing stored.
+    const later = await uploadFile(vet, uploadPath(), file, { field: `${formKey}.0` });
+    expect(later.status).toBe(201);
+    expect(later.json.attachment.id).toBe(id);
+    // Another file of the same page has its own key.
+    const other = await uploadFile(vet, uploadPath(), file, { header: `${formKey}.1` });
+    expect(other.json.attachment.id).not.toBe(id);
+
+    expect(await rowCount()).toBe(rowsBefore + 2);
+    const otherId = other.json.attachment.id as string;
+    expect(await objectKeys()).toEqual(
+      [
+        ...keysBefore,
+        `${clinic.id}/attachments/${id}`,
+        `${clinic.id}/attachments/${id}.thumb.jpg`,
+        `${clinic.id}/attachments/${otherId}`,
+        `${clinic.id}/attachments/${otherId}.thumb.jpg`,
+      ].sort(),
+    );
+  });
+
   it('removes the stored object when the database write fails after the upload', async () => {
     const keysBefore = await objectKeys();
     const rowsBefore = await rowCount();

@@ -47,10 +47,16 @@ describe("a clinic manager reads the clinic's audit log", () => {
     expect(log.text).toContain('data-action="user.signed_in"');
     expect(log.text).toContain('data-action="staff.added"');
     const changed = log.text.split('data-action="staff.role_changed"')[1]?.split('</tr>')[0] ?? '';
-    expect(changed).toMatch(
-      /&quot;role&quot;: &quot;nurse&quot;[\s\S]*&quot;role&quot;: &quot;vet&quot;/,
-    );
+    // A sentence and labelled values, never the raw action code or JSON.
+    expect(changed).toContain(`${admin.name} changed someone&#x27;s role`);
+    expect(changed).toContain('Role: Nurse → Vet');
+    expect(changed).not.toMatch(/&quot;|staff\.role_changed<|: nurse</);
     expect(changed).toContain(admin.name); // who changed it
+    // Times are the clinic's local ones in the page's one format, not ISO.
+    expect(changed).toMatch(/<td>[A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d{2}\s?[AP]M<\/td>/);
+    expect(log.text).toContain(
+      '<option value="staff.role_changed" >… changed someone&#x27;s role</option>',
+    );
 
     const onlyStaff = await web.get(`/c/${clinic.slug}/audit?entity=staff`);
     expect(onlyStaff.text).not.toContain('data-action="user.signed_in"');

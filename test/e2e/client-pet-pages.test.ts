@@ -1,4 +1,6 @@
-import { beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { EntityManager } from 'typeorm';
+import { startTestApp, type TestApp } from '../harness/app.js';
 import { book, createClient, createClinic, type TestClinic } from '../harness/factories.js';
 import { WebClient } from '../harness/http.js';
 import { adminQuery, superuserUrl } from '../harness/services.js';
@@ -72,5 +74,111 @@ describe('client and pet pages at the front desk', () => {
     expect(upcoming.indexOf('Luna')).toBeLessThan(upcoming.indexOf('Sol'));
     expect(upcoming).toContain(clinic.vets[1].name);
     expect(upcoming).toContain('Booked');
+  });
+});
+
+async function giveVaccine(
+  clinic: TestClinic,
+  dose: { petId: string; product: string; givenOn: string; nextDueOn: string | null },
+) {
+  await adminQuery(
+    superuserUrl(),
+    `insert into vaccinations (tenant_id, pet_id, given_on, product, batch, next_due_on, given_by_user_id, given_by_name)
+     values ($1, $2, $3, $4, 'B1', $5, $6, 'Vet')`,
+    [clinic.id, dose.petId, dose.givenOn, dose.product, dose.nextDueOn, clinic.vet.id],
+  );
+}
+
+describe("the client page's next vaccination per pet", () => {
+  // An app of this file's own, so its queries can be counted.
+  let app: TestApp;
+  let clinic: TestClinic;
+  let desk: WebClient;
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    clinic = await createClinic({ pets: 1 });
+    desk = new WebClient(app.url);
+    await desk.signIn(clinic.frontdesk.email);
+  });
+  afterAll(() => app.close());
+
+  const countQueries = async (path: string) => {
+    const original = EntityManager.prototype.query;
+    let n = 0;
+    EntityManager.prototype.query = function (
+      this: EntityManager,
+      ...args: Parameters<EntityManager['query']>
+    ) {
+      n++;
+      return original.apply(this, args);
+    } as EntityManager['query'];
+    try {
+      const page = await desk.get(path);
+      expect(page.status).toBe(200);
+      return { n, html: page.text };
+    } finally {
+      EntityManager.prototype.query = original;
+    }
+  };
+
+  it("shows each pet's next booster (the latest dose of each product counts) in the same number of queries for 1 or 4 pets", async () => {
+    const one = await createClient(clinic, { lastName: 'Solo', pets: [{ name: 'Kiwi' }] });
+    const four = await createClient(clinic, {
+      lastName: 'Many',
+      pets: [{ name: 'Luna' }, { name: 'Sol' }, { name: 'Nube' }, { name: 'Rayo' }],
+    });
+    const [luna, sol, nube] = four.pets;
+    await giveVaccine(clinic, {
+      petId: one.pets[0].id,
+      product: 'Rabies',
+      givenOn: '2030-02-01',
+      nextDueOn: '2031-02-01',
+    });
+    // Luna: the 2029 rabies dose is superseded by the 2030 one; DHPP comes due first.
+    await giveVaccine(clinic, {
+      petId: luna.id,
+      product: 'Rabies',
+      givenOn: '2029-01-10',
+      nextDueOn: '2030-01-10',
+    });
+    await giveVaccine(clinic, {
+      petId: luna.id,
+      product: 'rabies ',
+      givenOn: '2030-01-10',
+      nextDueOn: '2031-01-10',
+    });
+    await giveVaccine(clinic, {
+      petId: luna.id,
+      product: 'DHPP',
+      givenOn: '2030-03-01',
+      nextDueOn: '2030-09-01',
+    });
+    await giveVaccine(clinic, {
+      petId: sol.id,
+      product: 'Leish',
+      givenOn: '2030-05-05',
+      nextDueOn: '2031-05-05',
+    });
+    await giveVaccine(clinic, {
+      petId: nube.id,
+      product: 'Once',
+      givenOn: '2030-05-05',
+      nextDueOn: null,
+    });
+
+    const few = await countQueries(`/c/${clinic.slug}/clients/${one.id}`);
+    const many = await countQueries(`/c/${clinic.slug}/clients/${four.id}`);
+    expect(many.n).toBe(few.n);
+    expect(few.html).toContain('Next vaccination due: Feb 1, 2031 (Rabies)');
+
+    const dueOf = (name: string) =>
+      new RegExp(`<strong>${name}</strong>[^]*?</li>`)
+        .exec(many.html)?.[0]
+        .match(/data-testid="pet-next-vaccination">([^<]*)</)?.[1] ?? null;
+    expect(dueOf('Luna')).toBe('Next vaccination due: Sep 1, 2030 (DHPP)');
+    expect(dueOf('Sol')).toBe('Next vaccination due: May 5, 2031 (Leish)');
+    expect(dueOf('Nube')).toBeNull();
+    expect(dueOf('Rayo')).toBeNull();
   });
 });

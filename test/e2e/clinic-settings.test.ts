@@ -215,6 +215,77 @@ describe('clinic settings', () => {
   });
 });
 
+describe("the clinic's order of calendar columns", () => {
+  const t = sharedApp();
+
+  it('is vets first by default; a manager moves a column up or down, every calendar follows, and reset puts it back', async () => {
+    const clinic = await createClinic({ vets: 3 });
+    await adminQuery(
+      superuserUrl(),
+      `insert into staff (tenant_id, name, kind, takes_appointments) values ($1, 'Aaron Nurse', 'nurse', true)`,
+      [clinic.id],
+    );
+    const manager = new WebClient(t.url);
+    await manager.signIn(clinic.manager.email);
+    const desk = new WebClient(t.url);
+    await desk.signIn(clinic.frontdesk.email);
+    const heads = async () =>
+      [
+        ...(await desk.get(`/c/${clinic.slug}/calendar?date=2031-06-10`)).text.matchAll(
+          /role="columnheader">([^<]+)</g,
+        ),
+      ].map((m) => m[1].trim());
+    const vets = clinic.vets.map((v) => v.name).sort((a, b) => a.localeCompare(b));
+    // The nurse sorts first by name but comes after every vet.
+    expect(await heads()).toEqual([...vets, 'Aaron Nurse']);
+
+    const page = await manager.get(`/c/${clinic.slug}/settings/staff`);
+    const listed = /data-testid="column-order">([^]*?)<\/ol>/.exec(page.text)![1];
+    expect([...listed.matchAll(/class="column-name">([^<]+)</g)].map((m) => m[1])).toEqual([
+      ...vets,
+      'Aaron Nurse',
+    ]);
+    expect(listed).toContain(`aria-label="Move ${vets[0]} up" disabled`);
+    expect(listed).toContain('aria-label="Move Aaron Nurse down" disabled');
+
+    const nurseId = /value="([0-9a-f-]{36})">\s*<button[^>]+aria-label="Move Aaron Nurse up"/.exec(
+      listed,
+    )![1];
+    const move = (staffId: string, direction: string) =>
+      manager.post(`/c/${clinic.slug}/settings/staff/order`, { staffId, direction });
+    expect((await move(nurseId, 'up')).status).toBe(303);
+    expect((await move(nurseId, 'up')).status).toBe(303);
+    expect(await heads()).toEqual([vets[0], 'Aaron Nurse', vets[1], vets[2]]);
+    const vetTwo = clinic.vets.find((v) => v.name === vets[2])!;
+    expect((await move(vetTwo.id, 'down')).status).toBe(303); // already last: unchanged
+    expect(await heads()).toEqual([vets[0], 'Aaron Nurse', vets[1], vets[2]]);
+
+    expect((await move('not-an-id', 'up')).status).toBe(400);
+    expect((await move(nurseId, 'sideways')).status).toBe(400);
+    expect((await move('00000000-0000-4000-8000-000000000000', 'up')).status).toBe(404);
+    await desk.get(`/c/${clinic.slug}/calendar`);
+    expect(
+      (
+        await desk.post(`/c/${clinic.slug}/settings/staff/order`, {
+          staffId: nurseId,
+          direction: 'up',
+        })
+      ).status,
+    ).toBe(404);
+
+    const reset = await manager.get(`/c/${clinic.slug}/settings/staff`);
+    expect(reset.text).toContain('Back to the default order (vets first)');
+    expect((await move('', 'reset')).status).toBe(303);
+    expect(await heads()).toEqual([...vets, 'Aaron Nurse']);
+    const audit = await adminQuery(
+      superuserUrl(),
+      `select count(*) as n from audit_events where tenant_id = $1 and action = 'settings.calendar_order_changed'`,
+      [clinic.id],
+    );
+    expect(Number(audit.rows[0].n)).toBe(4);
+  });
+});
+
 describe('next free slot', () => {
   const t = sharedApp();
 

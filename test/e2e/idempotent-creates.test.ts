@@ -68,6 +68,40 @@ describe('creating things twice by accident', () => {
     ).toBe(1);
   });
 
+  it("books once when the day view's booking panel is sent twice", async () => {
+    await web.get(`${base()}/calendar?date=2034-05-03`);
+    const panel = await web.get(
+      `${base()}/calendar/panel?date=2034-05-03&time=09:00&staffId=${clinic.vets[0].id}`,
+    );
+    const body = JSON.stringify({
+      petId: clinic.pets[1].id,
+      staffId: clinic.vets[0].id,
+      typeId: clinic.consult,
+      date: '2034-05-03',
+      time: '09:00',
+      _formKey: formKey(panel.text),
+    });
+    const send = () =>
+      web.request(`${base()}/calendar/book`, {
+        method: 'POST',
+        body,
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json',
+          'x-csrf-token': web.csrf ?? '',
+        },
+      });
+    const [a, b] = await Promise.all([send(), send()]);
+    expect([a.status, b.status]).toEqual([201, 201]);
+    expect(JSON.parse(b.text)).toEqual(JSON.parse(a.text));
+    expect(
+      await count(
+        'select count(*)::int as n from appointments where tenant_id = $1 and pet_id = $2',
+        [clinic.id, clinic.pets[1].id],
+      ),
+    ).toBe(1);
+  });
+
   it('repeats a client, a pet and a medical record with the first answer', async () => {
     const newClient = await web.get(`${base()}/clients/new`);
     const client = {

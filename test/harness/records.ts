@@ -15,13 +15,20 @@ export async function uploadFile(
   web: WebClient,
   path: string,
   file: { name: string; type: string; data: Buffer },
+  /** A one-time key: as the page's script sends it (`header`), or as a form field before the file. */
+  key?: { header?: string; field?: string },
 ) {
   const body = new FormData();
+  if (key?.field) body.append('_formKey', key.field);
   body.append('file', new Blob([new Uint8Array(file.data)], { type: file.type }), file.name);
   const res = await web.request(path, {
     method: 'POST',
     body,
-    headers: { 'x-csrf-token': web.csrf ?? '', accept: 'application/json' },
+    headers: {
+      'x-csrf-token': web.csrf ?? '',
+      accept: 'application/json',
+      ...(key?.header ? { 'idempotency-key': key.header } : {}),
+    },
   });
   return { ...res, json: JSON.parse(res.text || '{}') };
 }

@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import ts from 'typescript';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -67,5 +68,143 @@ export const VOLATILE_CALL =
 export function conflictUpdates(text: string): string[] {
   return [...text.matchAll(/do\s+update\s+set\b([\s\S]*?)(?=;|`|\$\$|'|\breturning\b|$)/gi)].map(
     (m) => m[1],
+  );
+}
+
+/**
+ * The SQL texts of a file's string and template literals, with `${NAME}` of a const of the
+ * same file filled in (UNREAD where an interpolation cannot be read statically), each with
+ * the function-like node it sits in.
+ */
+export const UNREAD = '\u0000';
+interface SqlLiteral {
+  text: string;
+  /** The names and declared types of the parameters of the functions around the literal. */
+  scopes: { name: string; type: string }[][];
+}
+function sqlLiterals(file: SourceFile): SqlLiteral[] {
+  const source = ts.createSourceFile(file.path, file.text, ts.ScriptTarget.Latest, true);
+  const consts = new Map<string, ts.Expression>();
+  const collect = (node: ts.Node): void => {
+    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer)
+      consts.set(node.name.text, node.initializer);
+    ts.forEachChild(node, collect);
+  };
+  collect(source);
+  const textOf = (node: ts.Expression, depth = 0): string => {
+    if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return node.text;
+    if (ts.isTemplateExpression(node))
+      return (
+        node.head.text +
+        node.templateSpans.map((s) => textOf(s.expression, depth) + s.literal.text).join('')
+      );
+    if (ts.isIdentifier(node) && depth < 5 && consts.has(node.text))
+      return textOf(consts.get(node.text)!, depth + 1);
+    return UNREAD;
+  };
+  const found: SqlLiteral[] = [];
+  const visit = (node: ts.Node, scopes: SqlLiteral['scopes']): void => {
+    if (ts.isFunctionLike(node))
+      scopes = [
+        ...scopes,
+        node.parameters.map((p) => ({
+          name: p.name.getText(source),
+          type: p.type?.getText(source) ?? '',
+        })),
+      ];
+    if (
+      ts.isStringLiteral(node) ||
+      ts.isNoSubstitutionTemplateLiteral(node) ||
+      ts.isTemplateExpression(node)
+    ) {
+      found.push({ text: textOf(node), scopes });
+      if (ts.isTemplateExpression(node))
+        node.templateSpans.forEach((s) => visit(s.expression, scopes));
+      return;
+    }
+    if (ts.isIdentifier(node) && consts.has(node.text) && !ts.isVariableDeclaration(node.parent))
+      found.push({ text: textOf(node), scopes });
+    ts.forEachChild(node, (child) => visit(child, scopes));
+  };
+  visit(source, []);
+  return found;
+}
+
+/** An INSERT, UPDATE or DELETE … RETURNING of the app: its table, alias and RETURNING items. */
+export interface ReturningClause {
+  path: string;
+  table: string;
+  alias: string;
+  items: string[];
+}
+
+/**
+ * Top-level comma-separated items of a list, `as name` aliases left out, up to the end of
+ * the text or an unmatched `)` (a RETURNING inside a WITH).
+ */
+function listItems(list: string): string[] {
+  const items: string[] = [];
+  let depth = 0;
+  let current = '';
+  for (const ch of list) {
+    if (ch === '(') depth++;
+    if (ch === ')' && --depth < 0) break;
+    if (ch === ',' && depth === 0) {
+      items.push(current);
+      current = '';
+    } else current += ch;
+  }
+  items.push(current);
+  return items.map((item) => item.trim().replace(/\s+as\s+("[^"]*"|\w+)$/i, '')).filter(Boolean);
+}
+
+/**
+ * Every RETURNING of a write in the files. A clause whose items cannot all be read (an
+ * interpolation that is not a const of the file) comes back with `UNREAD` in its items.
+ */
+export function returningClauses(files: SourceFile[]): ReturningClause[] {
+  const head =
+    /\b(?:insert\s+into|update|delete\s+from)\s+(\w+|\u0000)(?:\s+(?:as\s+)?(?!set\b|where\b|values\b|using\b)(\w+))?/i;
+  return files.flatMap((file) =>
+    [...new Set(sqlLiterals(file).map((l) => l.text))].flatMap((text) => {
+      const returning = /\breturning\b([\s\S]*)$/i.exec(text);
+      const target = head.exec(text);
+      if (!returning || !target) return [];
+      const table = target[1];
+      return [
+        {
+          path: file.path,
+          table,
+          alias: target[2] ?? table,
+          items: listItems(returning[1].replace(/;\s*$/, '')),
+        },
+      ];
+    }),
+  );
+}
+
+/** A RETURNING item that is a bare (optionally qualified) column: immutable by construction. */
+export const isPlainColumn = (item: string) => /^(\w+\.)?\w+$/.test(item);
+
+/**
+ * Calls of the named SQL functions from inside a tenant's unit of work: a literal that names
+ * one, inside a function that takes the tenant transaction (`tx`, a `TenantTx`, or its
+ * `manager`), as `path: function`.
+ */
+export function callsInTenantWork(files: SourceFile[], functions: string[]): string[] {
+  const inTenantWork = (scopes: SqlLiteral['scopes']) =>
+    scopes.some((params) =>
+      params.some(
+        (p) => p.name === 'tx' || /\bTenantTx\b/.test(p.type) || /\bmanager\b/.test(p.name),
+      ),
+    );
+  return files.flatMap((file) =>
+    sqlLiterals(file)
+      .filter(({ scopes }) => inTenantWork(scopes))
+      .flatMap(({ text }) =>
+        functions
+          .filter((fn) => new RegExp(`\\b${fn}\\s*\\(`, 'i').test(text))
+          .map((fn) => `${file.path}: ${fn}`),
+      ),
   );
 }

@@ -119,8 +119,32 @@ describe('the company door and the tenant counters', () => {
     expect((await statsOf(south.id)).appointments).toBe(before.appointments);
   });
 
-  it('gives the runtime role numbers through functions but no access to the counter tables', async () => {
-    await expect(ds.query('select * from tenant_stats')).rejects.toMatchObject({ code: '42501' });
+  it("gives the runtime role numbers through functions, and of tenant_stats only its clinic's own row", async () => {
+    expect(await ds.query('select * from tenant_stats')).toEqual([]);
+    const own: { tenant_id: string }[] = await db.runFor(
+      north.id,
+      async ({ manager, tenantId }) => {
+        await manager.query(
+          `insert into tenant_stats as s (tenant_id, object_bytes) values ($1, 10)
+         on conflict (tenant_id) do update set object_bytes = s.object_bytes + excluded.object_bytes`,
+          [tenantId],
+        );
+        return manager.query('select tenant_id from tenant_stats');
+      },
+    );
+    expect(own).toEqual([{ tenant_id: north.id }]);
+    await expect(
+      db.runFor(north.id, ({ manager }) =>
+        manager.query('insert into tenant_stats (tenant_id, object_bytes) values ($1, 10)', [
+          rival.id,
+        ]),
+      ),
+    ).rejects.toMatchObject({ code: '42501' });
+    await expect(
+      db.runFor(north.id, ({ manager, tenantId }) =>
+        manager.query('delete from tenant_stats where tenant_id = $1', [tenantId]),
+      ),
+    ).rejects.toMatchObject({ code: '42501' });
     const rows: { tenant_id: string; clients: string }[] = await ds.query(
       'select tenant_id, clients from platform_tenant_stats() where tenant_id = $1',
       [north.id],

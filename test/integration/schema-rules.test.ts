@@ -3,11 +3,16 @@ import pg from 'pg';
 import { RUNTIME_ROLE } from '../../src/database/roles.js';
 import { superuserUrl } from '../harness/services.js';
 import {
+  callsInTenantWork,
   citusLayout,
   conflictUpdates,
+  isPlainColumn,
   migrationsSince,
   occurrences,
+  type ReturningClause,
+  returningClauses,
   sourceFiles,
+  UNREAD,
   VOLATILE_CALL,
 } from '../harness/sql-sources.js';
 
@@ -38,8 +43,6 @@ const RUNTIME_DEFINER_FUNCTIONS = [
   'platform_appointments_per_day(date,date,uuid)',
   'platform_database_metrics()',
   'platform_tenant_stats()',
-  // The current tenant's stored bytes only (the attachment service).
-  'record_object_bytes(bigint)',
 ];
 const CROSS_TENANT_CONSTRAINTS = new Map([['staff_bookings', ['staff_bookings_no_overlap']]]);
 
@@ -261,6 +264,86 @@ describe('schema rules that keep the migrations running on Citus', () => {
         .map(([, table]) => `${path}: ${table}`),
     );
     expect(inline).toEqual([]);
+  });
+
+  /**
+   * The items of a RETURNING that are not bare columns, checked by PostgreSQL itself: as an
+   * index expression over an empty copy of the table, which must be immutable too. Returns
+   * the clauses it refuses, with PostgreSQL's reason.
+   */
+  async function mutableReturning(clauses: ReturningClause[]): Promise<string[]> {
+    const refused: string[] = [];
+    await db.query('begin');
+    try {
+      for (const c of clauses) {
+        const expressions = c.items.filter((item) => !isPlainColumn(item));
+        if (!expressions.length) continue;
+        const where = `${c.path}: returning ${c.items.join(', ').replaceAll(UNREAD, '${…}')}`;
+        if ([c.table, ...expressions].some((x) => x.includes(UNREAD))) {
+          refused.push(`${where} (not readable here: return columns, or name a const)`);
+          continue;
+        }
+        await db.query('savepoint clause');
+        try {
+          await db.query(`create temp table "${c.alias}" (like public.${c.table})`);
+          await db.query(
+            `create index on pg_temp."${c.alias}" ((row(${expressions.join(', ')}) is null))`,
+          );
+        } catch (err) {
+          refused.push(`${where} (${(err as Error).message})`);
+        }
+        await db.query('rollback to savepoint clause');
+      }
+    } finally {
+      await db.query('rollback');
+    }
+    return refused;
+  }
+
+  it('returns only immutable values from INSERT, UPDATE and DELETE … RETURNING (Citus refuses STABLE ones such as to_char)', async () => {
+    const clauses = returningClauses([...sourceFiles('src'), ...sourceFiles('seeds')]);
+    expect(clauses.length).toBeGreaterThan(20);
+    expect(clauses).toContainEqual(
+      expect.objectContaining({ path: 'src/pet/pet.queries.ts', table: 'clients', alias: 'c' }),
+    );
+    expect(await mutableReturning(clauses)).toEqual([]);
+    // The check itself refuses what Citus refused (a pet's formatted birthday).
+    const pets = { path: 'sample', table: 'pets', alias: 'p' };
+    expect(
+      await mutableReturning([
+        { ...pets, items: ["to_char(p.date_of_birth, 'YYYY-MM-DD')"] },
+        { ...pets, items: ['p.weight_kg::float8', 'p.id'] },
+      ]),
+    ).toEqual([expect.stringContaining('must be marked IMMUTABLE')]);
+  });
+
+  it('lets SECURITY DEFINER functions of the app only read, and never inside a clinic transaction (on Citus the owner may not touch placements the app wrote in it)', async () => {
+    const callable = await rowsOf(`
+      select p.proname as name, p.prosrc from pg_proc p
+       where p.pronamespace = 'public'::regnamespace and p.prosecdef
+         and has_function_privilege('${RUNTIME_ROLE}', p.oid, 'execute')`);
+    expect(callable.length).toBeGreaterThan(0);
+    expect(
+      callable
+        .filter((f) =>
+          /\b(insert\s+into|update\s+\w+(\s+\w+)?\s+set|delete\s+from)\b/i.test(f.prosrc),
+        )
+        .map((f) => f.name),
+    ).toEqual([]);
+    const names = callable.map((f) => f.name);
+    expect(callsInTenantWork(sourceFiles('src'), names)).toEqual([]);
+    // The reader sees such a call where it would be one.
+    expect(
+      callsInTenantWork(
+        [
+          {
+            path: 'sample.ts',
+            text: `const bump = (tx: TenantTx) => tx.manager.query('select platform_tenant_stats()');`,
+          },
+        ],
+        names,
+      ),
+    ).toEqual(['sample.ts: platform_tenant_stats']);
   });
 
   it('writes no INSERT … SELECT as the runtime role (Citus turns it into a COPY, which RLS refuses)', () => {

@@ -6,6 +6,15 @@
   const input = form.querySelector('input[type=file]');
   const list = document.getElementById('upload-progress');
   const maxBytes = Number(form.dataset.maxBytes);
+  // Each file gets its own one-time key, derived from the page's form key: sending the same
+  // file again (a double click, a retry) answers with the first upload instead of a copy.
+  const formKey = form.querySelector('input[name="_formKey"]')?.value;
+  const fileKeys = new WeakMap();
+  let keyed = 0;
+  const keyOf = (file) => {
+    if (!fileKeys.has(file)) fileKeys.set(file, formKey + '.' + keyed++);
+    return fileKeys.get(file);
+  };
   // data-msg-file_too_large is dataset.msgFile_too_large
   const msg = (code) =>
     form.dataset['msg' + code.charAt(0).toUpperCase() + code.slice(1)] || form.dataset.msgGeneric;
@@ -38,6 +47,7 @@
       xhr.open('POST', form.dataset.action);
       xhr.setRequestHeader('x-csrf-token', form.dataset.csrf);
       xhr.setRequestHeader('accept', 'application/json');
+      if (formKey) xhr.setRequestHeader('idempotency-key', keyOf(file));
       xhr.upload.onprogress = (e) => {
         if (e.lengthComputable) ui.bar.value = Math.round((e.loaded / e.total) * 100);
       };

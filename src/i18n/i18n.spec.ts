@@ -1,0 +1,60 @@
+import { describe, expect, it } from '@jest/globals';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { LOCALES_DIR } from '../common/paths.js';
+import { LOCALES, Translator } from './i18n.js';
+
+/** Every key of a catalog file with its message (nested objects flattened with dots). */
+function messages(tree: Record<string, unknown>, prefix = ''): [string, string][] {
+  return Object.entries(tree).flatMap(([k, v]) =>
+    typeof v === 'string'
+      ? [[`${prefix}${k}`, v] as [string, string]]
+      : messages(v as Record<string, unknown>, `${prefix}${k}.`),
+  );
+}
+
+/**
+ * Translator.t answers simple messages without i18next (a page asks for hundreds); any
+ * i18next option among the parameters (here `ordinal: false`, which changes nothing for
+ * these keys) sends the call through i18next, so both paths can be compared on every key.
+ */
+describe('messages filled without i18next read as i18next would fill them', () => {
+  const translator = new Translator();
+  const all = LOCALES.flatMap((locale) =>
+    readdirSync(join(LOCALES_DIR, locale))
+      .filter((f) => f.endsWith('.json'))
+      .flatMap((f) => messages(JSON.parse(readFileSync(join(LOCALES_DIR, locale, f), 'utf8'))))
+      .filter(([key]) => !/_(one|other|zero|few|many|two)$/.test(key))
+      .map(([key, message]) => ({ locale, key, message })),
+  );
+
+  it('agrees on every message of every catalog, with and without its parameters', () => {
+    const withPlaceholders = all.filter((m) => m.message.includes('{{'));
+    expect(withPlaceholders.length).toBeGreaterThan(50);
+    for (const { locale, key, message } of all) {
+      const names = [...message.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1]);
+      const params = Object.fromEntries(names.map((n, i) => [n, i % 2 ? 7 : `<${n}>`]));
+      const viaI18next = translator.t(locale, key, { ...params, ordinal: false });
+      expect({ key, text: translator.t(locale, key, params) }).toEqual({ key, text: viaI18next });
+      expect({ key, text: translator.t(locale, key) }).toEqual({
+        key,
+        text: translator.t(locale, key, { ordinal: false }),
+      });
+    }
+  });
+
+  it('falls back to English for a key Spanish lacks, and to the key for an unknown one', () => {
+    expect(translator.t('es', 'no.such.key', { name: 'x' })).toBe('no.such.key');
+    expect(translator.t('es', 'no.such.key')).toBe('no.such.key');
+  });
+
+  it('still goes through i18next for a value that is not text, and for plurals', () => {
+    const [{ locale, key }] = all.filter((m) => /\{\{\s*name\s*\}\}/.test(m.message));
+    expect(translator.t(locale, key, { name: ['a', 'b'] })).toBe(
+      translator.t(locale, key, { name: ['a', 'b'], ordinal: false }),
+    );
+    expect(translator.t('en', 'calendar.cancelledAndNoShow', { count: 2 })).toBe(
+      '2 cancelled or no-show',
+    );
+  });
+});
