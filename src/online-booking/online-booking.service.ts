@@ -120,6 +120,8 @@ export class OnlineBookingService {
         if (!offer.types.some((t) => t.id === form.typeId))
           throw new ValidationFailed({ typeId: 'validation.choose' });
         if (!offer.staff.some((s) => s.id === form.slot.staffId)) throw new OnlineSlotUnavailable();
+        if (!withinBookingWindow(form.slot.startsAt, tx.tenant.timeZone))
+          throw new OnlineSlotUnavailable();
         const views = await this.hold(tx, form);
         const holdExpiresAt = new Date(Date.now() + this.config.onlineBooking.holdMinutes * 60_000);
         const id = await OnlineBookingQueries.insert(tx, {
@@ -277,6 +279,15 @@ export class OnlineBookingService {
     if (!row?.appointmentId || row.status === 'expired') throw new OnlineLinkInvalid();
     return { ...row, appointmentId: row.appointmentId };
   }
+}
+
+/** From LEAD_MINUTES from now to the end of the last day offered, as the page shows. */
+function withinBookingWindow(startsAt: Date, zone: string, now = new Date()): boolean {
+  const lastDay = ClinicTime.addDays(ClinicTime.today(zone, now), DAYS_AHEAD);
+  return (
+    startsAt.getTime() >= now.getTime() + LEAD_MINUTES * 60_000 &&
+    startsAt < ClinicTime.dayRange(lastDay, zone).end
+  );
 }
 
 function hashOf(token: string): string {

@@ -215,11 +215,12 @@ describe('owners book online at /book/<clinic>', () => {
     expect(garbled.status).toBe(400);
     expect(garbled.text).toContain('Choose one of the free times.');
 
-    // A person not offered online, a time the clinic is closed, a time in the past.
+    // A person not offered online, a time the clinic is closed, in the past, too far ahead.
     for (const refused of [
       slotValue(clinic, clinic.vets[1].id, date, '18:00'),
       slotValue(clinic, clinic.vets[0].id, date, '22:00'),
       slotValue(clinic, clinic.vets[0].id, dayAhead(clinic, -2), '10:00'),
+      slotValue(clinic, clinic.vets[0].id, dayAhead(clinic, 90), '10:00'),
     ]) {
       const res = await web.post(`/book/${clinic.slug}`, ownerForm(clinic, refused));
       expect(res.status).toBe(409);
