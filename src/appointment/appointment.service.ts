@@ -240,6 +240,26 @@ export class AppointmentService {
     return after;
   }
 
+  /** The owner confirmed the booking (an online request's email link): booked becomes confirmed. */
+  async confirmIn(tx: TenantTx, id: string): Promise<AppointmentView> {
+    const current = await this.require(tx, id);
+    if (!canTransition(current.status, 'confirmed')) return current;
+    await AppointmentQueries.setStatus(tx, id, {
+      status: 'confirmed',
+      cancelReason: null,
+      weightKg: null,
+    });
+    const after = await this.require(tx, id);
+    await this.audit.record(tx, {
+      action: 'appointment.confirmed',
+      entity: 'appointment',
+      entityId: id,
+      before: snapshot(current),
+      after: snapshot(after),
+    });
+    return after;
+  }
+
   /**
    * Removes an appointment that never became one: an online hold whose owner did not confirm
    * their email in time. Returns it as it was, for the calendars' event.

@@ -114,7 +114,7 @@ export class OnlineBookingService {
   async request(tenantId: string, form: BookingRequestForm, locale: 'en' | 'es'): Promise<void> {
     await this.expireHolds(tenantId);
     const token = randomBytes(32).toString('base64url');
-    const [id, views] = await this.db.runFor(tenantId, (tx) =>
+    const views = await this.db.runFor(tenantId, (tx) =>
       once(tx, 'online-booking.request', async () => {
         const offer = await OnlineBookingQueries.offer(tx);
         if (!offer.types.some((t) => t.id === form.typeId))
@@ -145,14 +145,13 @@ export class OnlineBookingService {
           locale,
           token,
         });
-        return [id, views] as const;
+        return views;
       }),
     );
-    if (id)
-      this.appointments.announce(
-        tenantId,
-        views.map((a) => ({ type: 'created', appointment: a })),
-      );
+    this.appointments.announce(
+      tenantId,
+      views.map((a) => ({ type: 'created', appointment: a })),
+    );
   }
 
   /** The request the link names, as it stands (nothing changes until the owner confirms). */
@@ -190,6 +189,7 @@ export class OnlineBookingService {
         view = await this.appointments.reassignPatient(tx, view.id, matched);
         await this.clients.removeProvisional(tx, provisional, 'online_booking_matched');
       }
+      view = await this.appointments.confirmIn(tx, view.id);
       await OnlineBookingQueries.markConfirmed(tx, row.id);
       await this.audit.record(tx, {
         action: 'online_booking.confirmed',

@@ -335,12 +335,17 @@ describe('owners book online at /book/<clinic>', () => {
     expect(owner.cookie('vetlane.sid')).toBeUndefined();
 
     const [row] = await sql(
-      `select a.client_id, a.pet_id, b.status from online_bookings b
+      `select a.client_id, a.pet_id, a.status as appointment, b.status from online_bookings b
          join appointments a on a.tenant_id = b.tenant_id and a.id = b.appointment_id
         where b.tenant_id = $1 and lower(b.email) = lower($2)`,
       [clinic.id, email],
     );
-    expect(row).toEqual({ client_id: known.id, pet_id: known.pets[0].id, status: 'confirmed' });
+    expect(row).toEqual({
+      client_id: known.id,
+      pet_id: known.pets[0].id,
+      appointment: 'confirmed',
+      status: 'confirmed',
+    });
     const [{ typed }] = await sql(
       `select count(*)::int as typed from clients where tenant_id = $1 and last_name = 'Typed'`,
       [clinic.id],
