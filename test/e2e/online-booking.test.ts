@@ -412,4 +412,21 @@ describe('owners book online at /book/<clinic>', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('is open on the demo for hospital-veterinario-norte and pet-spa-deluxe only, each in its language', async () => {
+    const web = new WebClient(t.url);
+    for (const slug of ['hospital-veterinario-norte', 'pet-spa-deluxe']) {
+      const page = await web.get(`/book/${slug}`);
+      expect({ slug, status: page.status }).toEqual({ slug, status: 200 });
+      expect(page.text).toMatch(
+        /<select id="typeId" name="typeId"[^>]*>\s*<option value="[0-9a-f-]{36}"/,
+      );
+    }
+    const norte = await web.get('/book/hospital-veterinario-norte');
+    expect(norte.text).toContain('<html lang="es">');
+    expect(norte.text).toContain('Pida cita en');
+    const english = await web.get('/book/hospital-veterinario-norte?lang=en');
+    expect(english.text).toContain('Book an appointment at');
+    expect((await web.get('/book/clinica-veterinaria-centro')).status).toBe(404);
+  });
 });
