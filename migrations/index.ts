@@ -19,6 +19,7 @@ import { IdempotencyFingerprints1734000000000 } from './1734000000000-idempotenc
 import { LiveSequences1734010000000 } from './1734010000000-live-sequences.js';
 import { OwnerMessages1733700000000 } from './1733700000000-owner-messages.js';
 import { TenantCounts1734200000000 } from './1734200000000-tenant-counts.js';
+import { OnlineBooking1733800000000 } from './1733800000000-online-booking.js';
 
 /** Every migration, in order. The schema's only source of truth (never `synchronize`). */
 export const MIGRATIONS = [
@@ -43,4 +44,5 @@ export const MIGRATIONS = [
   LiveSequences1734010000000,
   OwnerMessages1733700000000,
   TenantCounts1734200000000,
+  OnlineBooking1733800000000,
 ];

@@ -18,6 +18,7 @@ import {
 } from './demo-data.js';
 import { seedBilling } from './demo-billing.js';
 import { seedSchedule } from './demo-schedule.js';
+import { ONLINE_BOOKING_DEMO, seedOnlineBooking } from './demo-online.js';
 import { insertRows, random, type Random, slugify } from './sql.js';
 
 export interface DemoLogin {
@@ -237,7 +238,10 @@ export async function seedDemo(opts: { dataSource: DataSource; log: Logger }): P
       }
       await tenantDb.runFor(
         tenant.id,
-        (tx) => seedClinic({ tx, clinic, rng, loginUsers }),
+        async (tx) => {
+          await seedClinic({ tx, clinic, rng, loginUsers });
+          if (ONLINE_BOOKING_DEMO.has(slug)) await seedOnlineBooking(tx);
+        },
         manager,
       );
       log.info(

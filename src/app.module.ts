@@ -21,6 +21,7 @@ import type { RequestContext } from './tenant/request-context.js';
 import { TenantModule } from './tenant/tenant.module.js';
 import { ThrottleModule } from './throttle/throttle.module.js';
 import { ExportModule } from './export/export.module.js';
+import { OnlineBookingModule } from './online-booking/online-booking.module.js';
 import { MessageModule } from './message/message.module.js';
 
 @Module({})
@@ -66,6 +67,7 @@ export class AppModule {
         BillingModule,
         AdminModule,
         ExportModule,
+        OnlineBookingModule,
       ],
       controllers: [HealthController, MetricsController],
     };

@@ -35,7 +35,11 @@ export interface AppointmentView {
   checkedOutAt: Date | null;
   /** The client owes the clinic money (billing's balance). */
   clientOwes: boolean;
+  /** Booked by the front desk, or by the owner on the clinic's online page. */
+  source: AppointmentSource;
 }
+
+export type AppointmentSource = 'desk' | 'online';
 
 /** A patient as the booking form's picker shows it. */
 export interface PetChoice {
@@ -64,6 +68,7 @@ export interface NewAppointment extends AppointmentPlacement {
   petId: string;
   seriesId: string | null;
   createdBy: string | null;
+  source: AppointmentSource;
 }
 
 /** What an edit writes; it applies only at the version the form was opened on. */
@@ -90,7 +95,7 @@ const viewOf = (rows: string) => `
          a.type_id as "typeId", t.name as "typeName", t.colour, a.starts_at as "startsAt", a.ends_at as "endsAt",
          a.status, a.reason, a.cancel_reason as "cancelReason", a.checked_in_weight_kg as "checkedInWeightKg",
          a.series_id as "seriesId", a.hours_override_reason as "hoursOverrideReason", a.version, a.updated_at as "updatedAt",
-         a.checked_in_at as "checkedInAt", a.checked_out_at as "checkedOutAt",
+         a.checked_in_at as "checkedInAt", a.checked_out_at as "checkedOutAt", a.source,
          ${owesMoneySql('$1', 'a.client_id')} as "clientOwes"
     from a
     join clients c on c.tenant_id = $1 and c.id = a.client_id
@@ -249,8 +254,8 @@ export const AppointmentQueries = {
   async insert(tx: TenantTx, a: NewAppointment): Promise<AppointmentView> {
     const [row] = await tx.manager.query<AppointmentView[]>(
       viewOf(`insert into appointments (tenant_id, client_id, pet_id, staff_id, room_id, type_id, starts_at, ends_at, reason,
-                                        series_id, hours_override_reason, created_by)
-              values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) returning *`),
+                                        series_id, hours_override_reason, created_by, source)
+              values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) returning *`),
       [
         tx.tenantId,
         a.clientId,
@@ -264,6 +269,7 @@ export const AppointmentQueries = {
         a.seriesId,
         a.hoursOverrideReason,
         a.createdBy,
+        a.source,
       ],
     );
     return row;
@@ -333,6 +339,27 @@ export const AppointmentQueries = {
         where tenant_id = $1 and id = $2`,
       [tx.tenantId, id, to.status, to.cancelReason, to.weightKg],
     );
+  },
+
+  /** Points an appointment at another client and pet of the clinic (an online request matched). */
+  async setPatient(
+    tx: TenantTx,
+    id: string,
+    patient: { clientId: string; petId: string },
+  ): Promise<void> {
+    await tx.manager.query(
+      `update appointments set client_id = $3, pet_id = $4, version = version + 1, updated_at = now()
+        where tenant_id = $1 and id = $2`,
+      [tx.tenantId, id, patient.clientId, patient.petId],
+    );
+  },
+
+  /** Removes an appointment that never became one (an online hold whose owner never confirmed). */
+  async delete(tx: TenantTx, id: string): Promise<void> {
+    await tx.manager.query('delete from appointments where tenant_id = $1 and id = $2', [
+      tx.tenantId,
+      id,
+    ]);
   },
 
   /** A pet's or a client's appointments, newest first (the history on their pages). */

@@ -27,12 +27,13 @@ import {
 } from './appointment.events.js';
 import {
   AppointmentQueries,
+  type AppointmentSource,
   type AppointmentView,
   isSlotConflict,
   slotConflictOf,
 } from './appointment.queries.js';
-import { blockingClosure, type Slot, withinOpeningHours } from './availability.js';
-import { type AppointmentStatus, canTransition, isEditable } from './status-flow.js';
+import { blockingClosure, freeSlots, type Slot, withinOpeningHours } from './availability.js';
+import { type AppointmentStatus, canTransition, holdsSlot, isEditable } from './status-flow.js';
 import { once } from '../idempotency/once.js';
 import { LiveSequences } from './live-sequences.js';
 import { OwnerMessages } from '../message/owner-messages.service.js';
@@ -57,6 +58,8 @@ export interface BookAppointment {
   overrideReason?: string | null;
   /** The person confirmed a start that has already passed. */
   confirmPast?: boolean;
+  /** Where the booking was made (default the front desk). */
+  source?: AppointmentSource;
   /**
    * false: no confirmation is queued now (an online hold, confirmed once the owner's email is
    * verified, with `OwnerMessages.enqueue(tx, { kind: 'booking_confirmation', … })`).
@@ -108,6 +111,11 @@ export class AppointmentService {
     return this.db.run(async (tx) => this.require(tx, id));
   }
 
+  /** The appointment as the caller's transaction sees it (NotFoundError when it is not there). */
+  viewIn(tx: TenantTx, id: string): Promise<AppointmentView> {
+    return this.require(tx, id);
+  }
+
   async history(id: string) {
     return this.db.run((tx) => this.audit.history(tx, 'appointment', id));
   }
@@ -115,67 +123,168 @@ export class AppointmentService {
   /** Books one appointment or a whole series: every occurrence or none. */
   async book(input: BookAppointment): Promise<AppointmentView[]> {
     return this.publishing(
-      (tx) =>
-        once(tx, 'appointment.book', async () => {
-          const refs = await AppointmentQueries.bookingReferences(tx, input);
-          const { pet, type } = refs;
-          if (!pet) throw new UnknownReference('petId');
-          if (!type?.active) throw new UnknownReference('typeId');
-          if (!refs.staff) throw new UnknownReference('staffId');
-          if (input.roomId !== null && !refs.roomActive) throw new UnknownReference('roomId');
-          const userId = refs.staff.userId;
-          const duration = input.durationMinutes ?? type.durationMinutes;
-          const slots = occurrences(input, duration, tx.tenant.timeZone);
-          if (!input.confirmPast && slots[0].startsAt.getTime() < Date.now())
-            throw new PastTimeUnconfirmed();
-          await this.checkOpen(tx, {
-            slots,
-            staffId: input.staffId,
-            roomId: input.roomId,
-            overrideReason: input.overrideReason,
-          });
-
-          await AppointmentQueries.lockResources(
-            tx,
-            resourceKeys(tx.tenantId, input.staffId, input.roomId, userId),
-          );
-          const clashes = await AppointmentQueries.clashes(tx, {
-            staffId: input.staffId,
-            roomId: input.roomId,
-            ranges: slots,
-          });
-          if (clashes.length)
-            throw slots.length > 1
-              ? new SeriesConflict(clashes)
-              : new AppointmentConflict(clashes[0]);
-
-          const seriesId = slots.length > 1 ? randomUUID() : null;
-          const views: AppointmentView[] = [];
-          for (const slot of slots) {
-            const view = await this.insert(tx, {
-              input,
-              clientId: pet.clientId,
-              slot,
-              seriesId,
-              userId,
-            });
-            await this.audit.record(tx, {
-              action: 'appointment.created',
-              entity: 'appointment',
-              entityId: view.id,
-              after: snapshot(view),
-            });
-            if (input.notifyOwner !== false)
-              await this.messages.enqueue(tx, {
-                kind: 'booking_confirmation',
-                appointmentId: view.id,
-              });
-            views.push(view);
-          }
-          return views;
-        }),
+      (tx) => once(tx, 'appointment.book', () => this.bookIn(tx, input)),
       (views) => views.map((appointment) => ({ type: 'created', appointment })),
     );
+  }
+
+  /**
+   * The booking itself, in the caller's transaction: every rule, the lock and the exclusion
+   * constraints. The online page books here after creating the owner in the same
+   * transaction; the caller announces the result once it committed (`announce`).
+   */
+  async bookIn(tx: TenantTx, input: BookAppointment): Promise<AppointmentView[]> {
+    const refs = await AppointmentQueries.bookingReferences(tx, input);
+    const { pet, type } = refs;
+    if (!pet) throw new UnknownReference('petId');
+    if (!type?.active) throw new UnknownReference('typeId');
+    if (!refs.staff) throw new UnknownReference('staffId');
+    if (input.roomId !== null && !refs.roomActive) throw new UnknownReference('roomId');
+    const userId = refs.staff.userId;
+    const duration = input.durationMinutes ?? type.durationMinutes;
+    const slots = occurrences(input, duration, tx.tenant.timeZone);
+    if (!input.confirmPast && slots[0].startsAt.getTime() < Date.now())
+      throw new PastTimeUnconfirmed();
+    await this.checkOpen(tx, {
+      slots,
+      staffId: input.staffId,
+      roomId: input.roomId,
+      overrideReason: input.overrideReason,
+    });
+
+    await AppointmentQueries.lockResources(
+      tx,
+      resourceKeys(tx.tenantId, input.staffId, input.roomId, userId),
+    );
+    const clashes = await AppointmentQueries.clashes(tx, {
+      staffId: input.staffId,
+      roomId: input.roomId,
+      ranges: slots,
+    });
+    if (clashes.length)
+      throw slots.length > 1
+        ? new SeriesConflict(clashes)
+        : new AppointmentConflict(clashes[0]);
+
+    const seriesId = slots.length > 1 ? randomUUID() : null;
+    const views: AppointmentView[] = [];
+    for (const slot of slots) {
+      const view = await this.insert(tx, {
+        input,
+        clientId: pet.clientId,
+        slot,
+        seriesId,
+        userId,
+      });
+      await this.audit.record(tx, {
+        action: 'appointment.created',
+        entity: 'appointment',
+        entityId: view.id,
+        after: snapshot(view),
+      });
+      if (input.notifyOwner !== false)
+        await this.messages.enqueue(tx, {
+          kind: 'booking_confirmation',
+          appointmentId: view.id,
+        });
+      views.push(view);
+    }
+    return views;
+  }
+
+  /** Tells the clinic's open calendars about changes a caller committed in its own transaction. */
+  announce(tenantId: string, events: Omit<AppointmentEvent, 'tenantId'>[]): void {
+    for (const event of events) this.events.publish({ ...event, tenantId });
+  }
+
+  /**
+   * The free starts of each vet on one clinic-local day for an appointment of
+   * `durationMinutes`, none before `notBefore`: the same hours, closures and bookings the
+   * front desk's "next free slot" reads (availability.ts), in the caller's transaction.
+   */
+  async freeTimes(
+    tx: TenantTx,
+    opts: { date: string; durationMinutes: number; staffIds: string[]; notBefore: Date },
+  ): Promise<{ staffId: string; slots: Slot[] }[]> {
+    const zone = tx.tenant.timeZone;
+    const range = ClinicTime.dayRange(opts.date, zone);
+    const from = new Date(Math.max(range.start.getTime(), opts.notBefore.getTime()));
+    if (from >= range.end || opts.staffIds.length === 0) return [];
+    const { hours, closures } = await this.settings.scheduleWithClosures(tx, range);
+    const active = (await AppointmentQueries.inRange(tx, range)).filter((a) => holdsSlot(a.status));
+    return opts.staffIds.map((staffId) => ({
+      staffId,
+      slots: [
+        ...freeSlots({
+          from,
+          days: 1,
+          zone,
+          durationMinutes: opts.durationMinutes,
+          hours,
+          closures,
+          busy: active.filter((a) => a.staffId === staffId),
+          staffId,
+        }),
+      ],
+    }));
+  }
+
+  /** Gives an appointment another client and pet of the clinic (an online request matched to its owner). */
+  async reassignPatient(
+    tx: TenantTx,
+    id: string,
+    patient: { clientId: string; petId: string },
+  ): Promise<AppointmentView> {
+    const before = await this.require(tx, id);
+    await AppointmentQueries.setPatient(tx, id, patient);
+    const after = await this.require(tx, id);
+    await this.audit.record(tx, {
+      action: 'appointment.patient_matched',
+      entity: 'appointment',
+      entityId: id,
+      before: { clientId: before.clientId, petId: before.petId },
+      after: { clientId: after.clientId, petId: after.petId },
+    });
+    return after;
+  }
+
+  /** The owner confirmed the booking (an online request's email link): booked becomes confirmed. */
+  async confirmIn(tx: TenantTx, id: string): Promise<AppointmentView> {
+    const current = await this.require(tx, id);
+    if (!canTransition(current.status, 'confirmed')) return current;
+    await AppointmentQueries.setStatus(tx, id, {
+      status: 'confirmed',
+      cancelReason: null,
+      weightKg: null,
+    });
+    const after = await this.require(tx, id);
+    await this.audit.record(tx, {
+      action: 'appointment.confirmed',
+      entity: 'appointment',
+      entityId: id,
+      before: snapshot(current),
+      after: snapshot(after),
+    });
+    return after;
+  }
+
+  /**
+   * Removes an appointment that never became one: an online hold whose owner did not confirm
+   * their email in time. Returns it as it was, for the calendars' event.
+   */
+  async withdrawIn(tx: TenantTx, id: string, reason: string): Promise<AppointmentView> {
+    const view = await this.require(tx, id);
+    // staff_bookings has no foreign key to appointments (a reference table on Citus).
+    await holdVetTime(tx, id, null);
+    await AppointmentQueries.delete(tx, id);
+    await this.audit.record(tx, {
+      action: 'appointment.withdrawn',
+      entity: 'appointment',
+      entityId: id,
+      before: snapshot(view),
+      after: { reason },
+    });
+    return view;
   }
 
   /** Edits time, length, vet, room, type or reason; refuses when someone else saved first. */
@@ -383,6 +492,7 @@ export class AppointmentService {
         hoursOverrideReason:
           input.overrideReason && tx.tenant.role === 'manager' ? input.overrideReason : null,
         createdBy: tx.user?.id ?? null,
+        source: input.source ?? 'desk',
       }),
     );
     // A new appointment holds nothing yet: only a vet with a login takes a hold.

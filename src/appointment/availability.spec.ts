@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import {
   blockingClosure,
   firstFreeSlot,
+  freeSlots,
   openingIntervals,
   withinOpeningHours,
 } from './availability.js';
@@ -147,5 +148,34 @@ describe('the next free slot', () => {
       '2031-05-13T07:00Z',
       '2031-05-13T07:20Z',
     ]);
+  });
+});
+
+describe('every free slot of a day (the online booking page)', () => {
+  it('lists the quarter hours a 30-minute visit fits in, around a booking, a closure and lunch', () => {
+    const slots = [
+      ...freeSlots({
+        from: at('2031-05-06T00:00Z'),
+        days: 1,
+        zone: MADRID,
+        durationMinutes: 30,
+        hours: HOURS,
+        // 10:00–10:30 booked; 17:00–19:00 local the vet is away.
+        busy: [slot('2031-05-06T08:00Z', '2031-05-06T08:30Z')],
+        closures: [closure('2031-05-06T15:00Z', '2031-05-06T17:00Z', { staffId: VET })],
+        staffId: VET,
+      }),
+    ].map((s) => iso(s.startsAt));
+    expect(slots[0]).toBe('2031-05-06T07:00Z');
+    expect(slots).toContain('2031-05-06T07:30Z');
+    expect(slots).not.toContain('2031-05-06T07:45Z');
+    expect(slots).not.toContain('2031-05-06T08:15Z');
+    expect(slots).toContain('2031-05-06T08:30Z');
+    expect(slots).toContain('2031-05-06T11:30Z');
+    expect(slots).not.toContain('2031-05-06T11:45Z');
+    expect(slots).toContain('2031-05-06T14:30Z');
+    expect(slots).not.toContain('2031-05-06T14:45Z');
+    expect(slots).not.toContain('2031-05-06T16:45Z');
+    expect(slots[slots.length - 1]).toBe('2031-05-06T17:30Z');
   });
 });

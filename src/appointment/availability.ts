@@ -60,11 +60,8 @@ export function blockingClosure(
 
 const STEP_MS = 15 * 60_000;
 
-/**
- * The first start at or after `from`, on the 15-minute grid, where the vet is free for
- * `durationMinutes` inside opening hours and outside closures.
- */
-export function firstFreeSlot(opts: {
+/** Where a vet's free time is looked for: from `from`, over `days` clinic-local days. */
+export interface FreeTimeQuery {
   from: Date;
   days: number;
   zone: string;
@@ -73,7 +70,14 @@ export function firstFreeSlot(opts: {
   closures: Closure[];
   busy: Slot[];
   staffId: string;
-}): Slot | null {
+}
+
+/**
+ * Every start at or after `from`, on the 15-minute grid, where the vet is free for
+ * `durationMinutes` inside opening hours and outside closures, in order. The front desk's
+ * "next free slot" and the owners' online page both read their slots from here.
+ */
+export function* freeSlots(opts: FreeTimeQuery): Generator<Slot> {
   const duration = opts.durationMinutes * 60_000;
   let date = ClinicTime.localDate(opts.from, opts.zone);
   for (let d = 0; d < opts.days; d++, date = ClinicTime.addDays(date, 1)) {
@@ -85,9 +89,14 @@ export function firstFreeSlot(opts: {
       for (let t = first; t + duration <= open.endsAt.getTime(); t += STEP_MS) {
         const slot = { startsAt: new Date(t), endsAt: new Date(t + duration) };
         const taken = opts.busy.some((b) => b.startsAt < slot.endsAt && slot.startsAt < b.endsAt);
-        if (!taken && !blockingClosure(slot, opts.closures, opts.staffId, null)) return slot;
+        if (!taken && !blockingClosure(slot, opts.closures, opts.staffId, null)) yield slot;
       }
     }
   }
+}
+
+/** The first of freeSlots, or null when the vet has no free time in those days. */
+export function firstFreeSlot(opts: FreeTimeQuery): Slot | null {
+  for (const slot of freeSlots(opts)) return slot;
   return null;
 }

@@ -10,6 +10,7 @@ const staff = (id: string, more: Partial<BookableStaff> = {}): BookableStaff => 
   active: true,
   userId: null,
   calendarPosition: null,
+  offeredOnline: false,
   ...more,
 });
 const type = (id: string, more: Partial<AppointmentType> = {}): AppointmentType => ({
@@ -18,6 +19,7 @@ const type = (id: string, more: Partial<AppointmentType> = {}): AppointmentType 
   durationMinutes: 20,
   colour: '#0b6e69',
   active: true,
+  offeredOnline: false,
   isDefault: false,
   ...more,
 });

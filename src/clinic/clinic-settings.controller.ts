@@ -92,6 +92,19 @@ export class ClinicSettingsController {
     return this.handle(res, 'staff', {}, () => this.settings.setBookableStaff(ids));
   }
 
+  @Post('online')
+  online(@Res() res: Response, @Body() body: Record<string, string | string[] | undefined>) {
+    const ids = (field: string) =>
+      ([] as (string | undefined)[]).concat(body[field]).filter(isUuid);
+    return this.handle(res, 'online', {}, () =>
+      this.settings.setOnlineBooking({
+        enabled: body.enabled === 'on',
+        typeIds: ids('types'),
+        staffIds: ids('staff'),
+      }),
+    );
+  }
+
   @Post('staff/order')
   columnOrder(@Res() res: Response, @Body() body: Body) {
     return this.handle(res, 'staff', {}, () =>

@@ -46,11 +46,30 @@ export class ClinicSettingsService {
     return ClinicQueries.scheduleWithClosures(tx, range);
   }
 
-  /** The settings page: the schedule and every closure not yet over. */
-  load(): Promise<ClinicSchedule & { closures: Closure[] }> {
+  /** The settings page: the schedule, every closure not yet over, and the online page's switch. */
+  load(): Promise<ClinicSchedule & { closures: Closure[]; onlineBooking: boolean }> {
     return this.db.run(async (tx) => {
       const schedule = await ClinicQueries.schedule(tx);
-      return { ...schedule, closures: await ClinicQueries.upcomingClosures(tx) };
+      return {
+        ...schedule,
+        closures: await ClinicQueries.upcomingClosures(tx),
+        onlineBooking: await this.tenants.onlineBooking(tx),
+      };
+    });
+  }
+
+  /** Opens or closes the owners' booking page, and what it offers (types and staff). */
+  setOnlineBooking(offer: { enabled: boolean; typeIds: string[]; staffIds: string[] }) {
+    return this.db.run(async (tx) => {
+      await this.tenants.setOnlineBooking(tx, offer.enabled);
+      await ClinicQueries.setTypesOfferedOnline(tx, offer.typeIds);
+      await this.staff.setOfferedOnline(tx, offer.staffIds);
+      await this.audit.record(tx, {
+        action: 'settings.online_booking_changed',
+        entity: 'clinic',
+        entityId: tx.tenantId,
+        after: offer,
+      });
     });
   }
 
@@ -120,7 +139,9 @@ export class ClinicSettingsService {
     );
   }
 
-  saveType(input: Omit<AppointmentType, 'id'> & { id?: string }): Promise<string> {
+  saveType(
+    input: Omit<AppointmentType, 'id' | 'offeredOnline'> & { id?: string },
+  ): Promise<string> {
     return this.save(
       { entity: 'appointment_type', action: 'type', notFound: 'appointment type' },
       input,

@@ -3,7 +3,14 @@ import { inCalendarOrder } from './calendar-order.js';
 import type { ClinicSchedule, Closure } from './clinic.queries.js';
 
 /** The settings page's sections, each its own page (`/settings/<section>`). */
-export const SETTINGS_SECTIONS = ['hours', 'closures', 'rooms', 'types', 'staff'] as const;
+export const SETTINGS_SECTIONS = [
+  'hours',
+  'closures',
+  'rooms',
+  'types',
+  'staff',
+  'online',
+] as const;
 export type SettingsSection = (typeof SETTINGS_SECTIONS)[number];
 
 type Body = Record<string, string | undefined>;
@@ -28,7 +35,7 @@ function timeZoneOptions(current: string) {
 /** What views/clinic/settings.hbs needs for one section, after a save or a refused form. */
 export function settingsViewModel(input: {
   section: SettingsSection;
-  data: ClinicSchedule & { closures: Closure[] };
+  data: ClinicSchedule & { closures: Closure[]; onlineBooking: boolean };
   timeZone: string;
   saved?: string | null;
   error?: FormErrors;
@@ -67,6 +74,11 @@ export function settingsViewModel(input: {
     rooms: data.rooms,
     types: data.types,
     staff,
+    online: {
+      enabled: data.onlineBooking,
+      types: data.types.filter((t) => t.active),
+      staff: staff.filter((s) => s.takesAppointments),
+    },
     columnOrder: inCalendarOrder(staff.filter((s) => s.takesAppointments)).map((s, i, all) => ({
       ...s,
       first: i === 0,

@@ -27,6 +27,8 @@ export interface AppointmentType {
   active: boolean;
   /** The clinic's usual type, preselected when booking (at most one). */
   isDefault: boolean;
+  /** Owners may book it on the clinic's online page. */
+  offeredOnline: boolean;
 }
 export interface BookableStaff {
   id: string;
@@ -38,6 +40,8 @@ export interface BookableStaff {
   userId: string | null;
   /** The clinic's order of calendar columns (null: after those placed, vets first). */
   calendarPosition: number | null;
+  /** Owners may book with them on the clinic's online page. */
+  offeredOnline: boolean;
 }
 
 /** Everything the calendar needs to know about the clinic, read in a fixed number of queries. */
@@ -99,14 +103,15 @@ const SCHEDULE_PARTS = `${jsonRows(
     't',
     't.name',
     `select id, name, duration_minutes as "durationMinutes", colour, active,
-            is_default as "isDefault"
+            is_default as "isDefault", offered_online as "offeredOnline"
        from appointment_types where tenant_id = $1`,
   )} as types,
   ${jsonRows(
     's',
     's.name',
     `select id, name, kind, takes_appointments as "takesAppointments", active,
-            user_id as "userId", calendar_position as "calendarPosition"
+            user_id as "userId", calendar_position as "calendarPosition",
+            offered_online as "offeredOnline"
        from staff where tenant_id = $1`,
   )} as staff`;
 
@@ -228,7 +233,10 @@ export const ClinicQueries = {
   },
 
   /** The type's id; null when `type.id` names no appointment type of the clinic. */
-  async saveType(tx: TenantTx, type: Omit<AppointmentType, 'id'> & { id?: string }) {
+  async saveType(
+    tx: TenantTx,
+    type: Omit<AppointmentType, 'id' | 'offeredOnline'> & { id?: string },
+  ) {
     const { name, durationMinutes, colour, active } = type;
     // One default per clinic (a unique index): the new one takes the mark from the old.
     if (type.isDefault)
@@ -242,6 +250,14 @@ export const ClinicQueries = {
       'appointment_types',
       { name, duration_minutes: durationMinutes, colour, active, is_default: type.isDefault },
       type.id,
+    );
+  },
+
+  /** Offers exactly these appointment types on the clinic's online booking page. */
+  async setTypesOfferedOnline(tx: TenantTx, typeIds: string[]): Promise<void> {
+    await tx.manager.query(
+      `update appointment_types set offered_online = (id = any($2::uuid[])) where tenant_id = $1`,
+      [tx.tenantId, typeIds],
     );
   },
 

@@ -70,6 +70,11 @@ const envSchema = z.object({
   ADMISSION_MAX_LAG_MS: z.coerce.number().int().min(1).max(600_000).default(100),
   REQUEST_DEADLINE_SECONDS: z.coerce.number().min(1).max(600).default(20),
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(600).default(10),
+  ONLINE_BOOKING_HOLD_MINUTES: z.coerce.number().int().min(1).max(120).default(10),
+  ONLINE_BOOKING_REQUESTS_PER_ADDRESS: z.coerce.number().int().min(1).max(10_000).default(5),
+  ONLINE_BOOKING_REQUESTS_PER_CLINIC: z.coerce.number().int().min(1).max(100_000).default(60),
+  ONLINE_BOOKING_PAGES_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(120),
+  ONLINE_BOOKING_SWEEP_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\/[^\s]+$/, 'use smtp://user:pass@host:port or smtps://…')
@@ -143,6 +148,7 @@ export interface AppConfig {
   /** Bearer token of GET /metrics; without it /metrics answers 404. */
   metrics: { token?: string };
   resilience: ResilienceConfig;
+  onlineBooking: OnlineBookingConfig;
   mail: MailConfig;
 }
 
@@ -157,6 +163,19 @@ export interface MailConfig {
   pollSeconds: number;
   retryLimit: number;
   retryDelaySeconds: number;
+}
+
+/** The owners' booking page (src/online-booking): holds and its abuse limits. */
+export interface OnlineBookingConfig {
+  /** How long an unverified request holds its slot. */
+  holdMinutes: number;
+  /** Booking requests per address per hour, and per clinic per hour. */
+  requestsPerAddressPerHour: number;
+  requestsPerClinicPerHour: number;
+  /** Page views per address per minute. */
+  pagesPerAddressPerMinute: number;
+  /** How often expired holds are swept (0: only when the clinic's page is used). */
+  sweepSeconds: number;
 }
 
 /** Overload and shutdown (src/web/request-gate.ts, main.ts). */
@@ -288,6 +307,13 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       maxLagMs: e.ADMISSION_MAX_LAG_MS,
       requestDeadlineMs: e.REQUEST_DEADLINE_SECONDS * 1000,
       shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
+    },
+    onlineBooking: {
+      holdMinutes: e.ONLINE_BOOKING_HOLD_MINUTES,
+      requestsPerAddressPerHour: e.ONLINE_BOOKING_REQUESTS_PER_ADDRESS,
+      requestsPerClinicPerHour: e.ONLINE_BOOKING_REQUESTS_PER_CLINIC,
+      pagesPerAddressPerMinute: e.ONLINE_BOOKING_PAGES_PER_ADDRESS,
+      sweepSeconds: e.ONLINE_BOOKING_SWEEP_SECONDS,
     },
     mail: {
       smtpUrl: e.SMTP_URL,

@@ -96,6 +96,37 @@ export class ClientService {
     });
   }
 
+  /**
+   * Folds a client made from an online booking request into the clinic's existing client
+   * with the same email, once the owner proved the email is theirs: the request's pet becomes
+   * the existing pet of that name, or a new pet of the existing client. Returns whom the
+   * appointment is now for; null when there is no such client (the new one stays).
+   */
+  async matchProvisional(
+    tx: TenantTx,
+    provisional: { clientId: string; petId: string; email: string; petName: string },
+  ): Promise<{ clientId: string; petId: string } | null> {
+    const clientId = await ClientQueries.idByEmail(tx, provisional.email, provisional.clientId);
+    if (!clientId) return null;
+    const existingPet = await PetQueries.idByName(tx, clientId, provisional.petName);
+    if (!existingPet) await PetQueries.setClient(tx, provisional.petId, clientId);
+    return { clientId, petId: existingPet ?? provisional.petId };
+  }
+
+  /** Removes a client made from an online request that was merged or never confirmed. */
+  async removeProvisional(tx: TenantTx, clientId: string, reason: string): Promise<void> {
+    const before = await ClientQueries.byId(tx, clientId);
+    if (!before) return;
+    await ClientQueries.delete(tx, clientId);
+    await this.audit.record(tx, {
+      action: 'client.removed',
+      entity: 'client',
+      entityId: clientId,
+      before,
+      after: { reason },
+    });
+  }
+
   /** The booking form's "new client": the client and their first pet, in one transaction. */
   quickCreate(input: QuickCreateInput): Promise<{ client: ClientRecord; pet: PetRecord }> {
     return this.db.run((tx) =>

@@ -177,10 +177,48 @@ export const ClientQueries = {
   update(tx: TenantTx, id: string, patch: ClientPatch): Promise<ClientRecord | null> {
     return updateById<ClientRecord>(tx, CLIENTS, id, patch);
   },
+
+  /** The clinic's oldest client with this email (case aside), other than `exceptId`. */
+  async idByEmail(tx: TenantTx, email: string, exceptId: string): Promise<string | null> {
+    const row = await firstRow<{ id: string }>(
+      tx.manager,
+      `select id from clients where tenant_id = $1 and lower(email) = lower($2) and id <> $3
+        order by created_at limit 1`,
+      [tx.tenantId, email, exceptId],
+    );
+    return row?.id ?? null;
+  },
+
+  /** Deletes a client with their pets (and their pets' appointments: foreign keys cascade). */
+  async delete(tx: TenantTx, id: string): Promise<void> {
+    await tx.manager.query('delete from clients where tenant_id = $1 and id = $2', [
+      tx.tenantId,
+      id,
+    ]);
+  },
 };
 
 /** Pets (patients). Every query filters on tenant_id = $1. */
 export const PetQueries = {
+  /** The client's living pet of that name (case and accents aside), if any. */
+  async idByName(tx: TenantTx, clientId: string, name: string): Promise<string | null> {
+    const row = await firstRow<{ id: string }>(
+      tx.manager,
+      `select id from pets where tenant_id = $1 and client_id = $2 and deceased_on is null
+          and search_normalize(name) = search_normalize($3)
+        order by created_at limit 1`,
+      [tx.tenantId, clientId, name],
+    );
+    return row?.id ?? null;
+  },
+
+  async setClient(tx: TenantTx, petId: string, clientId: string): Promise<void> {
+    await tx.manager.query(
+      'update pets set client_id = $3, updated_at = now() where tenant_id = $1 and id = $2',
+      [tx.tenantId, petId, clientId],
+    );
+  },
+
   /** Pets, of one client and/or narrowed by the search box's terms when given. */
   page(
     tx: TenantTx,

@@ -43,6 +43,14 @@ export const StaffQueries = {
     );
   },
 
+  /** Offers exactly these staff members on the clinic's online booking page. */
+  async setOfferedOnline(tx: TenantTx, staffIds: string[]): Promise<void> {
+    await tx.manager.query(
+      `update staff set offered_online = (id = any($2::uuid[])) where tenant_id = $1`,
+      [tx.tenantId, staffIds],
+    );
+  },
+
   /** The clinic's calendar columns in this order (positions 1…n); everyone else: default order. */
   async setCalendarOrder(tx: TenantTx, staffIds: string[]): Promise<void> {
     await tx.manager.query(

@@ -21,6 +21,10 @@ export class StaffService {
     return StaffQueries.setBookable(tx, staffIds);
   }
 
+  setOfferedOnline(tx: TenantTx, staffIds: string[]): Promise<void> {
+    return StaffQueries.setOfferedOnline(tx, staffIds);
+  }
+
   setCalendarOrder(tx: TenantTx, staffIds: string[]): Promise<void> {
     return StaffQueries.setCalendarOrder(tx, staffIds);
   }

@@ -37,6 +37,20 @@ export class AccessService {
     return role ? { ...tenant, role } : null;
   }
 
+  /**
+   * The public door of online booking: a clinic that opted in, for a visitor who is not
+   * signed in (no role). An unknown clinic and one that did not opt in are the same null.
+   */
+  onlineBookingClinic(slug: string): Promise<Omit<TenantRef, 'role'> | null> {
+    if (!/^[a-z0-9-]{1,80}$/.test(slug)) return Promise.resolve(null);
+    return TenantQueries.onlineBookingClinic(this.db, slug);
+  }
+
+  /** Clinics taking online bookings, for the sweep that frees unconfirmed holds. */
+  onlineBookingTenantIds(): Promise<string[]> {
+    return TenantQueries.onlineBookingTenantIds(this.db);
+  }
+
   /** The header's clinic switcher: clinics and companies the user may open. */
   switcher(user: SessionUser): Promise<Switcher> {
     return this.responses.read(sessionRead(user, 'switcher'), async () => ({

@@ -92,6 +92,40 @@ export const TenantQueries = {
     );
   },
 
+  /** A clinic that takes bookings on its public page (`/book/<slug>`), or null. */
+  onlineBookingClinic(db: DataSource, slug: string): Promise<TenantRow | null> {
+    return firstRow<TenantRow>(
+      db,
+      `select ${TENANT_ROW_COLUMNS} from tenants t
+        where t.slug = $1 and t.status = 'active' and t.online_booking`,
+      [slug],
+    );
+  },
+
+  /** The clinics that take online bookings (whose unconfirmed holds may need expiring). */
+  async onlineBookingTenantIds(db: DataSource): Promise<string[]> {
+    const rows = await db.query<{ id: string }[]>(
+      `select id from tenants where online_booking and status = 'active'`,
+    );
+    return rows.map((r) => r.id);
+  },
+
+  async onlineBooking(tx: TenantTx): Promise<boolean> {
+    const row = await firstRow<{ on: boolean }>(
+      tx.manager,
+      'select online_booking as on from tenants where id = $1',
+      [tx.tenantId],
+    );
+    return row?.on ?? false;
+  },
+
+  async setOnlineBooking(tx: TenantTx, on: boolean): Promise<void> {
+    await tx.manager.query('update tenants set online_booking = $2 where id = $1', [
+      tx.tenantId,
+      on,
+    ]);
+  },
+
   async noShowGraceMinutes(tx: TenantTx): Promise<number> {
     const row = await firstRow<{ minutes: number }>(
       tx.manager,

@@ -19,6 +19,15 @@ export class TenantService {
     return TenantQueries.recordObjectBytes(tx, delta);
   }
 
+  /** Whether owners may book on the clinic's public page. */
+  onlineBooking(tx: TenantTx): Promise<boolean> {
+    return TenantQueries.onlineBooking(tx);
+  }
+
+  setOnlineBooking(tx: TenantTx, on: boolean): Promise<void> {
+    return TenantQueries.setOnlineBooking(tx, on);
+  }
+
   /** Minutes after its start when a booking that has not arrived counts as a no-show. */
   noShowGraceMinutes(tx: TenantTx): Promise<number> {
     return TenantQueries.noShowGraceMinutes(tx);

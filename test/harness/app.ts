@@ -29,6 +29,10 @@ const TEST_LIMITS = {
   ADMISSION_QUEUE_WAIT_MS: '300000',
   REQUEST_DEADLINE_SECONDS: '300',
   ADMISSION_MAX_LAG_MS: '600000',
+  // Every test posts from 127.0.0.1: the online booking page's limits have a test of their own.
+  ONLINE_BOOKING_REQUESTS_PER_ADDRESS: '10000',
+  ONLINE_BOOKING_REQUESTS_PER_CLINIC: '100000',
+  ONLINE_BOOKING_PAGES_PER_ADDRESS: '100000',
 };
 
 /** The real app on the run's real services, listening on a free port. */
