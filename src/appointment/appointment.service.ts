@@ -162,9 +162,7 @@ export class AppointmentService {
       ranges: slots,
     });
     if (clashes.length)
-      throw slots.length > 1
-        ? new SeriesConflict(clashes)
-        : new AppointmentConflict(clashes[0]);
+      throw slots.length > 1 ? new SeriesConflict(clashes) : new AppointmentConflict(clashes[0]);
 
     const seriesId = slots.length > 1 ? randomUUID() : null;
     const views: AppointmentView[] = [];
@@ -192,9 +190,23 @@ export class AppointmentService {
     return views;
   }
 
-  /** Tells the clinic's open calendars about changes a caller committed in its own transaction. */
-  announce(tenantId: string, events: Omit<AppointmentEvent, 'tenantId'>[]): void {
-    for (const event of events) this.events.publish({ ...event, tenantId });
+  /**
+   * Numbers a caller's changes with the clinic's live sequence. Call it last in the caller's
+   * transaction (the counter row stays locked until COMMIT, so numbers follow commit order),
+   * then `announce` the result once the transaction committed.
+   */
+  async numbered(
+    tx: TenantTx,
+    changes: Omit<AppointmentEvent, 'tenantId' | 'seq'>[],
+  ): Promise<AppointmentEvent[]> {
+    if (changes.length === 0) return [];
+    const first = await LiveSequences.take(tx, changes.length);
+    return changes.map((e, i) => ({ ...e, tenantId: tx.tenantId, seq: first + i }));
+  }
+
+  /** Tells the clinic's open calendars about changes committed with their numbers. */
+  announce(events: readonly AppointmentEvent[]): void {
+    for (const event of events) this.events.publish(event);
   }
 
   /**
@@ -417,12 +429,9 @@ export class AppointmentService {
   ): Promise<T> {
     const [events, result] = await this.db.run(async (tx) => {
       const done = await change(tx);
-      const changes = eventsOf(done);
-      const first = await LiveSequences.take(tx, changes.length);
-      const numbered = changes.map((e, i) => ({ ...e, tenantId: tx.tenantId, seq: first + i }));
-      return [numbered, done] as const;
+      return [await this.numbered(tx, eventsOf(done)), done] as const;
     });
-    for (const event of events) this.events.publish(event);
+    this.announce(events);
     return result;
   }
 

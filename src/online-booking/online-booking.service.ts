@@ -114,8 +114,8 @@ export class OnlineBookingService {
   async request(tenantId: string, form: BookingRequestForm, locale: 'en' | 'es'): Promise<void> {
     await this.expireHolds(tenantId);
     const token = randomBytes(32).toString('base64url');
-    const views = await this.db.runFor(tenantId, (tx) =>
-      once(tx, 'online-booking.request', async () => {
+    const events = await this.db.runFor(tenantId, async (tx) => {
+      const views = await once(tx, 'online-booking.request', async () => {
         const offer = await OnlineBookingQueries.offer(tx);
         if (!offer.types.some((t) => t.id === form.typeId))
           throw new ValidationFailed({ typeId: 'validation.choose' });
@@ -146,12 +146,13 @@ export class OnlineBookingService {
           token,
         });
         return views;
-      }),
-    );
-    this.appointments.announce(
-      tenantId,
-      views.map((a) => ({ type: 'created', appointment: a })),
-    );
+      });
+      return this.appointments.numbered(
+        tx,
+        views.map((a) => ({ type: 'created', appointment: a })),
+      );
+    });
+    this.appointments.announce(events);
   }
 
   /** The request the link names, as it stands (nothing changes until the owner confirms). */
@@ -174,10 +175,10 @@ export class OnlineBookingService {
    */
   async confirm(tenantId: string, token: string): Promise<ConfirmedBooking> {
     await this.expireHolds(tenantId);
-    const [appointment, timeZone, changed] = await this.db.runFor(tenantId, async (tx) => {
+    const [appointment, timeZone, events] = await this.db.runFor(tenantId, async (tx) => {
       const row = await this.linked(tx, token);
       let view = await this.appointments.viewIn(tx, row.appointmentId);
-      if (row.status === 'confirmed') return [view, tx.tenant.timeZone, false] as const;
+      if (row.status === 'confirmed') return [view, tx.tenant.timeZone, []] as const;
       const provisional = view.clientId;
       const matched = await this.clients.matchProvisional(tx, {
         clientId: provisional,
@@ -198,9 +199,10 @@ export class OnlineBookingService {
         after: { appointmentId: view.id, matchedExistingClient: Boolean(matched) },
       });
       await this.mail.confirmation(tx, { appointmentId: view.id });
-      return [view, tx.tenant.timeZone, true] as const;
+      const events = await this.appointments.numbered(tx, [{ type: 'updated', appointment: view }]);
+      return [view, tx.tenant.timeZone, events] as const;
     });
-    if (changed) this.appointments.announce(tenantId, [{ type: 'updated', appointment }]);
+    this.appointments.announce(events);
     return { appointment, timeZone };
   }
 
@@ -229,13 +231,14 @@ export class OnlineBookingService {
         });
         views.push(view);
       }
-      return views;
+      const events = await this.appointments.numbered(
+        tx,
+        views.map((a) => ({ type: 'cancelled', appointment: { ...a, status: 'cancelled' } })),
+      );
+      return { count: views.length, events };
     });
-    this.appointments.announce(
-      tenantId,
-      withdrawn.map((a) => ({ type: 'cancelled', appointment: { ...a, status: 'cancelled' } })),
-    );
-    return withdrawn.length;
+    this.appointments.announce(withdrawn.events);
+    return withdrawn.count;
   }
 
   /** The new owner and pet, and the booking through the front desk's path. */
