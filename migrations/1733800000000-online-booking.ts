@@ -14,12 +14,17 @@ export class OnlineBooking1733800000000 implements MigrationInterface {
   name = 'OnlineBooking1733800000000';
 
   async up(q: QueryRunner): Promise<void> {
+    // One ALTER TABLE per query, constraints apart from ADD COLUMN: as Citus takes them.
+    await q.query(`alter table tenants add column online_booking boolean not null default false`);
+    await q.query(
+      `alter table appointment_types add column offered_online boolean not null default false`,
+    );
+    await q.query(`alter table staff add column offered_online boolean not null default false`);
+    await q.query(`alter table appointments add column source text not null default 'desk'`);
+    await q.query(
+      `alter table appointments add constraint appointments_source_check check (source in ('desk', 'online'))`,
+    );
     await q.query(`
-      alter table tenants add column online_booking boolean not null default false;
-      alter table appointment_types add column offered_online boolean not null default false;
-      alter table staff add column offered_online boolean not null default false;
-      alter table appointments add column source text not null default 'desk'
-        check (source in ('desk', 'online'));
 
       -- appointment_id is null once an unverified hold expired (its appointment is gone).
       create table online_bookings (
@@ -53,10 +58,10 @@ export class OnlineBooking1733800000000 implements MigrationInterface {
     await q.query(`
       ${disableTenantRls('online_bookings')}
       drop table online_bookings;
-      alter table appointments drop column source;
-      alter table staff drop column offered_online;
-      alter table appointment_types drop column offered_online;
-      alter table tenants drop column online_booking;
     `);
+    await q.query(`alter table appointments drop column source`);
+    await q.query(`alter table staff drop column offered_online`);
+    await q.query(`alter table appointment_types drop column offered_online`);
+    await q.query(`alter table tenants drop column online_booking`);
   }
 }

@@ -99,6 +99,8 @@ export interface MessageDetail extends MessageLogRow {
   bodyText: string | null;
   bodyHtml: string | null;
   clientId: string | null;
+  /** The language the message was written in (the owner's), for the page that shows it. */
+  locale: 'en' | 'es' | null;
 }
 
 const LOG_COLUMNS = `id, kind, status, to_address as "toAddress", subject, error, skip_reason as "skipReason",
@@ -240,7 +242,7 @@ export const MessageQueries = {
   detail(tx: TenantTx, id: string): Promise<MessageDetail | null> {
     return firstRow<MessageDetail>(
       tx.manager,
-      `select ${LOG_COLUMNS}, body_text as "bodyText", body_html as "bodyHtml", client_id as "clientId"
+      `select ${LOG_COLUMNS}, body_text as "bodyText", body_html as "bodyHtml", client_id as "clientId", locale
          from owner_messages where tenant_id = $1 and id = $2`,
       [tx.tenantId, id],
     );

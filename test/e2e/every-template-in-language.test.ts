@@ -19,6 +19,8 @@ import { WebClient } from '../harness/http.js';
 import { MESSAGE_KINDS } from '../../src/message/message-kinds.js';
 import { MessageRenderer } from '../../src/message/message-renderer.js';
 import { adminQuery, superuserUrl } from '../harness/services.js';
+import { dayAhead, offeredSlots, openOnlineBooking, ownerForm } from '../harness/online-booking.js';
+import { MessageLinks } from '../../src/message/message-links.js';
 
 /**
  * Every template, rendered by the real app in both languages, walked as every role: no
@@ -43,7 +45,7 @@ function templateNames(): string[] {
       const rel = relative(VIEWS_DIR, file).replace(/\.hbs$/, '');
       return rel.startsWith('partials/') ? rel.slice('partials/'.length) : rel;
     })
-    .filter((name) => !['layouts/main', 'cached-body'].includes(name))
+    .filter((name) => !['layouts/main', 'layouts/public', 'cached-body'].includes(name))
     .sort();
 }
 
@@ -68,13 +70,22 @@ function decode(text: string): string {
     .replace(/&(\w+);/g, (m, n: string) => ENTITIES[n] ?? m);
 }
 
-/** What a person reads on a page: its text, and titles, labels, placeholders and alt texts. */
-function readable(html: string): string {
-  const body = html.replace(/<script[\s\S]*?<\/script>|<style[\s\S]*?<\/style>/gi, ' ');
+/**
+ * What a person reads on a page in its language: its text, and titles, labels, placeholders
+ * and alt texts. A section marked with another language (an owner's e-mail shown in the
+ * outbox is in the owner's language) and links written out in text are left out.
+ */
+function readable(html: string, locale?: Locale): string {
+  const body = html
+    .replace(/<script[\s\S]*?<\/script>|<style[\s\S]*?<\/style>/gi, ' ')
+    .replace(/<section\b[^>]*\blang="(\w+)"[^>]*>[\s\S]*?<\/section>/g, (m, lang: string) =>
+      locale && lang !== locale ? ' ' : m,
+    );
   const attributes = [...body.matchAll(/\s(?:title|aria-label|placeholder|alt)="([^"]*)"/g)].map(
     (m) => m[1],
   );
   return decode([body.replace(/<[^>]+>/g, ' '), ...attributes].join('\n'))
+    .replace(/https?:\/\/\S+/g, ' ') // links
     .replace(/\S+@\S+/g, ' ') // e-mail addresses
     .replace(/\s+/g, ' ');
 }
@@ -101,7 +112,8 @@ describe('every template in both languages', () => {
   const statuses: string[] = [];
 
   beforeAll(async () => {
-    app = await startTestApp(ownRedisPrefix('templates'));
+    // No SMTP server: mail stays in the app, so the platform admin's outbox is a page too.
+    app = await startTestApp({ ...ownRedisPrefix('templates'), SMTP_URL: '' });
     // Count each view the app renders, and each partial, per language.
     const express = app.app.getHttpAdapter().getInstance() as {
       render: (name: string, options: Record<string, unknown>, done: unknown) => void;
@@ -142,6 +154,7 @@ describe('every template in both languages', () => {
     });
     for (const clinic of company.clinics) await fillClinic(clinic);
     for (const clinic of company.clinics) await walkClinic(clinic);
+    for (const clinic of company.clinics) await walkOwnerPages(clinic);
     await walkCompanyAndAdmin();
     renderOwnerMessages();
   }, 600_000);
@@ -352,6 +365,59 @@ describe('every template in both languages', () => {
     });
   }
 
+  /** The text of the mail kept in the outbox for `email` (mail stays in the app here). */
+  async function outboxText(clinic: TestClinic, email: string): Promise<string> {
+    for (let i = 0; i < 300; i++) {
+      const { rows } = await adminQuery(
+        superuserUrl(),
+        `select body_text from owner_messages
+          where tenant_id = $1 and to_address = $2 and status = 'sent'`,
+        [clinic.id, email],
+      );
+      if (rows[0]) return rows[0].body_text as string;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`no mail for ${email} after 30 s`);
+  }
+
+  /** What an owner sees without a login: booking online, the emailed link, unsubscribing. */
+  async function walkOwnerPages(clinic: TestClinic) {
+    const locale = (clinic === company.clinics[0] ? 'es' : 'en') as Locale;
+    await openOnlineBooking(clinic);
+    const owner = new WebClient(app.url);
+    const page = await get(
+      owner,
+      locale,
+      `/book/${clinic.slug}?lang=${locale}&date=${dayAhead(clinic, 7)}`,
+    );
+    const [slot] = offeredSlots(page.text);
+    expect(slot).toBeDefined();
+    const form = ownerForm(clinic, slot.value);
+    pages.push({
+      locale,
+      path: 'POST book (missing fields)',
+      html: (await owner.post(`/book/${clinic.slug}`, { ...form, email: '' })).text,
+    });
+    const requested = await owner.post(`/book/${clinic.slug}`, form);
+    expect(requested.status).toBe(303);
+    await get(owner, locale, requested.headers.get('location')!);
+    const link = /https?:\/\/\S+?(\/book\/\S+)/.exec(await outboxText(clinic, form.email))?.[1];
+    expect(link).toBeDefined();
+    await get(owner, locale, link!);
+    pages.push({
+      locale,
+      path: 'POST book/confirm',
+      html: (await owner.post(link!.split('?')[0], {})).text,
+    });
+    await get(owner, locale, `/book/${clinic.slug}/confirm/${'a'.repeat(43)}?lang=${locale}`);
+    const unsubscribe = app.app.get(MessageLinks).unsubscribeUrl({
+      tenantId: clinic.id,
+      clientId: clinic.pets[0].clientId,
+      kind: 'appointment_reminder',
+    });
+    await get(owner, locale, new URL(unsubscribe).pathname);
+  }
+
   async function walkCompanyAndAdmin() {
     const [es, en] = company.clinics;
     const admin = await createUser({ adminOf: [company.id] });
@@ -462,7 +528,7 @@ describe('every template in both languages', () => {
         .map(([, v]) => v);
     };
     const leaks = pages.flatMap(({ locale, path, html }) => {
-      const text = readable(html);
+      const text = readable(html, locale);
       return sentences(locale, locale === 'es' ? 'en' : 'es')
         .filter((s) => text.includes(s))
         .map((s) => `${locale} ${kindOf(path)}: ${s}`);

@@ -199,7 +199,8 @@ export function returningClauses(files: SourceFile[]): ReturningClause[] {
 }
 
 /** A RETURNING item that is a bare (optionally qualified) column: immutable by construction. */
-export const isPlainColumn = (item: string) => /^(\w+\.)?\w+$/.test(item);
+/** A column, `t.column`, or `*` / `t.*` (all columns: nothing computed). */
+export const isPlainColumn = (item: string) => /^(\w+\.)?(\w+|\*)$/.test(item);
 
 /**
  * Calls of the named SQL functions from inside a tenant's unit of work: a literal that names
