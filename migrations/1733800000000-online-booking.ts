@@ -47,11 +47,12 @@ export class OnlineBooking1733800000000 implements MigrationInterface {
       ${TABLES.map(enableTenantRls).join('\n')}
     `);
     await q.query(distributeOnCitus({ tenant: TABLES }));
-    await q.query(`
-      alter table online_bookings
-        add foreign key (tenant_id) references tenants (id) on delete cascade,
-        add foreign key (tenant_id, appointment_id) references appointments (tenant_id, id) on delete cascade;
-    `);
+    await q.query(
+      `alter table online_bookings add foreign key (tenant_id) references tenants (id) on delete cascade`,
+    );
+    await q.query(
+      `alter table online_bookings add foreign key (tenant_id, appointment_id) references appointments (tenant_id, id) on delete cascade`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {
