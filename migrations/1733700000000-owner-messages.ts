@@ -29,13 +29,20 @@ export class OwnerMessages1733700000000 implements MigrationInterface {
   name = 'OwnerMessages1733700000000';
 
   async up(q: QueryRunner): Promise<void> {
+    // One ALTER TABLE per query, each constraint in an ALTER of its own: as Citus takes them.
+    const columns: [table: string, column: string, type: string, check: string][] = [
+      ['tenants', 'reminder_hours_before', 'int not null default 24', 'between 0 and 168'],
+      ['tenants', 'recall_days_before', 'int not null default 30', 'between 1 and 365'],
+      ['tenants', 'recall_second_days_before', 'int not null default 7', 'between 0 and 365'],
+      ['clients', 'locale', 'text', "in ('en', 'es')"],
+    ];
+    for (const [table, column, type, check] of columns) {
+      await q.query(`alter table ${table} add column ${column} ${type}`);
+      await q.query(
+        `alter table ${table} add constraint ${table}_${column}_check check (${column} ${check})`,
+      );
+    }
     await q.query(`
-      alter table tenants
-        add column reminder_hours_before int not null default 24 check (reminder_hours_before between 0 and 168),
-        add column recall_days_before int not null default 30 check (recall_days_before between 1 and 365),
-        add column recall_second_days_before int not null default 7 check (recall_second_days_before between 0 and 365);
-      alter table clients add column locale text check (locale in ('en', 'es'));
-
       create table owner_messages (
         tenant_id uuid not null,
         id uuid not null default gen_random_uuid(),
@@ -97,16 +104,18 @@ export class OwnerMessages1733700000000 implements MigrationInterface {
       grant execute on function due_owner_messages(integer, integer) to vetlane_app;
     `);
     await q.query(distributeOnCitus({ tenant: TABLES }));
-    await q.query(`
-      alter table owner_messages
-        add foreign key (tenant_id) references tenants (id) on delete cascade,
-        add foreign key (tenant_id, client_id) references clients (tenant_id, id) on delete cascade,
-        add foreign key (tenant_id, appointment_id) references appointments (tenant_id, id) on delete cascade,
-        add foreign key (tenant_id, vaccination_id) references vaccinations (tenant_id, id) on delete cascade;
-      alter table message_opt_outs
-        add foreign key (tenant_id) references tenants (id) on delete cascade,
-        add foreign key (tenant_id, client_id) references clients (tenant_id, id) on delete cascade;
-    `);
+    const foreignKeys: [table: string, key: string, parent: string][] = [
+      ['owner_messages', 'tenant_id', 'tenants (id)'],
+      ['owner_messages', 'tenant_id, client_id', 'clients (tenant_id, id)'],
+      ['owner_messages', 'tenant_id, appointment_id', 'appointments (tenant_id, id)'],
+      ['owner_messages', 'tenant_id, vaccination_id', 'vaccinations (tenant_id, id)'],
+      ['message_opt_outs', 'tenant_id', 'tenants (id)'],
+      ['message_opt_outs', 'tenant_id, client_id', 'clients (tenant_id, id)'],
+    ];
+    for (const [table, key, parent] of foreignKeys)
+      await q.query(
+        `alter table ${table} add foreign key (${key}) references ${parent} on delete cascade`,
+      );
   }
 
   async down(q: QueryRunner): Promise<void> {
@@ -114,9 +123,13 @@ export class OwnerMessages1733700000000 implements MigrationInterface {
       drop function due_owner_messages(integer, integer);
       drop table message_opt_outs;
       drop table owner_messages;
-      alter table clients drop column locale;
-      alter table tenants drop column reminder_hours_before, drop column recall_days_before,
-        drop column recall_second_days_before;
     `);
+    await q.query(`alter table clients drop column locale`);
+    for (const column of [
+      'reminder_hours_before',
+      'recall_days_before',
+      'recall_second_days_before',
+    ])
+      await q.query(`alter table tenants drop column ${column}`);
   }
 }
