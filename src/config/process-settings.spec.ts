@@ -22,7 +22,10 @@ describe('every way of starting the app uses the same process settings', () => {
     for (const s of settings) expect(dockerfile).toContain(s.includes('=') ? s : `"${s}"`);
   });
 
-  it('the capacity benchmark', () => {
-    expect(read('test', 'bench', 'capacity-setup.ts')).toContain('APP_NODE_FLAGS');
+  it('the capacity and overload benchmarks', () => {
+    for (const file of ['capacity-setup.ts', 'overload.ts']) {
+      expect(read('test', 'bench', file)).toContain('APP_NODE_FLAGS');
+      expect(read('test', 'bench', file)).toContain('APP_PROCESS_ENV');
+    }
   });
 });

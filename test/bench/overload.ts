@@ -8,6 +8,7 @@
  *   BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' npm run bench:overload   # profile the app
  */
 import { spawn } from 'node:child_process';
+import { APP_NODE_FLAGS, APP_PROCESS_ENV } from '../../src/config/process-settings.js';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -81,9 +82,11 @@ async function main() {
   const port = await freePort();
   // BENCH_NODE_ARGS: flags for the app's node, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const app = spawn(process.execPath, [...nodeArgs, 'dist/src/main.js'], {
+  // Started as production starts it (npm run start:prod, the Dockerfile): same node flags and env.
+  const app = spawn(process.execPath, [...APP_NODE_FLAGS, ...nodeArgs, 'dist/src/main.js'], {
     env: {
       ...process.env,
+      ...APP_PROCESS_ENV,
       PORT: String(port),
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
