@@ -15,18 +15,9 @@ export interface NewMessage {
   sendAt: Date;
 }
 
-export interface MessageRow {
+/** A queued message as stored: what was queued, and how its sending stands. */
+export interface MessageRow extends NewMessage {
   id: string;
-  kind: MessageKind;
-  purposeKey: string;
-  clientId: string | null;
-  appointmentId: string | null;
-  vaccinationId: string | null;
-  toAddress: string | null;
-  toName: string | null;
-  locale: Locale | null;
-  data: Record<string, unknown>;
-  sendAt: Date;
   status: MessageStatus;
   attempts: number;
 }
