@@ -75,12 +75,17 @@ export const ClinicTime = {
           return ms < span.end.getTime() ? ms + segments[i].offsetMs : null;
       return null;
     };
+    const minutes = (instant: Date): number => {
+      const local = shifted(instant);
+      if (local !== null) return Math.floor(local / 60_000) % 1440;
+      const { hour, minute } = DateTime.fromJSDate(instant, { zone });
+      return hour * 60 + minute;
+    };
     return {
+      minutes,
       time: (instant) => {
-        const local = shifted(instant);
-        if (local === null) return ClinicTime.localTime(instant, zone);
-        const minutes = Math.floor(local / 60_000) % 1440;
-        return `${pad2(Math.floor(minutes / 60))}:${pad2(minutes % 60)}`;
+        const m = minutes(instant);
+        return `${pad2(Math.floor(m / 60))}:${pad2(m % 60)}`;
       },
       date: (instant) => {
         const local = shifted(instant);
@@ -136,6 +141,8 @@ function dayBounds(date: string, zone: string): [number, number] {
 
 /** `HH:mm` and `YYYY-MM-DD` of instants on one clinic's clock (ClinicTime.clock). */
 export interface LocalClock {
+  /** Minutes since local midnight (0–1439), for Translator.formatTimeOfDay. */
+  minutes(instant: Date): number;
   time(instant: Date): string;
   date(instant: Date): string;
 }

@@ -166,6 +166,19 @@ export class Translator {
     return this.dateFormat(locale, timeZone, 'time', { timeStyle: 'short' }).format(date);
   }
 
+  /**
+   * A wall-clock time of day (minutes since midnight, already on the clinic's clock) as
+   * formatTime shows it: "1:15 PM" in English, "13:15" in Spanish. Grids ask for the same
+   * few dozen times on every page, so each locale's answers are remembered (1,440 at most).
+   */
+  formatTimeOfDay(locale: Locale, minutes: number) {
+    let labels = this.timeOfDayLabels.get(locale);
+    if (!labels) this.timeOfDayLabels.set(locale, (labels = []));
+    return (labels[minutes] ??= this.formatTime(locale, new Date(minutes * 60_000), 'UTC'));
+  }
+
+  private readonly timeOfDayLabels = new Map<Locale, string[]>();
+
   formatDateTime(locale: Locale, date: Date, timeZone: string) {
     return this.dateFormat(locale, timeZone, 'date-time', {
       dateStyle: 'medium',
