@@ -9,6 +9,7 @@ import { ColumnsForm } from './appointment.forms.js';
 import { currentTenant, type SessionUser } from '../tenant/request-context.js';
 import { SignedInUser } from '../tenant/signed-in-user.js';
 import { renderCachedPage, sendCachedFragment } from '../web/cached-page.js';
+import { pageLocale } from '../web/page-locale.js';
 import { CalendarService } from './calendar.service.js';
 
 function dateOrToday(value: unknown): string {
@@ -56,17 +57,21 @@ export class CalendarController {
     const week = view === 'week';
     const nav = navFor(date, week ? 'week' : 'day', by);
     const now = new Date();
+    const locale = pageLocale(res);
     const params = { date, by, today: nav.today, minute: week ? null : nowMinute(date, now) };
     if (week)
       return renderCachedPage(res, this.responses, {
         template: 'appointment/week',
         part: { view: 'calendar-week', params },
-        load: async () => ({ nav, week: await this.calendar.week(date) }),
+        load: async () => ({ nav, week: await this.calendar.week(date, locale) }),
       });
     return renderCachedPage(res, this.responses, {
       template: 'appointment/day',
       part: { view: 'calendar-day', params, byUser: true },
-      load: async () => ({ nav, day: await this.calendar.day(date, by, { userId: user.id, now }) }),
+      load: async () => ({
+        nav,
+        day: await this.calendar.day(date, by, { locale, userId: user.id, now }),
+      }),
     });
   }
 
@@ -88,7 +93,9 @@ export class CalendarController {
         params: { date, by, minute: nowMinute(date, now) },
         byUser: true,
       },
-      load: async () => ({ day: await this.calendar.day(date, by, { userId: user.id, now }) }),
+      load: async () => ({
+        day: await this.calendar.day(date, by, { locale: pageLocale(res), userId: user.id, now }),
+      }),
     });
   }
 
@@ -108,7 +115,7 @@ export class CalendarController {
       const error = formErrors(err);
       res.status(error.status).render('appointment/day', {
         nav: navFor(date, 'day', 'staff'),
-        day: await this.calendar.day(date, 'staff', { userId: user.id }),
+        day: await this.calendar.day(date, 'staff', { locale: pageLocale(res), userId: user.id }),
         error,
       });
     }

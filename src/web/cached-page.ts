@@ -1,6 +1,7 @@
 import type { Response } from 'express';
 import type { CachedRead, ResponseCache } from '../cache/response-cache.js';
 import { currentTenant, RequestContexts } from '../tenant/request-context.js';
+import { pageLocale } from './page-locale.js';
 
 /** A clinic page part to cache: which view, what it depends on beyond clinic and language. */
 export interface CachedPart {
@@ -20,7 +21,8 @@ export function clinicRead(res: Response, part: CachedPart): CachedRead {
     view: part.view,
     role: part.byRole ? tenant.role : null,
     userId: part.byUser ? RequestContexts.current()?.user?.id : undefined,
-    locale: String(res.locals.locale ?? 'en'),
+    // The same language the part is rendered in (the view helpers fall back to English too).
+    locale: pageLocale(res),
     params: part.params,
   };
 }
