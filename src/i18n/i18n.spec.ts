@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ClinicTime } from '../clinic/clinic-time.js';
 import { LOCALES_DIR } from '../common/paths.js';
 import { LOCALES, Translator } from './i18n.js';
 
@@ -56,5 +57,28 @@ describe('messages filled without i18next read as i18next would fill them', () =
     expect(translator.t('en', 'calendar.cancelledAndNoShow', { count: 2 })).toBe(
       '2 cancelled or no-show',
     );
+  });
+});
+
+describe("a time of day in the locale's clock", () => {
+  const translator = new Translator();
+  const hhmm = (m: number) =>
+    `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+
+  it('reads as formatTime reads that time in a clinic: 12-hour in English, 24-hour in Spanish', () => {
+    for (const [locale, zone] of [
+      ['en', 'America/New_York'],
+      ['es', 'Europe/Madrid'],
+    ] as const)
+      for (let minutes = 0; minutes < 1440; minutes += 5) {
+        const instant = ClinicTime.toInstant('2031-06-03', hhmm(minutes), zone);
+        expect(translator.formatTimeOfDay(locale, minutes)).toBe(
+          translator.formatTime(locale, instant, zone),
+        );
+      }
+    expect(translator.formatTimeOfDay('en', 13 * 60 + 15)).toMatch(/^1:15\sPM$/);
+    expect(translator.formatTimeOfDay('en', 0)).toMatch(/^12:00\sAM$/);
+    expect(translator.formatTimeOfDay('es', 13 * 60 + 15)).toBe('13:15');
+    expect(translator.formatTimeOfDay('es', 9 * 60)).toBe('9:00');
   });
 });
