@@ -40,7 +40,7 @@ describe('an owner books online while the front desk watches the calendar', () =
     const owner = await ownerContext.newPage();
     await owner.goto(`${t.url}/book/${clinic.slug}?date=${date}`);
     await owner.getByRole('heading', { name: `Book an appointment at ${clinic.name}` }).waitFor();
-    const slot = owner.getByRole('radio', { name: /^11:00/ });
+    const slot = owner.getByRole('radio', { name: /^11:00\sAM/ });
     await slot.focus();
     await owner.keyboard.press('Space');
     expect(await slot.isChecked()).toBe(true);
