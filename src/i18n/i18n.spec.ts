@@ -82,3 +82,25 @@ describe("a time of day in the locale's clock", () => {
     expect(translator.formatTimeOfDay('es', 9 * 60)).toBe('9:00');
   });
 });
+
+describe("an error's parameters in the page's formats", () => {
+  const translator = new Translator();
+
+  it('reads a time of day and a date from a form in the locale, and leaves the rest', () => {
+    const params = { time: '02:15', date: '2026-03-08', reason: 'Surgery 10:00–12:00', minutes: 5 };
+    expect(translator.errorParams('en', params)).toEqual({
+      time: expect.stringMatching(/^2:15\sAM$/),
+      date: 'Mar 8, 2026',
+      reason: 'Surgery 10:00–12:00',
+      minutes: 5,
+    });
+    expect(translator.errorParams('es', params)).toMatchObject({
+      time: '2:15',
+      date: '8 mar 2026',
+    });
+    expect(translator.errorParams('en', { time: '24:00', date: '2026-13-45' })).toEqual({
+      time: '24:00',
+      date: '2026-13-45',
+    });
+  });
+});

@@ -107,7 +107,9 @@ function translated(
   if (!translator) return body;
   const params = exception instanceof AppError ? exception.params : {};
   const key = `errors.${body.code}`;
-  const message = translator.has(locale, key) ? translator.t(locale, key, params) : body.message;
+  const message = translator.has(locale, key)
+    ? translator.t(locale, key, translator.errorParams(locale, params))
+    : body.message;
   const fields = body.fields
     ? Object.fromEntries(
         Object.entries(body.fields).map(([field, text]) => [

@@ -61,6 +61,8 @@ describe('DST change days at the front desk', () => {
     const res = await book(newYork, 1, { date: '2026-03-08', time: '02:15' });
     expect(res.status).toBe(422);
     expect(res.text).toContain('the clocks skip that hour');
+    // In the page's formats, as the form shows times and dates (not "02:15" and "2026-03-08").
+    expect(res.text).toMatch(/2:15\sAM does not exist on Mar 8, 2026/);
     expect(await bookedInstants(newYork, 1)).toEqual([]);
   });
 
