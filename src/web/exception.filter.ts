@@ -3,9 +3,10 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { AppError, ValidationFailed } from '../common/app-error.js';
 import { classifyDependencyError, RETRY_AFTER_SECONDS } from '../common/dependency-errors.js';
-import { isLocale, type Locale, type Translator } from '../i18n/i18n.js';
+import type { Locale, Translator } from '../i18n/i18n.js';
 import { LoginRequired } from '../staff/auth.errors.js';
 import { CATALOG_KEY } from './form-errors.js';
+import { pageLocale } from './page-locale.js';
 
 interface ErrorBody {
   status: number;
@@ -157,7 +158,7 @@ function respondWithError(
     return;
   }
   if (wantsJson(req)) {
-    const locale = isLocale(res.locals.locale) ? res.locals.locale : 'en';
+    const locale = pageLocale(res);
     const { status, ...error } = translated(translator, body, exception, locale);
     res.status(status).json({ error });
     return;
