@@ -6,6 +6,9 @@ import { RedisBackend } from './redis-backend.js';
 
 export type { CacheBackendKind, SocketIoFanOut };
 
+/** Sessions live under `<prefix>sess:<id>`. */
+const SESSION_KEY = 'sess';
+
 export interface CacheSettings {
   /** Redis when set (every app process shares the state); this process's memory otherwise. */
   url?: string;
@@ -103,6 +106,28 @@ export class CacheService {
     await this.setJson(this.key(...scope, `g${generation}`, ...parts), value, ttlSeconds);
   }
 
+  /**
+   * What a page served from the cache alone needs, in one round trip: the session `sessionId`
+   * as stored (null when it is gone), the directory's generation, and the value under `parts`
+   * at the current generation of `scope`. Null when sessions cannot be read so (memory).
+   */
+  async readPage<T>(
+    sessionId: string,
+    scope: readonly string[],
+    parts: readonly string[],
+  ): Promise<{ session: string | null; directoryGeneration: number; value: T | undefined } | null> {
+    const read = await this.store.readPage({
+      session: this.key(SESSION_KEY, sessionId),
+      directoryGeneration: this.key('directory', 'gen'),
+      tenantGeneration: this.key(...scope, 'gen'),
+      before: this.key(...scope, 'g'),
+      after: `:${parts.join(':')}`,
+    });
+    if (!read) return null;
+    const value = read.value == null ? undefined : (JSON.parse(read.value) as T);
+    return { session: read.session, directoryGeneration: read.directoryGeneration, value };
+  }
+
   bumpGeneration(scope: readonly string[]): Promise<void> {
     return this.store.increment(this.key(...scope, 'gen'));
   }
@@ -119,7 +144,7 @@ export class CacheService {
 
   /** The express-session store; sessions expire `ttlSeconds` after their last save or touch. */
   sessionStore(opts: { ttlSeconds: number }): Store {
-    return this.store.sessionStore(this.key('sess', ''), opts.ttlSeconds);
+    return this.store.sessionStore(this.key(SESSION_KEY, ''), opts.ttlSeconds);
   }
 
   /** A rate-limiter-flexible limiter counting where every app process sees the same numbers. */

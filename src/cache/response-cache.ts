@@ -18,6 +18,16 @@ export interface CachedRead {
   /** Only for content of one user (never shared with another). */
   userId?: string;
   params?: Record<string, string | number | boolean | null | undefined>;
+  /** Told the generation the read was made at (not part of the key). */
+  onGeneration?: (generation: number) => void;
+}
+
+/** A page of the cache alone (src/web/fast-lane.ts): its session as stored, and its value. */
+export interface PageFromCache<T> {
+  session: string;
+  directoryGeneration: number;
+  /** Undefined when it is not cached at the tenant's current generation. */
+  value: T | undefined;
 }
 
 /**
@@ -51,15 +61,9 @@ export class ResponseCache implements TenantWriteListener {
       spec.scope === 'directory' ? this.ttlSeconds || DIRECTORY_TTL_SECONDS : this.ttlSeconds;
     if (ttlSeconds === 0) return load();
     if (this.unbumped.size) await this.bumpPending();
-    const scope = scopeParts(spec.scope);
-    const parts = [
-      spec.view,
-      spec.role ?? '-',
-      spec.locale ?? '-',
-      spec.userId ?? '-',
-      paramsPart(spec.params),
-    ];
+    const { scope, parts } = keyOf(spec);
     const { generation, value } = await this.cache.readAtGeneration<T>(scope, parts);
+    spec.onGeneration?.(generation);
     if (value !== undefined) {
       this.counts.hits++;
       return value;
@@ -75,6 +79,40 @@ export class ResponseCache implements TenantWriteListener {
     })().finally(() => this.flights.delete(flightKey));
     this.flights.set(flightKey, flight);
     return flight;
+  }
+
+  /** Whether tenant reads are cached at all (RESPONSE_CACHE_TTL_SECONDS above 0). */
+  get enabled(): boolean {
+    return this.ttlSeconds > 0;
+  }
+
+  /**
+   * The value of a tenant read together with the session `sessionId` as stored and the
+   * directory's generation, in one round trip; undefined when the session is gone, or while
+   * a bump is held back. A value that is not there is no miss here: the caller goes the long
+   * way, which counts it and fills the cache.
+   */
+  async readPage<T>(sessionId: string, spec: CachedRead): Promise<PageFromCache<T> | undefined> {
+    if (!this.enabled || this.unbumped.size) return undefined;
+    const { scope, parts } = keyOf(spec);
+    const read = await this.cache.readPage<T>(sessionId, scope, parts);
+    if (!read?.session) return undefined;
+    if (read.value !== undefined) this.counts.hits++;
+    return {
+      session: read.session,
+      directoryGeneration: read.directoryGeneration,
+      value: read.value,
+    };
+  }
+
+  /** The session `sessionId` as stored and the directory's generation (no value wanted). */
+  async sessionAsStored(
+    sessionId: string,
+  ): Promise<{ session: string; directoryGeneration: number } | undefined> {
+    const read = await this.cache.readPage(sessionId, ['directory'], ['-']);
+    return read?.session
+      ? { session: read.session, directoryGeneration: read.directoryGeneration }
+      : undefined;
   }
 
   /**
@@ -105,6 +143,20 @@ export class ResponseCache implements TenantWriteListener {
       this.unbumped.delete(pending);
     }
   }
+}
+
+/** The one place a read's key is made of its parts: its scope, then what it depends on. */
+function keyOf(spec: CachedRead): { scope: string[]; parts: string[] } {
+  return {
+    scope: scopeParts(spec.scope),
+    parts: [
+      spec.view,
+      spec.role ?? '-',
+      spec.locale ?? '-',
+      spec.userId ?? '-',
+      paramsPart(spec.params),
+    ],
+  };
 }
 
 function scopeParts(scope: CacheScope): string[] {
