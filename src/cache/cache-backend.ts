@@ -24,7 +24,8 @@ export interface PageKeys {
 export interface PageRead {
   session: string | null;
   directoryGeneration: number;
-  value: string | null;
+  /** The value's bytes as stored. */
+  value: Buffer | null;
 }
 
 /** Carries Socket.IO events between app processes (or, with one process, leaves Socket.IO as it is). */

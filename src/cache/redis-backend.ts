@@ -34,13 +34,13 @@ const READ_PAGE = `
 
 type WithGetAtGeneration = Redis & {
   getAtGeneration(genKey: string, before: string, after: string): Promise<[string, string | null]>;
-  readPage(
+  readPageBuffer(
     session: string,
     directoryGeneration: string,
     tenantGeneration: string,
     before: string,
     after: string,
-  ): Promise<[string, string, string | null] | null>;
+  ): Promise<[Buffer, Buffer, Buffer | null] | null>;
 };
 
 /**
@@ -85,7 +85,8 @@ export class RedisBackend implements CacheBackend {
   }
 
   async readPage(keys: PageKeys): Promise<PageRead> {
-    const reply = await this.redis.readPage(
+    // As bytes: the value goes out to the client as it is, never through a JS string.
+    const reply = await this.redis.readPageBuffer(
       keys.session,
       keys.directoryGeneration,
       keys.tenantGeneration,
@@ -94,7 +95,11 @@ export class RedisBackend implements CacheBackend {
     );
     if (!reply) return { session: null, directoryGeneration: 0, value: null };
     const [session, directoryGeneration, value] = reply;
-    return { session, directoryGeneration: Number(directoryGeneration), value: value || null };
+    return {
+      session: session.toString(),
+      directoryGeneration: Number(directoryGeneration.toString()),
+      value: value || null,
+    };
   }
 
   async increment(key: string): Promise<void> {

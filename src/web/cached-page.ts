@@ -73,7 +73,7 @@ export async function renderCachedPage(
     load: () => Promise<object>;
   },
 ): Promise<void> {
-  const body = await responses.read(clinicRead(res, page.part), async () =>
+  const body = await responses.readText(clinicRead(res, page.part), async () =>
     renderToString(res, page.template, { ...(await page.load()) }),
   );
   const req = res.req as Request;
@@ -97,7 +97,7 @@ export async function sendCachedFragment(
   responses: ResponseCache,
   fragment: { template: string; part: CachedPart; lane?: LaneDoor; load: () => Promise<object> },
 ): Promise<void> {
-  const html = await responses.read(clinicRead(res, fragment.part), async () =>
+  const html = await responses.readText(clinicRead(res, fragment.part), async () =>
     renderToString(res, fragment.template, { ...(await fragment.load()) }),
   );
   const req = res.req as Request;

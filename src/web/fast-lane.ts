@@ -45,9 +45,9 @@ interface Door {
   /** The request headers the page was chosen by (JSON or HTML, language). */
   accept: string;
   acceptLanguage: string;
-  csrfToken: string;
+  csrfToken: Buffer;
   /** A page's layout split where the body goes, each side split where the path goes. */
-  layout?: [string[], string[]];
+  layout?: [Buffer[], Buffer[]];
   headers: OutgoingHttpHeaders;
 }
 
@@ -188,7 +188,7 @@ export class FastLane {
     if (!throttle) return false;
     // The page and the clinic's request count in one round trip (one pipelined write).
     const [page, admitted] = await Promise.all([
-      this.responses.readPage<string>(door.sessionId, {
+      this.responses.readPage(door.sessionId, {
         scope: { tenantId: door.tenant.id },
         view: part.view,
         role: part.byRole ? door.tenant.role : null,
@@ -210,15 +210,18 @@ export class FastLane {
       this.doors.delete(key);
       return false;
     }
-    if (page.value === undefined) return false;
+    if (!page.bytes) return false;
     if (res.destroyed) return true;
-    const body = page.value.replaceAll(LANE_SLOTS.csrf, door.csrfToken);
-    const html = door.layout ? inLayout(door.layout, body, req.url ?? '/') : body;
+    // Bytes as stored, the session's CSRF token in each slot, the layout around them.
+    const pieces = withToken(page.bytes, door.csrfToken);
+    const html = Buffer.concat(
+      door.layout ? inLayout(door.layout, pieces, req.url ?? '/') : pieces,
+    );
     const header = req.headers['x-request-id'];
     const requestId = typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
     res.writeHead(200, {
       ...door.headers,
-      'content-length': Buffer.byteLength(html),
+      'content-length': html.length,
       'x-request-id': requestId,
     });
     res.end(html);
@@ -268,10 +271,10 @@ export class FastLane {
       locale: String(res.locals.locale ?? 'en'),
       accept: req.headers.accept ?? '',
       acceptLanguage: req.headers['accept-language'] ?? '',
-      csrfToken: String(res.locals.csrfToken ?? ''),
+      csrfToken: Buffer.from(String(res.locals.csrfToken ?? '')),
       layout: layout ? splitLayout(layout) : undefined,
     };
-    if (!door.csrfToken) return;
+    if (!door.csrfToken.length) return;
     res.once('finish', () => {
       if (res.statusCode !== 200) return;
       const headers = replayable(res.getHeaders());
@@ -330,12 +333,29 @@ function replayable(headers: OutgoingHttpHeaders): OutgoingHttpHeaders {
   return Object.fromEntries(Object.entries(headers).filter(([name]) => !OWN_HEADERS.has(name)));
 }
 
-function splitLayout(layout: string): [string[], string[]] {
-  const [before, after = ''] = layout.split(LANE_SLOTS.body);
-  return [before.split(LANE_SLOTS.path), after.split(LANE_SLOTS.path)];
+const CSRF_SLOT = Buffer.from(LANE_SLOTS.csrf);
+
+/** The part's bytes with `token` in each CSRF slot, as pieces to be joined. */
+function withToken(bytes: Buffer, token: Buffer): Buffer[] {
+  const pieces: Buffer[] = [];
+  let from = 0;
+  for (let at = bytes.indexOf(CSRF_SLOT); at >= 0; at = bytes.indexOf(CSRF_SLOT, from)) {
+    pieces.push(bytes.subarray(from, at), token);
+    from = at + CSRF_SLOT.length;
+  }
+  pieces.push(bytes.subarray(from));
+  return pieces;
 }
 
-function inLayout([before, after]: [string[], string[]], body: string, url: string): string {
-  const path = hbs.handlebars.escapeExpression(url);
-  return `${before.join(path)}${body}${after.join(path)}`;
+function splitLayout(layout: string): [Buffer[], Buffer[]] {
+  const [before, after = ''] = layout.split(LANE_SLOTS.body);
+  const bytes = (side: string) => side.split(LANE_SLOTS.path).map((piece) => Buffer.from(piece));
+  return [bytes(before), bytes(after)];
+}
+
+/** The layout's pieces around the body's, the request's path (escaped) where it goes. */
+function inLayout([before, after]: [Buffer[], Buffer[]], body: Buffer[], url: string): Buffer[] {
+  const path = Buffer.from(hbs.handlebars.escapeExpression(url));
+  const around = (side: Buffer[]) => side.flatMap((piece, i) => (i ? [path, piece] : [piece]));
+  return [...around(before), ...body, ...around(after)];
 }
