@@ -145,7 +145,12 @@ export class RedisBackend implements CacheBackend {
 
   socketIoFanOut(key: string): SocketIoFanOut {
     // Pub/sub waits for Redis to come back rather than failing its subscriptions (/ready reports the outage).
-    const pub = this.redis.duplicate({ maxRetriesPerRequest: null, commandTimeout: undefined });
+    const pub = this.redis.duplicate({
+      maxRetriesPerRequest: null,
+      commandTimeout: undefined,
+      // Its (un)subscribes are fired and forgotten: none may wait in an automatic pipeline.
+      enableAutoPipelining: false,
+    });
     const sub = pub.duplicate();
     for (const client of [pub, sub]) client.on('error', () => undefined);
     observeSubscriptions(sub);
