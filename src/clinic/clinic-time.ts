@@ -33,8 +33,16 @@ export const ClinicTime = {
     return { start: new Date(start), end: new Date(end) };
   },
 
+  /** The clinic's date at `now`: asked on every page, so each zone's current day is kept. */
   today(zone: string, now = new Date()): string {
-    return DateTime.fromJSDate(now, { zone }).toISODate()!;
+    const at = now.getTime();
+    const known = todays.get(zone);
+    if (known && at >= known.start && at < known.end) return known.date;
+    const date = DateTime.fromJSDate(now, { zone }).toISODate()!;
+    const [start, end] = remembered(`d|${date}|${zone}`, () => dayBounds(date, zone));
+    if (todays.size >= MAX_ANSWERS) todays.clear();
+    todays.set(zone, { date, start, end });
+    return date;
   },
 
   localDate(instant: Date, zone: string): string {
@@ -112,6 +120,9 @@ export const ClinicTime = {
  */
 const answers = new Map<string, unknown>();
 const MAX_ANSWERS = 20_000;
+
+/** Each zone's day as last asked for: its date and its [start, end) instants. */
+const todays = new Map<string, { date: string; start: number; end: number }>();
 
 function remembered<T>(key: string, compute: () => T): T {
   if (key.length > 120) return compute();
