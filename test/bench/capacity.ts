@@ -214,7 +214,7 @@ async function main() {
     await measure('seed 002: 20 simultaneous day views (cached)', cached, page(dayPath), 20);
     await measure('front-desk mix (closed loop, 20 desks)', cached, mix.next);
     const openRuns: { rate: number; result: LoadResult }[] = [];
-    for (const rate of [850, 400, 200, 100]) {
+    for (const rate of [850, 750, 650, 550, 450, 400, 300, 200, 100]) {
       rss.phase(`mix at ${rate}/s`);
       const http = client(cached.url, 512);
       const result = await openLoop({
