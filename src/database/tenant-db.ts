@@ -1,5 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import { Overloaded } from '../common/dependency-errors.js';
 import { isUuid } from '../common/ids.js';
 import {
@@ -66,8 +66,8 @@ export class InvalidTenantIdError extends Error {
 }
 
 /**
- * The one door to tenant data. Every unit of work is a transaction whose first statement
- * is `select set_tenant($1)` (SET LOCAL: dies with the transaction, so it is safe behind
+ * The one door to tenant data. Every unit of work is a transaction that begins with
+ * `select set_tenant(…)` (SET LOCAL: dies with the transaction, so it is safe behind
  * pgBouncer's transaction pooling and never leaks to the next client of the server
  * connection). RLS then hides every other tenant's rows even from a query that forgets
  * its `where tenant_id = …`; queries keep the filter anyway for the index.
@@ -98,14 +98,14 @@ export class TenantDb {
   ): Promise<T> {
     assertTenantId(tenantId);
     const wrote: Writes = { any: false, directory: false };
-    const scoped = (manager: EntityManager) => this.scope(manager, tenantId, work, wrote);
     if (within) {
       if (!within.queryRunner?.isTransactionActive)
         throw new Error('runFor(within) needs an open transaction');
-      return scoped(within);
+      await within.query('select set_tenant($1)', [tenantId]);
+      return this.scope(within, tenantId, work, wrote);
     }
-    const result = await this.dataSource.transaction(async (manager) => {
-      const done = await scoped(manager);
+    const result = await this.tenantTransaction(tenantId, async (manager, known) => {
+      const done = await this.scope(manager, tenantId, work, wrote, known);
       // No write commits after its client was answered or gave up (a deadline under load).
       if (RequestContexts.current()?.mayCommit?.() === false) throw new Overloaded();
       return done;
@@ -130,16 +130,45 @@ export class TenantDb {
       const tenants = await knownTenants(manager, tenantIds);
       const eachTenant = async <R>(part: (tx: TenantTx) => Promise<R>): Promise<R[]> => {
         const results: R[] = [];
-        for (const tenant of tenants)
+        for (const tenant of tenants) {
+          await manager.query('select set_tenant($1)', [tenant.id]);
           results.push(
             await this.scope(manager, tenant.id, part, { any: false, directory: false }, tenant),
           );
+        }
         return results;
       };
       return work({ tenantIds, eachTenant });
     });
   }
 
+  /**
+   * A transaction that starts with the tenant set: START TRANSACTION and `set_tenant` (and,
+   * for a tenant the request does not know, its directory row) go in one round trip, as one
+   * simple-protocol query of two or three statements. The id is inlined as a literal, which
+   * assertTenantId made safe (hex digits and dashes). Committed and rolled back as
+   * EntityManager.transaction does.
+   */
+  private async tenantTransaction<T>(
+    tenantId: string,
+    work: (manager: EntityManager, known: TxTenant | undefined) => Promise<T>,
+  ): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      const known = await beginFor(runner, tenantId);
+      const result = await work(runner.manager, known);
+      await runner.commitTransaction();
+      return result;
+    } catch (err) {
+      // The work's error is the one to throw, even when the rollback fails too.
+      await runner.rollbackTransaction().catch(() => undefined);
+      throw err;
+    } finally {
+      await runner.release();
+    }
+  }
+
+  /** Runs `work` in `manager`, whose transaction has `tenantId` set (set_tenant). */
   private async scope<T>(
     manager: EntityManager,
     tenantId: string,
@@ -147,7 +176,6 @@ export class TenantDb {
     wrote: Writes,
     known?: TxTenant,
   ): Promise<T> {
-    await manager.query('select set_tenant($1)', [tenantId]);
     const tenant = known ?? (await knownTenants(manager, [tenantId]))[0];
     const ctx = RequestContexts.current();
     const user = ctx?.user ? { id: ctx.user.id, name: ctx.user.name } : null;
@@ -163,6 +191,39 @@ export class TenantDb {
 
 function assertTenantId(tenantId: unknown): asserts tenantId is string {
   if (!isUuid(tenantId)) throw new InvalidTenantIdError(tenantId);
+}
+
+const TENANT_COLUMNS = `id, slug, time_zone as "timeZone", locale`;
+
+/**
+ * Opens the runner's transaction with the tenant set, in one round trip; answers the
+ * tenant when the request's context is another one's (its directory row, read in the same
+ * round trip), undefined when the context has it. The runner is left as startTransaction
+ * leaves it (active, depth 1), so commit, rollback and savepoints work as usual.
+ */
+async function beginFor(runner: QueryRunner, tenantId: string): Promise<TxTenant | undefined> {
+  assertTenantId(tenantId);
+  const inContext = RequestContexts.current()?.tenant?.id === tenantId;
+  const statements = [
+    'START TRANSACTION',
+    `select set_tenant('${tenantId}')`,
+    ...(inContext ? [] : [`select ${TENANT_COLUMNS} from tenants where id = '${tenantId}'`]),
+  ];
+  Object.assign(runner, { isTransactionActive: true, transactionDepth: 1 });
+  // On pg's own client: a simple-protocol query (no parameters) answers one result per statement.
+  const client = (await runner.connect()) as SimpleClient;
+  const results = (await client.query(statements.join('; '))) as {
+    rows: Omit<TxTenant, 'role'>[];
+  }[];
+  if (inContext) return undefined;
+  const row = results[2].rows[0];
+  if (!row) throw new InvalidTenantIdError(tenantId);
+  return { ...row, role: null };
+}
+
+/** The pg client under a TypeORM query runner, for the one multi-statement query above. */
+interface SimpleClient {
+  query(text: string): Promise<unknown>;
 }
 
 function txTenant(ref: TenantRef): TxTenant {
@@ -183,7 +244,7 @@ async function knownTenants(
   // The door's own lookup: tenants is a directory table (no tenant policy).
   const rows = missing.length
     ? await manager.query<Omit<TxTenant, 'role'>[]>(
-        `select id, slug, time_zone as "timeZone", locale from tenants where id = any($1::uuid[])`,
+        `select ${TENANT_COLUMNS} from tenants where id = any($1::uuid[])`,
         [missing],
       )
     : [];
