@@ -42,6 +42,15 @@ export interface ActingUser {
   readonly name: string;
 }
 
+/**
+ * The last statement of a unit of work, sent with its COMMIT (TenantDb.runClosing), and
+ * what to make of its rows. Literals only: a multi-statement query takes no parameters.
+ */
+export interface Closing<C> {
+  readonly sql: string;
+  read(rows: unknown[]): C;
+}
+
 /** A unit of tenant work: the transaction's manager, its tenant and who is acting. */
 export interface TenantTx {
   /** Same as `tenant.id`: the `$1` of every tenant query. */
@@ -97,21 +106,63 @@ export class TenantDb {
     within?: EntityManager,
   ): Promise<T> {
     assertTenantId(tenantId);
-    const wrote: Writes = { any: false, directory: false };
     if (within) {
       if (!within.queryRunner?.isTransactionActive)
         throw new Error('runFor(within) needs an open transaction');
       await within.query('select set_tenant($1)', [tenantId]);
-      return this.scope(within, tenantId, work, wrote);
+      return work(await this.txFor(within, tenantId, { any: false, directory: false }));
     }
-    const result = await this.tenantTransaction(tenantId, async (manager, known) => {
-      const done = await this.scope(manager, tenantId, work, wrote, known);
+    const [result] = await this.unitOfWork(tenantId, work, () => null);
+    return result;
+  }
+
+  /**
+   * Like `run`, for work whose last statement is `closing(tx, result)` (none when it answers
+   * null): that statement and the COMMIT go in one round trip, so a row it locks is held for
+   * the COMMIT alone (the live sequence). Answers the work's result and what it read.
+   */
+  async runClosing<T, C>(
+    work: (tx: TenantTx) => Promise<T>,
+    closing: (tx: TenantTx, result: T) => Closing<C> | null,
+  ): Promise<[T, C | null]> {
+    const tenantId = currentTenant().id;
+    assertTenantId(tenantId);
+    return this.unitOfWork(tenantId, work, closing);
+  }
+
+  /**
+   * A transaction that starts with the tenant set: START TRANSACTION and `set_tenant` (and,
+   * for a tenant the request does not know, its directory row) go in one round trip, as one
+   * simple-protocol query of two or three statements, and so do a closing statement and
+   * COMMIT. Rolled back as EntityManager.transaction does.
+   */
+  private async unitOfWork<T, C>(
+    tenantId: string,
+    work: (tx: TenantTx) => Promise<T>,
+    closing: (tx: TenantTx, result: T) => Closing<C> | null,
+  ): Promise<[T, C | null]> {
+    const wrote: Writes = { any: false, directory: false };
+    const runner = this.dataSource.createQueryRunner();
+    let done: [T, C | null];
+    try {
+      const known = await beginFor(runner, tenantId);
+      const tx = await this.txFor(runner.manager, tenantId, wrote, known);
+      const result = await work(tx);
+      const last = closing(tx, result);
       // No write commits after its client was answered or gave up (a deadline under load).
       if (RequestContexts.current()?.mayCommit?.() === false) throw new Overloaded();
-      return done;
-    });
+      if (last) noteWrites(last.sql, wrote);
+      done = [result, last ? last.read(await commitWith(runner, last.sql)) : null];
+      if (!last) await runner.commitTransaction();
+    } catch (err) {
+      // The work's error is the one to throw, even when the rollback fails too.
+      await runner.rollbackTransaction().catch(() => undefined);
+      throw err;
+    } finally {
+      await runner.release();
+    }
     if (wrote.any) await this.writes?.tenantWritten(tenantId, { directory: wrote.directory });
-    return result;
+    return done;
   }
 
   /**
@@ -132,9 +183,8 @@ export class TenantDb {
         const results: R[] = [];
         for (const tenant of tenants) {
           await manager.query('select set_tenant($1)', [tenant.id]);
-          results.push(
-            await this.scope(manager, tenant.id, part, { any: false, directory: false }, tenant),
-          );
+          const wrote = { any: false, directory: false };
+          results.push(await part(await this.txFor(manager, tenant.id, wrote, tenant)));
         }
         return results;
       };
@@ -142,50 +192,23 @@ export class TenantDb {
     });
   }
 
-  /**
-   * A transaction that starts with the tenant set: START TRANSACTION and `set_tenant` (and,
-   * for a tenant the request does not know, its directory row) go in one round trip, as one
-   * simple-protocol query of two or three statements. The id is inlined as a literal, which
-   * assertTenantId made safe (hex digits and dashes). Committed and rolled back as
-   * EntityManager.transaction does.
-   */
-  private async tenantTransaction<T>(
-    tenantId: string,
-    work: (manager: EntityManager, known: TxTenant | undefined) => Promise<T>,
-  ): Promise<T> {
-    const runner = this.dataSource.createQueryRunner();
-    try {
-      const known = await beginFor(runner, tenantId);
-      const result = await work(runner.manager, known);
-      await runner.commitTransaction();
-      return result;
-    } catch (err) {
-      // The work's error is the one to throw, even when the rollback fails too.
-      await runner.rollbackTransaction().catch(() => undefined);
-      throw err;
-    } finally {
-      await runner.release();
-    }
-  }
-
-  /** Runs `work` in `manager`, whose transaction has `tenantId` set (set_tenant). */
-  private async scope<T>(
+  /** The unit of work over `manager`, whose transaction has `tenantId` set (set_tenant). */
+  private async txFor(
     manager: EntityManager,
     tenantId: string,
-    work: (tx: TenantTx) => Promise<T>,
     wrote: Writes,
     known?: TxTenant,
-  ): Promise<T> {
+  ): Promise<TenantTx> {
     const tenant = known ?? (await knownTenants(manager, [tenantId]))[0];
     const ctx = RequestContexts.current();
     const user = ctx?.user ? { id: ctx.user.id, name: ctx.user.name } : null;
-    return work({
+    return {
       tenantId: tenant.id,
       tenant,
       user,
       requestId: ctx?.requestId ?? null,
       manager: oneQueryAtATime(manager, wrote),
-    });
+    };
   }
 }
 
@@ -198,7 +221,8 @@ const TENANT_COLUMNS = `id, slug, time_zone as "timeZone", locale`;
 /**
  * Opens the runner's transaction with the tenant set, in one round trip; answers the
  * tenant when the request's context is another one's (its directory row, read in the same
- * round trip), undefined when the context has it. The runner is left as startTransaction
+ * round trip), undefined when the context has it. The id is inlined as a literal, which
+ * assertTenantId makes safe (hex digits and dashes). The runner is left as startTransaction
  * leaves it (active, depth 1), so commit, rollback and savepoints work as usual.
  */
 async function beginFor(runner: QueryRunner, tenantId: string): Promise<TxTenant | undefined> {
@@ -221,7 +245,19 @@ async function beginFor(runner: QueryRunner, tenantId: string): Promise<TxTenant
   return { ...row, role: null };
 }
 
-/** The pg client under a TypeORM query runner, for the one multi-statement query above. */
+/**
+ * Sends `sql` and COMMIT in one round trip (a simple-protocol query); answers the rows
+ * `sql` returned. The runner is left as commitTransaction leaves it. On an error in `sql`
+ * PostgreSQL runs nothing after it: the transaction is still open, for the rollback.
+ */
+async function commitWith(runner: QueryRunner, sql: string): Promise<unknown[]> {
+  const client = (await runner.connect()) as SimpleClient;
+  const [closing] = (await client.query(`${sql}; COMMIT`)) as { rows: unknown[] }[];
+  Object.assign(runner, { isTransactionActive: false, transactionDepth: 0 });
+  return closing.rows;
+}
+
+/** The pg client under a TypeORM query runner, for the multi-statement queries above. */
 interface SimpleClient {
   query(text: string): Promise<unknown>;
 }
