@@ -149,10 +149,13 @@ export const AppointmentQueries = {
    * exclusion constraint can deadlock; with the lock every loser gets a clean conflict).
    */
   async lockResources(tx: TenantTx, keys: string[]): Promise<void> {
-    // Always in the same order, so two bookings never wait for each other in a cycle.
-    for (const key of [...new Set(keys)].sort()) {
-      await tx.manager.query(`select pg_advisory_xact_lock(hashtextextended($1, 0))`, [key]);
-    }
+    // Always in the same order, so two bookings never wait for each other in a cycle: one
+    // statement takes them one after the other, in the array's order (a scan of unnest).
+    // It reads no table, so on Citus it runs (and locks) on the coordinator, as before.
+    await tx.manager.query(
+      `select count(pg_advisory_xact_lock(hashtextextended(k, 0))) from unnest($1::text[]) as k`,
+      [[...new Set(keys)].sort()],
+    );
   },
 
   /** Active appointments of the vet or room that overlap any of the ranges (excluding `exceptId`). */

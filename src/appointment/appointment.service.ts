@@ -5,7 +5,7 @@ import { NotFoundError } from '../common/app-error.js';
 import { ClinicSettingsService } from '../clinic/clinic-settings.service.js';
 import { ClinicTime } from '../clinic/clinic-time.js';
 import { isUuid } from '../common/ids.js';
-import { TenantDb, type TenantTx } from '../database/tenant-db.js';
+import { type Closing, returningRows, TenantDb, type TenantTx } from '../database/tenant-db.js';
 import { PetService } from '../pet/pet.service.js';
 import {
   AppointmentConflict,
@@ -199,9 +199,24 @@ export class AppointmentService {
     tx: TenantTx,
     changes: Omit<AppointmentEvent, 'tenantId' | 'seq'>[],
   ): Promise<AppointmentEvent[]> {
-    if (changes.length === 0) return [];
-    const first = await LiveSequences.take(tx, changes.length);
-    return changes.map((e, i) => ({ ...e, tenantId: tx.tenantId, seq: first + i }));
+    const numbering = this.numbering(tx, changes);
+    return numbering ? numbering.read(await returningRows(tx.manager, numbering.sql)) : [];
+  }
+
+  /** The statement that numbers `changes` (none for no change), to send last. */
+  private numbering(
+    tx: TenantTx,
+    changes: Omit<AppointmentEvent, 'tenantId' | 'seq'>[],
+  ): Closing<AppointmentEvent[]> | null {
+    if (changes.length === 0) return null;
+    const taking = LiveSequences.closing(tx, changes.length);
+    return {
+      sql: taking.sql,
+      read: (rows) => {
+        const first = taking.read(rows);
+        return changes.map((e, i) => ({ ...e, tenantId: tx.tenantId, seq: first + i }));
+      },
+    };
   }
 
   /** Tells the clinic's open calendars about changes committed with their numbers. */
@@ -427,11 +442,11 @@ export class AppointmentService {
     change: (tx: TenantTx) => Promise<T>,
     eventsOf: (result: T) => Omit<AppointmentEvent, 'tenantId' | 'seq'>[],
   ): Promise<T> {
-    const [events, result] = await this.db.run(async (tx) => {
-      const done = await change(tx);
-      return [await this.numbered(tx, eventsOf(done)), done] as const;
-    });
-    this.announce(events);
+    // The numbers are taken by the statement sent with the COMMIT (last, as numbered asks).
+    const [result, events] = await this.db.runClosing(change, (tx, done) =>
+      this.numbering(tx, eventsOf(done)),
+    );
+    this.announce(events ?? []);
     return result;
   }
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import { Overloaded } from '../common/dependency-errors.js';
 import { isUuid } from '../common/ids.js';
 import {
@@ -42,6 +42,15 @@ export interface ActingUser {
   readonly name: string;
 }
 
+/**
+ * The last statement of a unit of work, sent with its COMMIT (TenantDb.runClosing), and
+ * what to make of its rows. Literals only: a multi-statement query takes no parameters.
+ */
+export interface Closing<C> {
+  readonly sql: string;
+  read(rows: unknown[]): C;
+}
+
 /** A unit of tenant work: the transaction's manager, its tenant and who is acting. */
 export interface TenantTx {
   /** Same as `tenant.id`: the `$1` of every tenant query. */
@@ -66,8 +75,8 @@ export class InvalidTenantIdError extends Error {
 }
 
 /**
- * The one door to tenant data. Every unit of work is a transaction whose first statement
- * is `select set_tenant($1)` (SET LOCAL: dies with the transaction, so it is safe behind
+ * The one door to tenant data. Every unit of work is a transaction that begins with
+ * `select set_tenant(…)` (SET LOCAL: dies with the transaction, so it is safe behind
  * pgBouncer's transaction pooling and never leaks to the next client of the server
  * connection). RLS then hides every other tenant's rows even from a query that forgets
  * its `where tenant_id = …`; queries keep the filter anyway for the index.
@@ -97,21 +106,63 @@ export class TenantDb {
     within?: EntityManager,
   ): Promise<T> {
     assertTenantId(tenantId);
-    const wrote: Writes = { any: false, directory: false };
-    const scoped = (manager: EntityManager) => this.scope(manager, tenantId, work, wrote);
     if (within) {
       if (!within.queryRunner?.isTransactionActive)
         throw new Error('runFor(within) needs an open transaction');
-      return scoped(within);
+      await within.query('select set_tenant($1)', [tenantId]);
+      return work(await this.txFor(within, tenantId, { any: false, directory: false }));
     }
-    const result = await this.dataSource.transaction(async (manager) => {
-      const done = await scoped(manager);
+    const [result] = await this.unitOfWork(tenantId, work, () => null);
+    return result;
+  }
+
+  /**
+   * Like `run`, for work whose last statement is `closing(tx, result)` (none when it answers
+   * null): that statement and the COMMIT go in one round trip, so a row it locks is held for
+   * the COMMIT alone (the live sequence). Answers the work's result and what it read.
+   */
+  async runClosing<T, C>(
+    work: (tx: TenantTx) => Promise<T>,
+    closing: (tx: TenantTx, result: T) => Closing<C> | null,
+  ): Promise<[T, C | null]> {
+    const tenantId = currentTenant().id;
+    assertTenantId(tenantId);
+    return this.unitOfWork(tenantId, work, closing);
+  }
+
+  /**
+   * A transaction that starts with the tenant set: START TRANSACTION and `set_tenant` (and,
+   * for a tenant the request does not know, its directory row) go in one round trip, as one
+   * simple-protocol query of two or three statements, and so do a closing statement and
+   * COMMIT. Rolled back as EntityManager.transaction does.
+   */
+  private async unitOfWork<T, C>(
+    tenantId: string,
+    work: (tx: TenantTx) => Promise<T>,
+    closing: (tx: TenantTx, result: T) => Closing<C> | null,
+  ): Promise<[T, C | null]> {
+    const wrote: Writes = { any: false, directory: false };
+    const runner = this.dataSource.createQueryRunner();
+    let done: [T, C | null];
+    try {
+      const known = await beginFor(runner, tenantId);
+      const tx = await this.txFor(runner.manager, tenantId, wrote, known);
+      const result = await work(tx);
+      const last = closing(tx, result);
       // No write commits after its client was answered or gave up (a deadline under load).
       if (RequestContexts.current()?.mayCommit?.() === false) throw new Overloaded();
-      return done;
-    });
+      if (last) noteWrites(last.sql, wrote);
+      done = [result, last ? last.read(await commitWith(runner, last.sql)) : null];
+      if (!last) await runner.commitTransaction();
+    } catch (err) {
+      // The work's error is the one to throw, even when the rollback fails too.
+      await runner.rollbackTransaction().catch(() => undefined);
+      throw err;
+    } finally {
+      await runner.release();
+    }
     if (wrote.any) await this.writes?.tenantWritten(tenantId, { directory: wrote.directory });
-    return result;
+    return done;
   }
 
   /**
@@ -130,39 +181,85 @@ export class TenantDb {
       const tenants = await knownTenants(manager, tenantIds);
       const eachTenant = async <R>(part: (tx: TenantTx) => Promise<R>): Promise<R[]> => {
         const results: R[] = [];
-        for (const tenant of tenants)
-          results.push(
-            await this.scope(manager, tenant.id, part, { any: false, directory: false }, tenant),
-          );
+        for (const tenant of tenants) {
+          await manager.query('select set_tenant($1)', [tenant.id]);
+          const wrote = { any: false, directory: false };
+          results.push(await part(await this.txFor(manager, tenant.id, wrote, tenant)));
+        }
         return results;
       };
       return work({ tenantIds, eachTenant });
     });
   }
 
-  private async scope<T>(
+  /** The unit of work over `manager`, whose transaction has `tenantId` set (set_tenant). */
+  private async txFor(
     manager: EntityManager,
     tenantId: string,
-    work: (tx: TenantTx) => Promise<T>,
     wrote: Writes,
     known?: TxTenant,
-  ): Promise<T> {
-    await manager.query('select set_tenant($1)', [tenantId]);
+  ): Promise<TenantTx> {
     const tenant = known ?? (await knownTenants(manager, [tenantId]))[0];
     const ctx = RequestContexts.current();
     const user = ctx?.user ? { id: ctx.user.id, name: ctx.user.name } : null;
-    return work({
+    return {
       tenantId: tenant.id,
       tenant,
       user,
       requestId: ctx?.requestId ?? null,
       manager: oneQueryAtATime(manager, wrote),
-    });
+    };
   }
 }
 
 function assertTenantId(tenantId: unknown): asserts tenantId is string {
   if (!isUuid(tenantId)) throw new InvalidTenantIdError(tenantId);
+}
+
+const TENANT_COLUMNS = `id, slug, time_zone as "timeZone", locale`;
+
+/**
+ * Opens the runner's transaction with the tenant set, in one round trip; answers the
+ * tenant when the request's context is another one's (its directory row, read in the same
+ * round trip), undefined when the context has it. The id is inlined as a literal, which
+ * assertTenantId makes safe (hex digits and dashes). The runner is left as startTransaction
+ * leaves it (active, depth 1), so commit, rollback and savepoints work as usual.
+ */
+async function beginFor(runner: QueryRunner, tenantId: string): Promise<TxTenant | undefined> {
+  assertTenantId(tenantId);
+  const inContext = RequestContexts.current()?.tenant?.id === tenantId;
+  const statements = [
+    'START TRANSACTION',
+    `select set_tenant('${tenantId}')`,
+    ...(inContext ? [] : [`select ${TENANT_COLUMNS} from tenants where id = '${tenantId}'`]),
+  ];
+  Object.assign(runner, { isTransactionActive: true, transactionDepth: 1 });
+  // On pg's own client: a simple-protocol query (no parameters) answers one result per statement.
+  const client = (await runner.connect()) as SimpleClient;
+  const results = (await client.query(statements.join('; '))) as {
+    rows: Omit<TxTenant, 'role'>[];
+  }[];
+  if (inContext) return undefined;
+  const row = results[2].rows[0];
+  if (!row) throw new InvalidTenantIdError(tenantId);
+  return { ...row, role: null };
+}
+
+/**
+ * Sends `sql` and COMMIT in one round trip (a simple-protocol query); answers the rows
+ * `sql` returned. The runner is left as commitTransaction leaves it. On an error in `sql`
+ * PostgreSQL runs nothing after it: the transaction is still open, for the rollback.
+ */
+async function commitWith(runner: QueryRunner, sql: string): Promise<unknown[]> {
+  const client = (await runner.connect()) as SimpleClient;
+  const [closing] = (await client.query(`${sql}; COMMIT`)) as { rows: unknown[] }[];
+  Object.assign(runner, { isTransactionActive: false, transactionDepth: 0 });
+  return closing.rows;
+}
+
+/** The pg client under a TypeORM query runner, for the multi-statement queries above. */
+interface SimpleClient {
+  query(text: string): Promise<unknown>;
 }
 
 function txTenant(ref: TenantRef): TxTenant {
@@ -183,7 +280,7 @@ async function knownTenants(
   // The door's own lookup: tenants is a directory table (no tenant policy).
   const rows = missing.length
     ? await manager.query<Omit<TxTenant, 'role'>[]>(
-        `select id, slug, time_zone as "timeZone", locale from tenants where id = any($1::uuid[])`,
+        `select ${TENANT_COLUMNS} from tenants where id = any($1::uuid[])`,
         [missing],
       )
     : [];

@@ -22,6 +22,26 @@ export interface MessageRow extends NewMessage {
   attempts: number;
 }
 
+/** The queued messages of an appointment that a move or cancel makes moot. */
+export interface QueuedSkip {
+  appointmentId: string;
+  kinds: MessageKind[];
+  /** The purpose key of the one to keep (the reminder of the start that stays). */
+  keep?: string;
+  reason: string;
+}
+
+/** What a message about an appointment is queued from (MessageQueries.appointmentNotice). */
+export interface AppointmentNotice {
+  clientId: string;
+  startsAt: Date;
+  version: number;
+  /** The clinic's; null when its row is not there. */
+  reminderHoursBefore: number | null;
+  /** Only when asked; false otherwise. */
+  ownerWasTold: boolean;
+}
+
 /** What a message about an appointment says, read when it is sent (not when queued). */
 export interface AppointmentFacts {
   id: string;
@@ -105,54 +125,68 @@ const MESSAGE_COLUMNS = `id, kind, purpose_key as "purposeKey", client_id as "cl
 export const MessageQueries = {
   /** Inserts the message unless one with its purpose exists; answers the new id or null. */
   async insert(tx: TenantTx, m: NewMessage): Promise<string | null> {
-    const row = await firstRow<{ id: string }>(
-      tx.manager,
-      `insert into owner_messages (tenant_id, kind, purpose_key, client_id, appointment_id,
-         vaccination_id, to_address, to_name, locale, data, send_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-       on conflict (tenant_id, purpose_key) do nothing returning id`,
-      [
-        tx.tenantId,
-        m.kind,
-        m.purposeKey,
-        m.clientId,
-        m.appointmentId,
-        m.vaccinationId,
-        m.toAddress,
-        m.toName,
-        m.locale,
-        JSON.stringify(m.data),
-        m.sendAt,
-      ],
-    );
-    return row?.id ?? null;
+    const [id] = await MessageQueries.skipAndInsert(tx, { messages: [m] });
+    return id ?? null;
   },
 
-  /** Queued messages of an appointment of `kind` other than the one to keep: a move or cancel drops them. */
-  async skipQueued(
+  /**
+   * One statement for what a change of an appointment does to its messages: the queued ones
+   * of `skip.kinds` (but the one to keep) are skipped, and `messages` inserted unless one
+   * with their purpose exists; answers the new ids, in order. The skip runs in a CTE: a row
+   * it settles is still there for the insert's ON CONFLICT, as when they ran one by one.
+   */
+  async skipAndInsert(
     tx: TenantTx,
-    opts: { appointmentId: string; kinds: MessageKind[]; keep?: string; reason: string },
-  ): Promise<number> {
-    const rows = await returningRows(
+    opts: { skip?: QueuedSkip; messages: NewMessage[] },
+  ): Promise<string[]> {
+    const params: unknown[] = [tx.tenantId];
+    const skip = opts.skip
+      ? `update owner_messages set status = 'skipped', skip_reason = $${params.push(opts.skip.reason)}, settled_at = now()
+          where tenant_id = $1 and appointment_id = $${params.push(opts.skip.appointmentId)}
+            and kind = any($${params.push(opts.skip.kinds)}) and status = 'queued'
+            and purpose_key <> $${params.push(opts.skip.keep ?? '')}`
+      : null;
+    if (opts.messages.length === 0) {
+      if (skip) await tx.manager.query(skip, params);
+      return [];
+    }
+    const values = opts.messages.map((m) => {
+      const row = [m.kind, m.purposeKey, m.clientId, m.appointmentId, m.vaccinationId];
+      const more = [m.toAddress, m.toName, m.locale, JSON.stringify(m.data), m.sendAt];
+      return `($1, ${[...row, ...more].map((v) => `$${params.push(v)}`).join(', ')})`;
+    });
+    const rows = await returningRows<{ id: string }>(
       tx.manager,
-      `update owner_messages set status = 'skipped', skip_reason = $5, settled_at = now()
-        where tenant_id = $1 and appointment_id = $2 and kind = any($3) and status = 'queued'
-          and purpose_key <> $4 returning id`,
-      [tx.tenantId, opts.appointmentId, opts.kinds, opts.keep ?? '', opts.reason],
+      `${skip ? `with skipped as (${skip}) ` : ''}insert into owner_messages (tenant_id, kind,
+         purpose_key, client_id, appointment_id, vaccination_id, to_address, to_name, locale, data, send_at)
+       values ${values.join(', ')}
+       on conflict (tenant_id, purpose_key) do nothing returning id`,
+      params,
     );
-    return rows.length;
+    return rows.map((r) => r.id);
   },
 
-  /** Whether the owner was told of the appointment (a confirmation or change left, or is leaving). */
-  async ownerWasTold(tx: TenantTx, appointmentId: string): Promise<boolean> {
-    const row = await firstRow(
+  /**
+   * What a message about an appointment is queued from, in one statement: its client,
+   * start and version, the clinic's reminder lead and, when `told` is asked, whether the
+   * owner was told of it (a confirmation or change left, or is leaving). Null when the
+   * appointment is not there.
+   */
+  appointmentNotice(
+    tx: TenantTx,
+    id: string,
+    opts: { told: boolean },
+  ): Promise<AppointmentNotice | null> {
+    return firstRow<AppointmentNotice>(
       tx.manager,
-      `select 1 from owner_messages
-        where tenant_id = $1 and appointment_id = $2 and status in ('sent', 'sending')
-          and kind in ('booking_confirmation', 'booking_change') limit 1`,
-      [tx.tenantId, appointmentId],
+      `select a.client_id as "clientId", a.starts_at as "startsAt", a.version,
+              (select reminder_hours_before from tenants where id = $1) as "reminderHoursBefore",
+              $3::boolean and exists (select 1 from owner_messages m
+                 where m.tenant_id = $1 and m.appointment_id = $2 and m.status in ('sent', 'sending')
+                   and m.kind in ('booking_confirmation', 'booking_change')) as "ownerWasTold"
+         from appointments a where a.tenant_id = $1 and a.id = $2`,
+      [tx.tenantId, id, opts.told],
     );
-    return row !== null;
   },
 
   /** The message, locked for this transaction: one process works on it at a time. */
@@ -164,10 +198,10 @@ export const MessageQueries = {
     );
   },
 
-  async markRelayed(tx: TenantTx, id: string): Promise<void> {
+  async markRelayed(tx: TenantTx, ids: string[]): Promise<void> {
     await tx.manager.query(
-      `update owner_messages set relayed_at = now() where tenant_id = $1 and id = $2 and relayed_at is null`,
-      [tx.tenantId, id],
+      `update owner_messages set relayed_at = now() where tenant_id = $1 and id = any($2::uuid[]) and relayed_at is null`,
+      [tx.tenantId, ids],
     );
   },
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import type { TenantTx } from '../database/tenant-db.js';
 import type { Locale } from '../i18n/i18n.js';
-import { MessageQueries, type NewMessage } from './message.queries.js';
+import { MessageQueries, type NewMessage, type QueuedSkip } from './message.queries.js';
 
 /** A message to queue, named by what happened. */
 export type MessageRequest =
@@ -59,14 +59,17 @@ export class OwnerMessages {
     }
   }
 
+  /** Two statements whatever the kind: what the notice is built from, then its writes. */
   private async aboutAppointment(
     tx: TenantTx,
     kind: 'booking_confirmation' | 'booking_change' | 'booking_cancellation',
     appointmentId: string,
   ): Promise<string[]> {
-    const appointment = await MessageQueries.appointment(tx, appointmentId);
+    const cancelled = kind === 'booking_cancellation';
+    const appointment = await MessageQueries.appointmentNotice(tx, appointmentId, {
+      told: cancelled,
+    });
     if (!appointment) return [];
-    const clinic = await MessageQueries.clinic(tx);
     const base = {
       clientId: appointment.clientId,
       appointmentId,
@@ -77,43 +80,41 @@ export class OwnerMessages {
       data: { startsAt: appointment.startsAt.toISOString(), version: appointment.version },
     };
     const reminderKey = `reminder:${appointmentId}:${appointment.startsAt.toISOString()}`;
+    // Earlier reminders (another start) and notices not yet sent are moot now.
+    const skip: QueuedSkip = {
+      appointmentId,
+      kinds: cancelled
+        ? ['appointment_reminder', 'booking_confirmation', 'booking_change']
+        : ['appointment_reminder', 'booking_change'],
+      keep: cancelled ? undefined : reminderKey,
+      reason: cancelled ? 'cancelled' : 'moved',
+    };
     // Only an owner who heard of the booking hears of its cancellation (an online hold that
     // expired unverified, or a confirmation still queued, goes without a word).
-    const told =
-      kind === 'booking_cancellation' && (await MessageQueries.ownerWasTold(tx, appointmentId));
-    // Earlier reminders (another start) and notices not yet sent are moot now.
-    await MessageQueries.skipQueued(tx, {
-      appointmentId,
-      kinds:
-        kind === 'booking_cancellation'
-          ? ['appointment_reminder', 'booking_confirmation', 'booking_change']
-          : ['appointment_reminder', 'booking_change'],
-      keep: kind === 'booking_cancellation' ? undefined : reminderKey,
-      reason: kind === 'booking_cancellation' ? 'cancelled' : 'moved',
-    });
-    if (kind === 'booking_cancellation' && !told) return [];
-    const ids = await this.insert(tx, {
-      ...base,
-      kind,
-      purposeKey:
-        kind === 'booking_change'
-          ? `change:${appointmentId}:${appointment.version}`
-          : `${kind === 'booking_confirmation' ? 'confirmation' : 'cancellation'}:${appointmentId}`,
-      sendAt: new Date(),
-    });
-    const hours = clinic?.reminderHoursBefore ?? 0;
+    if (cancelled && !appointment.ownerWasTold)
+      return MessageQueries.skipAndInsert(tx, { skip, messages: [] });
+    const messages: NewMessage[] = [
+      {
+        ...base,
+        kind,
+        purposeKey:
+          kind === 'booking_change'
+            ? `change:${appointmentId}:${appointment.version}`
+            : `${kind === 'booking_confirmation' ? 'confirmation' : 'cancellation'}:${appointmentId}`,
+        sendAt: new Date(),
+      },
+    ];
+    const hours = appointment.reminderHoursBefore ?? 0;
     const remindAt = new Date(appointment.startsAt.getTime() - hours * 3_600_000);
     // Booked inside the reminder window: the confirmation is the reminder.
-    if (kind !== 'booking_cancellation' && hours > 0 && remindAt.getTime() > Date.now())
-      ids.push(
-        ...(await this.insert(tx, {
-          ...base,
-          kind: 'appointment_reminder',
-          purposeKey: reminderKey,
-          sendAt: remindAt,
-        })),
-      );
-    return ids;
+    if (!cancelled && hours > 0 && remindAt.getTime() > Date.now())
+      messages.push({
+        ...base,
+        kind: 'appointment_reminder',
+        purposeKey: reminderKey,
+        sendAt: remindAt,
+      });
+    return MessageQueries.skipAndInsert(tx, { skip, messages });
   }
 
   /** The first recall N days before the booster is due, the second M days before (clinic settings). */
