@@ -33,8 +33,21 @@ export const ClinicTime = {
     return { start: new Date(start), end: new Date(end) };
   },
 
+  /**
+   * The clinic's date now. A page asks several times per request; while `now` stays inside the
+   * day last answered for the zone, that day is the answer without a time-zone conversion.
+   */
   today(zone: string, now = new Date()): string {
-    return DateTime.fromJSDate(now, { zone }).toISODate()!;
+    const ms = now.getTime();
+    const last = todays.get(zone);
+    if (last && ms >= last.start && ms < last.end) return last.date;
+    const date = DateTime.fromJSDate(now, { zone }).toISODate()!;
+    if (date) {
+      const { start, end } = ClinicTime.dayRange(date, zone);
+      if (todays.size >= MAX_ZONES) todays.clear();
+      todays.set(zone, { date, start: start.getTime(), end: end.getTime() });
+    }
+    return date;
   },
 
   localDate(instant: Date, zone: string): string {
@@ -67,7 +80,8 @@ export const ClinicTime = {
    * arithmetic instead of a time-zone conversion. Instants outside the span are converted.
    */
   clock(zone: string, span: { start: Date; end: Date }): LocalClock {
-    const segments = offsetSegments(zone, span.start.getTime(), span.end.getTime());
+    const [from, to] = [span.start.getTime(), span.end.getTime()];
+    const segments = remembered(`s|${zone}|${from}|${to}`, () => offsetSegments(zone, from, to));
     const shifted = (instant: Date): number | null => {
       const ms = instant.getTime();
       for (let i = segments.length - 1; i >= 0; i--)
@@ -95,7 +109,7 @@ export const ClinicTime = {
     return (
       typeof value === 'string' &&
       /^\d{4}-\d{2}-\d{2}$/.test(value) &&
-      DateTime.fromISO(value).isValid
+      remembered(`v|${value}`, () => DateTime.fromISO(value).isValid)
     );
   },
 };
@@ -106,6 +120,9 @@ export const ClinicTime = {
  * time-zone database costs far more than a lookup. Answers never change; the map is bounded.
  */
 const answers = new Map<string, unknown>();
+/** The day `today` last answered per zone, with its bounds (epoch ms). */
+const todays = new Map<string, { date: string; start: number; end: number }>();
+const MAX_ZONES = 1_000;
 const MAX_ANSWERS = 20_000;
 
 function remembered<T>(key: string, compute: () => T): T {
