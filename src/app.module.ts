@@ -42,6 +42,9 @@ export class AppModule {
             autoLogging: {
               ignore: (req) => req.url === '/health' || (req.url ?? '').startsWith('/assets/'),
             },
+            // The completion line is written at info; below that level (production's warn) the
+            // line is skipped before its props and child logger are built.
+            customLogLevel: () => (infra.log.isLevelEnabled('info') ? 'info' : 'silent'),
             serializers: {
               req: (req: { id: string; method: string; url: string }) => ({
                 id: req.id,

@@ -35,11 +35,14 @@ export function roomColumns(rooms: Room[]): ColumnChoice[] {
     .map((r) => ({ id: r.id, name: r.name, mine: false, shown: true }));
 }
 
+/** A quarter hour outside opening hours, or blocked for its column by a closure. */
+export type Shade = 'closed' | 'blocked' | null;
+
 /** Is the quarter hour outside opening hours, or blocked for this column by a closure? */
 export function shading(
   slot: Slot,
   opts: { open: Slot[]; closures: Closure[]; by: 'staff' | 'room'; columnId: string },
-): 'closed' | 'blocked' | null {
+): Shade {
   const inside = opts.open.some((o) => o.startsAt <= slot.startsAt && slot.endsAt <= o.endsAt);
   if (!inside) return 'closed';
   const blocked = opts.closures.some(

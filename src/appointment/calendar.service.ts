@@ -6,7 +6,13 @@ import { TenantDb } from '../database/tenant-db.js';
 import { type Locale, Translator } from '../i18n/i18n.js';
 import { AppointmentQueries, type AppointmentView } from './appointment.queries.js';
 import { firstFreeSlot, openingIntervals, type Slot } from './availability.js';
-import { type ColumnChoice, roomColumns, shading, staffColumns } from './calendar-columns.js';
+import {
+  type ColumnChoice,
+  roomColumns,
+  type Shade,
+  shading,
+  staffColumns,
+} from './calendar-columns.js';
 import { holdsSlot } from './status-flow.js';
 
 const STEP_MS = 15 * 60_000;
@@ -41,8 +47,8 @@ export interface DayView {
     time: string;
     startsAt: string;
     isHour: boolean;
-    /** Per shown column: outside opening hours ('closed') or in a closure ('blocked'). */
-    cells: (CalendarColumn & { shade: 'closed' | 'blocked' | null })[];
+    /** One per shown column, in order: outside opening hours ('closed') or in a closure ('blocked'). */
+    shades: Shade[];
   }[];
   placed: PlacedAppointment[];
   inactive: AppointmentView[];
@@ -112,10 +118,7 @@ export class CalendarService {
           time: clock.time(at),
           startsAt: at.toISOString(),
           isHour: minutes % 60 === 0,
-          cells: columns.map((c) => ({
-            ...c,
-            shade: shading(quarter, { open, closures, by, columnId: c.id }),
-          })),
+          shades: columns.map((c) => shading(quarter, { open, closures, by, columnId: c.id })),
         });
       }
       const columnOf = new Map(columns.map((c) => [c.id, c.index]));

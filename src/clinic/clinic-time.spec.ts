@@ -100,6 +100,16 @@ describe('clinic-local time across DST changes', () => {
       expect(ClinicTime.weekday('2026-03-29', 'Europe/Madrid')).toBe(7);
     });
 
+    it("answers today from the day it last answered, until that day's local midnight", () => {
+      // Every 20 minutes across the autumn change in Madrid (a 25-hour day), forwards and back.
+      const from = Date.parse('2026-10-24T20:00:00Z');
+      const instants = Array.from({ length: 90 }, (_, i) => new Date(from + i * 20 * 60_000));
+      for (const at of [...instants, ...[...instants].reverse()])
+        expect(ClinicTime.today('Europe/Madrid', at)).toBe(
+          ClinicTime.localDate(at, 'Europe/Madrid'),
+        );
+    });
+
     it('refuses a date that is not one', () => {
       expect(() => ClinicTime.dayRange('2026-02-30', 'Europe/Madrid')).toThrow(InvalidLocalDate);
       expect(() => ClinicTime.dayRange('29/03/2026', 'Europe/Madrid')).toThrow(InvalidLocalDate);

@@ -75,7 +75,8 @@ export const ClinicTime = {
    * arithmetic instead of a time-zone conversion. Instants outside the span are converted.
    */
   clock(zone: string, span: { start: Date; end: Date }): LocalClock {
-    const segments = offsetSegments(zone, span.start.getTime(), span.end.getTime());
+    const [from, to] = [span.start.getTime(), span.end.getTime()];
+    const segments = remembered(`s|${zone}|${from}|${to}`, () => offsetSegments(zone, from, to));
     const shifted = (instant: Date): number | null => {
       const ms = instant.getTime();
       for (let i = segments.length - 1; i >= 0; i--)
@@ -108,7 +109,7 @@ export const ClinicTime = {
     return (
       typeof value === 'string' &&
       /^\d{4}-\d{2}-\d{2}$/.test(value) &&
-      DateTime.fromISO(value).isValid
+      remembered(`v|${value}`, () => DateTime.fromISO(value).isValid)
     );
   },
 };

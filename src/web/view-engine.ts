@@ -1,6 +1,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import hbs from 'hbs';
+import { daySlotsHtml } from '../appointment/day-grid-slots.js';
+import type { DayView } from '../appointment/calendar.service.js';
 import { VIEWS_DIR } from '../common/paths.js';
 import { isLocale, type Locale, Translator } from '../i18n/i18n.js';
 import type { FormMessage } from './form-errors.js';
@@ -87,6 +89,16 @@ export function setUpViewEngine(translator: Translator) {
       style: 'percent',
       maximumFractionDigits: 2,
     }).format(Number(bp) / 10000);
+  });
+  // `{{daySlots day}}`: the day grid's time labels and empty slots (src/appointment/day-grid-slots.ts).
+  hbs.registerHelper('daySlots', function (day: DayView, options: HelperOptions) {
+    const locale = rootLocale(options);
+    return new hbs.handlebars.SafeString(
+      daySlotsHtml(day, {
+        t: (key, params) => translator.t(locale, key, params),
+        escape: hbs.handlebars.escapeExpression,
+      }),
+    );
   });
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   // Like `||`: the first truthy argument (`{{or id name}}`), or false.

@@ -5,6 +5,7 @@ import hbs from 'hbs';
 import pg from 'pg';
 import type { EntityManager } from 'typeorm';
 import { AppointmentQueries } from '../../src/appointment/appointment.queries.js';
+import { daySlotsHtml } from '../../src/appointment/day-grid-slots.js';
 import { ClinicTime } from '../../src/clinic/clinic-time.js';
 import { VIEWS_DIR } from '../../src/common/paths.js';
 import type { TenantTx } from '../../src/database/tenant-db.js';
@@ -23,6 +24,14 @@ handlebars.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).jo
 handlebars.registerHelper('eq', (a: unknown, b: unknown) => a === b);
 handlebars.registerHelper('and', (...args: unknown[]) => args.slice(0, -1).every(Boolean));
 handlebars.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).find(Boolean) ?? false);
+// The app's slots helper; the rows carry no slots (`shades: []`), only the time labels.
+handlebars.registerHelper(
+  'daySlots',
+  (day: Parameters<typeof daySlotsHtml>[0]) =>
+    new handlebars.SafeString(
+      daySlotsHtml(day, { t: (key) => key, escape: handlebars.escapeExpression }),
+    ),
+);
 const grid = handlebars.compile(
   readFileSync(join(VIEWS_DIR, 'partials', 'appointment', 'day-grid.hbs'), 'utf8'),
 );
@@ -56,6 +65,7 @@ async function day(tenantId: string, zone: string, date: string): Promise<string
         time: label,
         startsAt: new Date(t).toISOString(),
         isHour: label.endsWith(':00'),
+        shades: [],
       });
     }
     const placed = appointments.map((a) => ({
