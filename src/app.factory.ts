@@ -12,7 +12,9 @@ import { AccessService } from './tenant/access.service.js';
 import { AllExceptionsFilter } from './web/exception.filter.js';
 import { configureHttpPipeline } from './web/http-pipeline.js';
 import { VetlaneIoAdapter } from './web/io-adapter.js';
+import { FastLane } from './web/fast-lane.js';
 import { RequestGate } from './web/request-gate.js';
+import { TenantThrottle } from './throttle/tenant-throttle.js';
 import { SESSION_MIDDLEWARE } from './web/session.js';
 
 /** Builds the Nest application on started infrastructure; main.ts and the tests both use it. */
@@ -35,7 +37,9 @@ export async function createApp(infra: Infrastructure): Promise<NestExpressAppli
     log: infra.log,
     sessionSecret: infra.sessionSecret,
     gate: app.get(RequestGate),
+    lane: app.get(FastLane),
   });
+  app.get(FastLane).useThrottle(app.get(TenantThrottle));
   app.get(RequestGate).useTranslator(translator);
   app.useWebSocketAdapter(
     new VetlaneIoAdapter(app, infra.cache, app.get(RequestGate), app.get(ResponseCache)),

@@ -10,6 +10,7 @@ import type { Infrastructure } from './infrastructure.js';
 import { ObjectStorage } from './storage/object-storage.js';
 import { JobQueue } from './message/job-queue.js';
 import { Mailer } from './message/mailer.js';
+import { FastLane } from './web/fast-lane.js';
 import { RequestGate } from './web/request-gate.js';
 import { createSessionMiddleware, SESSION_MIDDLEWARE } from './web/session.js';
 
@@ -38,6 +39,12 @@ export class CoreModule {
         useFactory: (responses: ResponseCache, gate: RequestGate) =>
           new AppMetrics({ dataSource: infra.dataSource, responses, gate }),
         inject: [ResponseCache, RequestGate],
+      },
+      {
+        provide: FastLane,
+        useFactory: (responses: ResponseCache, metrics: AppMetrics) =>
+          new FastLane(responses, metrics, infra.log),
+        inject: [ResponseCache, AppMetrics],
       },
       { provide: DatabaseProbe, useValue: infra.databaseProbe },
       { provide: ObjectStorage, useValue: infra.storage },

@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Query, Render, Res, UseGuards } from '@nestjs/common';
-import { Translator, type Locale } from '../i18n/i18n.js';
+import { Translator } from '../i18n/i18n.js';
 import type { Response } from 'express';
 import { NotFoundError } from '../common/app-error.js';
 import { PlatformAdminGuard } from '../tenant/platform-admin.guard.js';
@@ -9,6 +9,7 @@ import { MessageLog } from '../message/message-log.service.js';
 import { barChartSvg } from './svg-chart.js';
 import { TIER_THRESHOLDS } from './tenant-tier.js';
 import { parseTableQuery, SORTABLE, tenantsCsv } from './tenant-table.js';
+import { pageLocale } from '../web/page-locale.js';
 
 export function formatBytes(bytes: number): string {
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];
@@ -33,11 +34,11 @@ export class AdminController {
   ) {}
 
   private dayLabel(res: Response, day: string): string {
-    return this.translator.formatCalendarDate((res.locals.locale ?? 'en') as Locale, day);
+    return this.translator.formatCalendarDate(pageLocale(res), day);
   }
 
   private chartTitle(res: Response, name?: string): string {
-    const locale = (res.locals.locale ?? 'en') as Locale;
+    const locale = pageLocale(res);
     return name
       ? this.translator.t(locale, 'platform.chartTenant', { days: CHART_DAYS, name })
       : this.translator.t(locale, 'platform.chartAll', { days: CHART_DAYS });

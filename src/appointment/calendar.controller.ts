@@ -1,7 +1,6 @@
 import { Body, Controller, Get, Post, Query, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
 import { ResponseCache } from '../cache/response-cache.js';
-import { ClinicTime } from '../clinic/clinic-time.js';
 import { CLINIC_STAFF, ClinicAccessGuard, ClinicRoles } from '../tenant/clinic-access.guard.js';
 import { parseInput } from '../common/validation.js';
 import { formErrors } from '../web/form-errors.js';
@@ -9,29 +8,26 @@ import { ColumnsForm } from './appointment.forms.js';
 import { currentTenant, type SessionUser } from '../tenant/request-context.js';
 import { SignedInUser } from '../tenant/signed-in-user.js';
 import { renderCachedPage, sendCachedFragment } from '../web/cached-page.js';
+import { FastLane, type LaneRoute } from '../web/fast-lane.js';
+import { pageLocale } from '../web/page-locale.js';
+import { calendarGrid, calendarNav, calendarPage, type CalendarQuery } from './calendar-reads.js';
 import { CalendarService } from './calendar.service.js';
 
-function dateOrToday(value: unknown): string {
-  return ClinicTime.isDate(value) ? value : ClinicTime.today(currentTenant().timeZone);
-}
-
-function navFor(date: string, view: 'day' | 'week', by: 'staff' | 'room') {
-  return {
-    date,
-    today: ClinicTime.today(currentTenant().timeZone),
-    prev: ClinicTime.addDays(date, view === 'week' ? -7 : -1),
-    next: ClinicTime.addDays(date, view === 'week' ? 7 : 1),
-    by,
-    view,
-  };
-}
-
-/** Today's grid shows the current-time line: cached per minute, other days until a write. */
-function nowMinute(date: string, now: Date): number | null {
-  return date === ClinicTime.today(currentTenant().timeZone)
-    ? Math.floor(now.getTime() / 60_000)
-    : null;
-}
+/** The calendar's cached pages, which the fast lane may serve without Express. */
+const CALENDAR_PAGE: LaneRoute = {
+  name: 'calendar',
+  route: '/c/:clinicSlug/calendar',
+  path: /^\/c\/([a-z0-9-]+)\/calendar$/,
+  kind: 'page',
+  part: (query, timeZone, now) => calendarPage(query, timeZone, now).part,
+};
+const CALENDAR_GRID: LaneRoute = {
+  name: 'calendar-grid',
+  route: '/c/:clinicSlug/calendar/grid',
+  path: /^\/c\/([a-z0-9-]+)\/calendar\/grid$/,
+  kind: 'fragment',
+  part: (query, timeZone, now) => calendarGrid(query, timeZone, now).part,
+};
 
 @Controller('c/:clinicSlug/calendar')
 @UseGuards(ClinicAccessGuard)
@@ -40,33 +36,30 @@ export class CalendarController {
   constructor(
     private readonly calendar: CalendarService,
     private readonly responses: ResponseCache,
-  ) {}
+    private readonly lane: FastLane,
+  ) {
+    lane.register(CALENDAR_PAGE);
+    lane.register(CALENDAR_GRID);
+  }
 
   /** The day view (a column per vet or per room), or the week view. */
   @Get()
   async show(
     @Res() res: Response,
-    @Query('date') dateParam: string | undefined,
-    @Query('view') view: string | undefined,
-    @Query('by') byParam: string | undefined,
+    @Query() query: CalendarQuery,
     @SignedInUser() user: SessionUser,
   ) {
-    const date = dateOrToday(dateParam);
-    const by = byParam === 'room' ? 'room' : 'staff';
-    const week = view === 'week';
-    const nav = navFor(date, week ? 'week' : 'day', by);
     const now = new Date();
-    const params = { date, by, today: nav.today, minute: week ? null : nowMinute(date, now) };
-    if (week)
-      return renderCachedPage(res, this.responses, {
-        template: 'appointment/week',
-        part: { view: 'calendar-week', params },
-        load: async () => ({ nav, week: await this.calendar.week(date) }),
-      });
+    const locale = pageLocale(res);
+    const { date, by, week, nav, part } = calendarPage(query, currentTenant().timeZone, now);
     return renderCachedPage(res, this.responses, {
-      template: 'appointment/day',
-      part: { view: 'calendar-day', params, byUser: true },
-      load: async () => ({ nav, day: await this.calendar.day(date, by, { userId: user.id, now }) }),
+      template: week ? 'appointment/week' : 'appointment/day',
+      part,
+      lane: this.lane.door(CALENDAR_PAGE),
+      load: async () =>
+        week
+          ? { nav, week: await this.calendar.week(date, locale) }
+          : { nav, day: await this.calendar.day(date, by, { locale, userId: user.id, now }) },
     });
   }
 
@@ -74,21 +67,18 @@ export class CalendarController {
   @Get('grid')
   async grid(
     @Res() res: Response,
-    @Query('date') dateParam: string | undefined,
-    @Query('by') byParam: string | undefined,
+    @Query() query: CalendarQuery,
     @SignedInUser() user: SessionUser,
   ) {
-    const date = dateOrToday(dateParam);
-    const by = byParam === 'room' ? 'room' : 'staff';
     const now = new Date();
+    const { date, by, part } = calendarGrid(query, currentTenant().timeZone, now);
     return sendCachedFragment(res, this.responses, {
       template: 'partials/appointment/day-grid',
-      part: {
-        view: 'calendar-grid',
-        params: { date, by, minute: nowMinute(date, now) },
-        byUser: true,
-      },
-      load: async () => ({ day: await this.calendar.day(date, by, { userId: user.id, now }) }),
+      part,
+      lane: this.lane.door(CALENDAR_GRID),
+      load: async () => ({
+        day: await this.calendar.day(date, by, { locale: pageLocale(res), userId: user.id, now }),
+      }),
     });
   }
 
@@ -99,7 +89,8 @@ export class CalendarController {
     @Body() body: Record<string, unknown>,
     @SignedInUser() user: SessionUser,
   ) {
-    const date = dateOrToday(body.date);
+    const timeZone = currentTenant().timeZone;
+    const date = calendarPage({ date: body.date }, timeZone, new Date()).date;
     try {
       const form = parseInput(ColumnsForm, body);
       await this.calendar.chooseColumns(user.id, form.choice === 'all' ? [] : form.staffIds);
@@ -107,8 +98,8 @@ export class CalendarController {
     } catch (err) {
       const error = formErrors(err);
       res.status(error.status).render('appointment/day', {
-        nav: navFor(date, 'day', 'staff'),
-        day: await this.calendar.day(date, 'staff', { userId: user.id }),
+        nav: calendarNav(date, 'day', 'staff', timeZone),
+        day: await this.calendar.day(date, 'staff', { locale: pageLocale(res), userId: user.id }),
         error,
       });
     }

@@ -3,6 +3,7 @@ import { ClinicSettingsService } from '../clinic/clinic-settings.service.js';
 import { ClinicTime } from '../clinic/clinic-time.js';
 import { isUuid } from '../common/ids.js';
 import { TenantDb } from '../database/tenant-db.js';
+import { type Locale, Translator } from '../i18n/i18n.js';
 import { AppointmentQueries, type AppointmentView } from './appointment.queries.js';
 import { firstFreeSlot, openingIntervals, type Slot } from './availability.js';
 import {
@@ -25,6 +26,7 @@ export interface PlacedAppointment extends AppointmentView {
   column: number;
   row: number;
   span: number;
+  /** Start and end as shown: the page locale's clock ("1:15 PM", "13:15"). */
   time: string;
   endTime: string;
   short: boolean;
@@ -40,6 +42,7 @@ export interface DayView {
   myColumn: string | null;
   rows: {
     index: number;
+    /** The row's time as shown, in the page locale's clock; `time` is `HH:mm` for forms. */
     label: string;
     time: string;
     startsAt: string;
@@ -61,15 +64,17 @@ export class CalendarService {
   constructor(
     private readonly db: TenantDb,
     private readonly settings: ClinicSettingsService,
+    private readonly translator: Translator,
   ) {}
 
   day(
     date: string,
     by: 'staff' | 'room',
-    opts: { userId?: string | null; now?: Date } = {},
+    opts: { locale: Locale; userId?: string | null; now?: Date },
   ): Promise<DayView> {
     const now = opts.now ?? new Date();
     const userId = opts.userId ?? null;
+    const shown = (minutes: number) => this.translator.formatTimeOfDay(opts.locale, minutes);
     return this.db.run(async (tx) => {
       const zone = tx.tenant.timeZone;
       const range = ClinicTime.dayRange(date, zone);
@@ -105,14 +110,14 @@ export class CalendarService {
       const rows = [];
       for (let t = gridStart, i = 2; t < gridEnd; t += STEP_MS, i++) {
         const at = new Date(t);
-        const label = clock.time(at);
+        const minutes = clock.minutes(at);
         const quarter = { startsAt: at, endsAt: new Date(t + STEP_MS) };
         rows.push({
           index: i,
-          label,
-          time: label,
+          label: shown(minutes),
+          time: clock.time(at),
           startsAt: at.toISOString(),
-          isHour: label.endsWith(':00'),
+          isHour: minutes % 60 === 0,
           shades: columns.map((c) => shading(quarter, { open, closures, by, columnId: c.id })),
         });
       }
@@ -127,8 +132,8 @@ export class CalendarService {
             column,
             row: 2 + Math.floor((from - gridStart) / STEP_MS),
             span: Math.max(1, Math.ceil((a.endsAt.getTime() - from) / STEP_MS)),
-            time: clock.time(a.startsAt),
-            endTime: clock.time(a.endsAt),
+            time: shown(clock.minutes(a.startsAt)),
+            endTime: shown(clock.minutes(a.endsAt)),
             // 15–20 minutes: one line (time, pet, owner); the rest on hover or focus.
             short: a.endsAt.getTime() - a.startsAt.getTime() <= 20 * 60_000,
           },
@@ -159,7 +164,7 @@ export class CalendarService {
     return this.db.run((tx) => AppointmentQueries.saveCalendarColumns(tx, userId, staffIds));
   }
 
-  week(date: string) {
+  week(date: string, locale: Locale) {
     const monday = ClinicTime.weekStart(date);
     const days = Array.from({ length: 7 }, (_, i) => ClinicTime.addDays(monday, i));
     return this.db.run(async (tx) => {
@@ -178,7 +183,7 @@ export class CalendarService {
             .filter((a) => clock.date(a.startsAt) === d)
             .map((a) => ({
               ...a,
-              time: clock.time(a.startsAt),
+              time: this.translator.formatTimeOfDay(locale, clock.minutes(a.startsAt)),
               active: holdsSlot(a.status),
             })),
         })),

@@ -7,9 +7,10 @@ import { TenantDb } from '../database/tenant-db.js';
 import { canReadClinical } from '../record/record-access.js';
 import { ClinicAccessGuard, ClinicRoles } from '../tenant/clinic-access.guard.js';
 import { currentTenant } from '../tenant/request-context.js';
-import { isLocale, Translator } from '../i18n/i18n.js';
+import { Translator } from '../i18n/i18n.js';
 import { describeAuditEvent } from './audit-sentence.js';
 import { AuditService } from './audit.service.js';
+import { pageLocale } from '../web/page-locale.js';
 
 const PAGE_SIZE = 50;
 const day = calendarDate();
@@ -68,7 +69,7 @@ export class AuditController {
         to: filter.to ?? '',
         page: String(page),
       })}`;
-    const locale = isLocale(res.locals.locale) ? res.locals.locale : 'en';
+    const locale = pageLocale(res);
     const reader = { translator: this.translator, locale, timeZone: zone, details };
     const t = (key: string, params?: Record<string, unknown>) =>
       this.translator.t(locale, key, params);

@@ -13,6 +13,21 @@ export interface RateLimiterSettings {
   memoryFallback: boolean;
 }
 
+export interface PageKeys {
+  session: string;
+  directoryGeneration: string;
+  tenantGeneration: string;
+  before: string;
+  after: string;
+}
+
+export interface PageRead {
+  session: string | null;
+  directoryGeneration: number;
+  /** The value's bytes as stored. */
+  value: Buffer | null;
+}
+
 /** Carries Socket.IO events between app processes (or, with one process, leaves Socket.IO as it is). */
 export interface SocketIoFanOut {
   attach(server: Server): void;
@@ -43,6 +58,13 @@ export interface CacheBackend {
     keyBefore: string,
     keyAfter: string,
   ): Promise<{ generation: number; value: string | null }>;
+  /**
+   * A page's whole shared state in one round trip (src/web/fast-lane.ts): the session stored
+   * at `keys.session` exactly as stored (null when it is gone), the directory's generation and
+   * the value at `keys.before + <the tenant's generation> + keys.after`. Null when this
+   * backend cannot give the session as stored (memory: there is one process, and no lane).
+   */
+  readPage(keys: PageKeys): Promise<PageRead | null>;
   /** Adds one to the number at `key` (which never expires). */
   increment(key: string): Promise<void>;
   /** Adds one to a named count inside `key`; the whole set of counts expires after `ttlSeconds`. */

@@ -6,6 +6,17 @@ import { RedisBackend } from './redis-backend.js';
 
 export type { CacheBackendKind, SocketIoFanOut };
 
+/** How a cached value is stored: JSON, or text as it is. */
+export interface Codec<T> {
+  encode(value: T): string;
+  decode(stored: string): T;
+}
+const JSON_VALUES: Codec<unknown> = { encode: JSON.stringify, decode: JSON.parse };
+export const TEXT: Codec<string> = { encode: (text) => text, decode: (text) => text };
+
+/** Sessions live under `<prefix>sess:<id>`. */
+const SESSION_KEY = 'sess';
+
 export interface CacheSettings {
   /** Redis when set (every app process shares the state); this process's memory otherwise. */
   url?: string;
@@ -79,28 +90,55 @@ export class CacheService {
   /**
    * What is stored under `parts` at the current generation of `scope` (one round trip), and
    * that generation: `<scope>:g<generation>:<parts>`. Nothing is ever deleted to invalidate:
-   * bumpGeneration moves every reader to new keys and the old ones expire.
+   * bumpGeneration moves every reader to new keys and the old ones expire. Values are JSON,
+   * or text as it is (`TEXT`: a rendered page part, which JSON would only escape).
    */
   async readAtGeneration<T>(
     scope: readonly string[],
     parts: readonly string[],
+    codec: Codec<T> = JSON_VALUES as Codec<T>,
   ): Promise<{ generation: number; value: T | undefined }> {
     const { generation, value } = await this.store.getAtGeneration(
       this.key(...scope, 'gen'),
       this.key(...scope, 'g'),
       `:${parts.join(':')}`,
     );
-    return { generation, value: value == null ? undefined : (JSON.parse(value) as T) };
+    return { generation, value: value == null ? undefined : codec.decode(value) };
   }
 
-  async writeAtGeneration(
+  async writeAtGeneration<T>(
     scope: readonly string[],
     generation: number,
     parts: readonly string[],
-    value: unknown,
+    value: T,
     ttlSeconds: number,
+    codec: Codec<T> = JSON_VALUES as Codec<T>,
   ): Promise<void> {
-    await this.setJson(this.key(...scope, `g${generation}`, ...parts), value, ttlSeconds);
+    const key = this.key(...scope, `g${generation}`, ...parts);
+    await this.store.set(key, codec.encode(value), ttlSeconds);
+  }
+
+  /**
+   * What a page served from the cache alone needs, in one round trip: the session `sessionId`
+   * as stored (null when it is gone), the directory's generation, and the text under `parts`
+   * at the current generation of `scope` as its bytes, to be sent as they are. Null when
+   * sessions cannot be read so (memory).
+   */
+  async readPage(
+    sessionId: string,
+    scope: readonly string[],
+    parts: readonly string[],
+  ): Promise<{ session: string | null; directoryGeneration: number; bytes?: Buffer } | null> {
+    const read = await this.store.readPage({
+      session: this.key(SESSION_KEY, sessionId),
+      directoryGeneration: this.key('directory', 'gen'),
+      tenantGeneration: this.key(...scope, 'gen'),
+      before: this.key(...scope, 'g'),
+      after: `:${parts.join(':')}`,
+    });
+    if (!read) return null;
+    const { session, directoryGeneration, value } = read;
+    return { session, directoryGeneration, bytes: value ?? undefined };
   }
 
   bumpGeneration(scope: readonly string[]): Promise<void> {
@@ -119,7 +157,7 @@ export class CacheService {
 
   /** The express-session store; sessions expire `ttlSeconds` after their last save or touch. */
   sessionStore(opts: { ttlSeconds: number }): Store {
-    return this.store.sessionStore(this.key('sess', ''), opts.ttlSeconds);
+    return this.store.sessionStore(this.key(SESSION_KEY, ''), opts.ttlSeconds);
   }
 
   /** A rate-limiter-flexible limiter counting where every app process sees the same numbers. */

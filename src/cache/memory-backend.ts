@@ -29,6 +29,11 @@ export class MemoryBackend implements CacheBackend {
     return { generation, value: live(this.values, `${keyBefore}${generation}${keyAfter}`) ?? null };
   }
 
+  /** Sessions here live in express-session's own MemoryStore: no session as stored, no lane. */
+  async readPage(): Promise<null> {
+    return null;
+  }
+
   async increment(key: string): Promise<void> {
     const next = String(Number(live(this.values, key) ?? 0) + 1);
     this.values.set(key, { value: next, expiresAt: Number.POSITIVE_INFINITY });

@@ -7,15 +7,40 @@ import {
   RateLimiterRedis,
   type RateLimiterAbstract,
 } from 'rate-limiter-flexible';
-import type { CacheBackend, RateLimiterSettings, SocketIoFanOut } from './cache-backend.js';
+import type {
+  CacheBackend,
+  PageKeys,
+  PageRead,
+  RateLimiterSettings,
+  SocketIoFanOut,
+} from './cache-backend.js';
 
 /** The generation and the value at that generation, in one round trip (see CacheBackend). */
 const GET_AT_GENERATION = `
   local generation = redis.call('GET', KEYS[1]) or '0'
   return { generation, redis.call('GET', ARGV[1] .. generation .. ARGV[2]) }`;
 
+/**
+ * A page's shared state in one round trip (CacheBackend.readPage): the session as stored, the
+ * directory's generation, and the value at the tenant's generation. Nothing when the session
+ * is gone (a nil would end the reply's array early: false stands for it).
+ */
+const READ_PAGE = `
+  local session = redis.call('GET', KEYS[1])
+  if not session then return false end
+  local generation = redis.call('GET', KEYS[3]) or '0'
+  return { session, redis.call('GET', KEYS[2]) or '0',
+           redis.call('GET', ARGV[1] .. generation .. ARGV[2]) or false }`;
+
 type WithGetAtGeneration = Redis & {
   getAtGeneration(genKey: string, before: string, after: string): Promise<[string, string | null]>;
+  readPageBuffer(
+    session: string,
+    directoryGeneration: string,
+    tenantGeneration: string,
+    before: string,
+    after: string,
+  ): Promise<[Buffer, Buffer, Buffer | null] | null>;
 };
 
 /**
@@ -36,8 +61,12 @@ export class RedisBackend implements CacheBackend {
       commandTimeout: 3000,
       enableOfflineQueue: true,
       lazyConnect: false,
+      // Commands of one tick (a page's session, cache and request-count reads; many requests'
+      // at a time under load) go out in one write: a loopback write costs more than a command.
+      enableAutoPipelining: true,
     }) as WithGetAtGeneration;
     this.redis.defineCommand('getAtGeneration', { numberOfKeys: 1, lua: GET_AT_GENERATION });
+    this.redis.defineCommand('readPage', { numberOfKeys: 3, lua: READ_PAGE });
     // ioredis reconnects by itself; an outage shows on /ready and in the failing requests' logs.
     this.redis.on('error', () => undefined);
   }
@@ -53,6 +82,24 @@ export class RedisBackend implements CacheBackend {
   async getAtGeneration(genKey: string, keyBefore: string, keyAfter: string) {
     const [generation, value] = await this.redis.getAtGeneration(genKey, keyBefore, keyAfter);
     return { generation: Number(generation), value };
+  }
+
+  async readPage(keys: PageKeys): Promise<PageRead> {
+    // As bytes: the value goes out to the client as it is, never through a JS string.
+    const reply = await this.redis.readPageBuffer(
+      keys.session,
+      keys.directoryGeneration,
+      keys.tenantGeneration,
+      keys.before,
+      keys.after,
+    );
+    if (!reply) return { session: null, directoryGeneration: 0, value: null };
+    const [session, directoryGeneration, value] = reply;
+    return {
+      session: session.toString(),
+      directoryGeneration: Number(directoryGeneration.toString()),
+      value: value || null,
+    };
   }
 
   async increment(key: string): Promise<void> {
@@ -98,7 +145,12 @@ export class RedisBackend implements CacheBackend {
 
   socketIoFanOut(key: string): SocketIoFanOut {
     // Pub/sub waits for Redis to come back rather than failing its subscriptions (/ready reports the outage).
-    const pub = this.redis.duplicate({ maxRetriesPerRequest: null, commandTimeout: undefined });
+    const pub = this.redis.duplicate({
+      maxRetriesPerRequest: null,
+      commandTimeout: undefined,
+      // Its (un)subscribes are fired and forgotten: none may wait in an automatic pipeline.
+      enableAutoPipelining: false,
+    });
     const sub = pub.duplicate();
     for (const client of [pub, sub]) client.on('error', () => undefined);
     observeSubscriptions(sub);

@@ -1,5 +1,5 @@
 import type { TenantWriteListener } from '../database/tenant-db.js';
-import type { CacheService } from './cache.service.js';
+import { type CacheService, type Codec, TEXT } from './cache.service.js';
 
 /** How long a directory read lives when the response cache is off (RESPONSE_CACHE_TTL_SECONDS=0). */
 const DIRECTORY_TTL_SECONDS = 300;
@@ -18,6 +18,16 @@ export interface CachedRead {
   /** Only for content of one user (never shared with another). */
   userId?: string;
   params?: Record<string, string | number | boolean | null | undefined>;
+  /** Told the generation the read was made at (not part of the key). */
+  onGeneration?: (generation: number) => void;
+}
+
+/** A page of the cache alone (src/web/fast-lane.ts): its session as stored, and its bytes. */
+export interface PageFromCache {
+  session: string;
+  directoryGeneration: number;
+  /** A `readText` part's bytes; undefined when it is not cached at the tenant's generation. */
+  bytes?: Buffer;
 }
 
 /**
@@ -45,21 +55,24 @@ export class ResponseCache implements TenantWriteListener {
   }
 
   async read<T>(spec: CachedRead, load: () => Promise<T>): Promise<T> {
+    return this.readAs(spec, load);
+  }
+
+  /** A rendered page part: kept as text, so the fast lane can send its bytes as they are. */
+  readText(spec: CachedRead, load: () => Promise<string>): Promise<string> {
+    return this.readAs(asText(spec), load, TEXT);
+  }
+
+  private async readAs<T>(spec: CachedRead, load: () => Promise<T>, codec?: Codec<T>): Promise<T> {
     // Directory reads (a session's clinic access and switcher) stay cached without the
     // response cache: they are asked on every page, and their generation keeps them exact.
     const ttlSeconds =
       spec.scope === 'directory' ? this.ttlSeconds || DIRECTORY_TTL_SECONDS : this.ttlSeconds;
     if (ttlSeconds === 0) return load();
     if (this.unbumped.size) await this.bumpPending();
-    const scope = scopeParts(spec.scope);
-    const parts = [
-      spec.view,
-      spec.role ?? '-',
-      spec.locale ?? '-',
-      spec.userId ?? '-',
-      paramsPart(spec.params),
-    ];
-    const { generation, value } = await this.cache.readAtGeneration<T>(scope, parts);
+    const { scope, parts } = keyOf(spec);
+    const { generation, value } = await this.cache.readAtGeneration<T>(scope, parts, codec);
+    spec.onGeneration?.(generation);
     if (value !== undefined) {
       this.counts.hits++;
       return value;
@@ -70,11 +83,42 @@ export class ResponseCache implements TenantWriteListener {
     if (inFlight) return inFlight as Promise<T>;
     const flight = (async () => {
       const fresh = await load();
-      await this.cache.writeAtGeneration(scope, generation, parts, fresh, ttlSeconds);
+      await this.cache.writeAtGeneration(scope, generation, parts, fresh, ttlSeconds, codec);
       return fresh;
     })().finally(() => this.flights.delete(flightKey));
     this.flights.set(flightKey, flight);
     return flight;
+  }
+
+  /** Whether tenant reads are cached at all (RESPONSE_CACHE_TTL_SECONDS above 0). */
+  get enabled(): boolean {
+    return this.ttlSeconds > 0;
+  }
+
+  /**
+   * The bytes of a `readText` part together with the session `sessionId` as stored and the
+   * directory's generation, in one round trip; undefined when the session is gone, or while
+   * a bump is held back. A part that is not there is no miss here: the caller goes the long
+   * way, which counts it and fills the cache.
+   */
+  async readPage(sessionId: string, spec: CachedRead): Promise<PageFromCache | undefined> {
+    if (!this.enabled || this.unbumped.size) return undefined;
+    const { scope, parts } = keyOf(asText(spec));
+    const read = await this.cache.readPage(sessionId, scope, parts);
+    if (!read?.session) return undefined;
+    if (read.bytes) this.counts.hits++;
+    const { session, directoryGeneration, bytes } = read;
+    return { session, directoryGeneration, bytes };
+  }
+
+  /** The session `sessionId` as stored and the directory's generation (no value wanted). */
+  async sessionAsStored(
+    sessionId: string,
+  ): Promise<{ session: string; directoryGeneration: number } | undefined> {
+    const read = await this.cache.readPage(sessionId, ['directory'], ['-']);
+    return read?.session
+      ? { session: read.session, directoryGeneration: read.directoryGeneration }
+      : undefined;
   }
 
   /**
@@ -105,6 +149,25 @@ export class ResponseCache implements TenantWriteListener {
       this.unbumped.delete(pending);
     }
   }
+}
+
+/** A text part's key names it text: a value kept as JSON (by an older release) is never read as text. */
+function asText(spec: CachedRead): CachedRead {
+  return { ...spec, view: `${spec.view}.text` };
+}
+
+/** The one place a read's key is made of its parts: its scope, then what it depends on. */
+function keyOf(spec: CachedRead): { scope: string[]; parts: string[] } {
+  return {
+    scope: scopeParts(spec.scope),
+    parts: [
+      spec.view,
+      spec.role ?? '-',
+      spec.locale ?? '-',
+      spec.userId ?? '-',
+      paramsPart(spec.params),
+    ],
+  };
 }
 
 function scopeParts(scope: CacheScope): string[] {

@@ -191,3 +191,24 @@ describe("the clinic's clock over a span (offsets once per DST segment)", () => 
     }
   });
 });
+
+describe("the clinic's today", () => {
+  it('changes at local midnight, on a 25-hour day too, and answers for any instant asked', () => {
+    const zone = 'Europe/Madrid';
+    const at = (iso: string) => new Date(iso);
+    // 2031-10-26 is the autumn change in Madrid: the day has 25 hours (22:00Z to 23:00Z).
+    const asked: [string, string][] = [
+      ['2031-10-25T21:59:59.999Z', '2031-10-25'],
+      ['2031-10-25T22:00:00.000Z', '2031-10-26'],
+      ['2031-10-26T22:30:00.000Z', '2031-10-26'],
+      ['2031-10-26T22:59:59.999Z', '2031-10-26'],
+      ['2031-10-26T23:00:00.000Z', '2031-10-27'],
+      // Back in time after a later day was asked: still the right date.
+      ['2031-10-25T12:00:00.000Z', '2031-10-25'],
+      ['2031-10-26T10:00:00.000Z', '2031-10-26'],
+    ];
+    for (const [instant, date] of asked)
+      expect([instant, ClinicTime.today(zone, at(instant))]).toEqual([instant, date]);
+    expect(ClinicTime.today('America/New_York', at('2031-10-26T03:00:00Z'))).toBe('2031-10-25');
+  });
+});

@@ -33,20 +33,15 @@ export const ClinicTime = {
     return { start: new Date(start), end: new Date(end) };
   },
 
-  /**
-   * The clinic's date now. A page asks several times per request; while `now` stays inside the
-   * day last answered for the zone, that day is the answer without a time-zone conversion.
-   */
+  /** The clinic's date at `now`: asked on every page, so each zone's current day is kept. */
   today(zone: string, now = new Date()): string {
-    const ms = now.getTime();
-    const last = todays.get(zone);
-    if (last && ms >= last.start && ms < last.end) return last.date;
+    const at = now.getTime();
+    const known = todays.get(zone);
+    if (known && at >= known.start && at < known.end) return known.date;
     const date = DateTime.fromJSDate(now, { zone }).toISODate()!;
-    if (date) {
-      const { start, end } = ClinicTime.dayRange(date, zone);
-      if (todays.size >= MAX_ZONES) todays.clear();
-      todays.set(zone, { date, start: start.getTime(), end: end.getTime() });
-    }
+    const [start, end] = remembered(`d|${date}|${zone}`, () => dayBounds(date, zone));
+    if (todays.size >= MAX_ANSWERS) todays.clear();
+    todays.set(zone, { date, start, end });
     return date;
   },
 
@@ -89,12 +84,17 @@ export const ClinicTime = {
           return ms < span.end.getTime() ? ms + segments[i].offsetMs : null;
       return null;
     };
+    const minutes = (instant: Date): number => {
+      const local = shifted(instant);
+      if (local !== null) return Math.floor(local / 60_000) % 1440;
+      const { hour, minute } = DateTime.fromJSDate(instant, { zone });
+      return hour * 60 + minute;
+    };
     return {
+      minutes,
       time: (instant) => {
-        const local = shifted(instant);
-        if (local === null) return ClinicTime.localTime(instant, zone);
-        const minutes = Math.floor(local / 60_000) % 1440;
-        return `${pad2(Math.floor(minutes / 60))}:${pad2(minutes % 60)}`;
+        const m = minutes(instant);
+        return `${pad2(Math.floor(m / 60))}:${pad2(m % 60)}`;
       },
       date: (instant) => {
         const local = shifted(instant);
@@ -120,10 +120,10 @@ export const ClinicTime = {
  * time-zone database costs far more than a lookup. Answers never change; the map is bounded.
  */
 const answers = new Map<string, unknown>();
-/** The day `today` last answered per zone, with its bounds (epoch ms). */
-const todays = new Map<string, { date: string; start: number; end: number }>();
-const MAX_ZONES = 1_000;
 const MAX_ANSWERS = 20_000;
+
+/** Each zone's day as last asked for: its date and its [start, end) instants. */
+const todays = new Map<string, { date: string; start: number; end: number }>();
 
 function remembered<T>(key: string, compute: () => T): T {
   if (key.length > 120) return compute();
@@ -153,6 +153,8 @@ function dayBounds(date: string, zone: string): [number, number] {
 
 /** `HH:mm` and `YYYY-MM-DD` of instants on one clinic's clock (ClinicTime.clock). */
 export interface LocalClock {
+  /** Minutes since local midnight (0–1439), for Translator.formatTimeOfDay. */
+  minutes(instant: Date): number;
   time(instant: Date): string;
   date(instant: Date): string;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ClinicTime } from '../clinic/clinic-time.js';
 import { LOCALES_DIR } from '../common/paths.js';
 import { LOCALES, Translator } from './i18n.js';
 
@@ -56,5 +57,50 @@ describe('messages filled without i18next read as i18next would fill them', () =
     expect(translator.t('en', 'calendar.cancelledAndNoShow', { count: 2 })).toBe(
       '2 cancelled or no-show',
     );
+  });
+});
+
+describe("a time of day in the locale's clock", () => {
+  const translator = new Translator();
+  const hhmm = (m: number) =>
+    `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+
+  it('reads as formatTime reads that time in a clinic: 12-hour in English, 24-hour in Spanish', () => {
+    for (const [locale, zone] of [
+      ['en', 'America/New_York'],
+      ['es', 'Europe/Madrid'],
+    ] as const)
+      for (let minutes = 0; minutes < 1440; minutes += 5) {
+        const instant = ClinicTime.toInstant('2031-06-03', hhmm(minutes), zone);
+        expect(translator.formatTimeOfDay(locale, minutes)).toBe(
+          translator.formatTime(locale, instant, zone),
+        );
+      }
+    expect(translator.formatTimeOfDay('en', 13 * 60 + 15)).toMatch(/^1:15\sPM$/);
+    expect(translator.formatTimeOfDay('en', 0)).toMatch(/^12:00\sAM$/);
+    expect(translator.formatTimeOfDay('es', 13 * 60 + 15)).toBe('13:15');
+    expect(translator.formatTimeOfDay('es', 9 * 60)).toBe('9:00');
+  });
+});
+
+describe("an error's parameters in the page's formats", () => {
+  const translator = new Translator();
+
+  it('reads a time of day and a date from a form in the locale, and leaves the rest', () => {
+    const params = { time: '02:15', date: '2026-03-08', reason: 'Surgery 10:00–12:00', minutes: 5 };
+    expect(translator.errorParams('en', params)).toEqual({
+      time: expect.stringMatching(/^2:15\sAM$/),
+      date: 'Mar 8, 2026',
+      reason: 'Surgery 10:00–12:00',
+      minutes: 5,
+    });
+    expect(translator.errorParams('es', params)).toMatchObject({
+      time: '2:15',
+      date: '8 mar 2026',
+    });
+    expect(translator.errorParams('en', { time: '24:00', date: '2026-13-45' })).toEqual({
+      time: '24:00',
+      date: '2026-13-45',
+    });
   });
 });

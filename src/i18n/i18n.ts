@@ -166,6 +166,39 @@ export class Translator {
     return this.dateFormat(locale, timeZone, 'time', { timeStyle: 'short' }).format(date);
   }
 
+  /**
+   * A wall-clock time of day (minutes since midnight, already on the clinic's clock) as
+   * formatTime shows it: "1:15 PM" in English, "13:15" in Spanish. Grids ask for the same
+   * few dozen times on every page, so each locale's answers are remembered (1,440 at most).
+   */
+  formatTimeOfDay(locale: Locale, minutes: number) {
+    let labels = this.timeOfDayLabels.get(locale);
+    if (!labels) this.timeOfDayLabels.set(locale, (labels = []));
+    return (labels[minutes] ??= this.formatTime(locale, new Date(minutes * 60_000), 'UTC'));
+  }
+
+  private readonly timeOfDayLabels = new Map<Locale, string[]>();
+
+  /**
+   * An error's parameters as a page shows them: a date (`YYYY-MM-DD`) or a time of day
+   * (`HH:mm`) that came back from a form reads in the locale's formats, like every other
+   * date and time on the page ("2:30 AM does not exist on Mar 8, 2026").
+   */
+  errorParams(locale: Locale, params: Record<string, unknown> = {}): Record<string, unknown> {
+    return Object.fromEntries(
+      Object.entries(params).map(([name, value]) => [name, this.shownParam(locale, value)]),
+    );
+  }
+
+  private shownParam(locale: Locale, value: unknown): unknown {
+    if (typeof value !== 'string') return value;
+    const time = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(value);
+    if (time) return this.formatTimeOfDay(locale, Number(time[1]) * 60 + Number(time[2]));
+    if (/^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value)))
+      return this.formatCalendarDate(locale, value);
+    return value;
+  }
+
   formatDateTime(locale: Locale, date: Date, timeZone: string) {
     return this.dateFormat(locale, timeZone, 'date-time', {
       dateStyle: 'medium',

@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import { NotFoundError } from '../common/app-error.js';
 import { parseInput } from '../common/validation.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
-import { chooseLocale, type Locale } from '../i18n/i18n.js';
+import { chooseLocale } from '../i18n/i18n.js';
 import { AccessService } from '../tenant/access.service.js';
 import type { TenantRef } from '../tenant/request-context.js';
 import { OnlineBookingThrottle } from '../throttle/online-booking-throttle.js';
@@ -14,6 +14,7 @@ import { OnlineLinkInvalid } from './online-booking.errors.js';
 import { BookingRequestForm, HONEYPOT_FIELD, SlotQuery } from './online-booking.forms.js';
 import { OnlineBookingService } from './online-booking.service.js';
 import { bookingPageViewModel, confirmViewModel } from './online-booking.view-model.js';
+import { pageLocale } from '../web/page-locale.js';
 
 type Clinic = Omit<TenantRef, 'role'>;
 type Body = Record<string, unknown>;
@@ -41,14 +42,14 @@ export class OnlineBookingController {
   @Post()
   async request(@Req() req: Request, @Res() res: Response, @Body() body: Body) {
     const clinic = await this.open(req, res, body?.lang);
-    const done = `/book/${clinic.slug}/requested?lang=${res.locals.locale}`;
+    const done = `/book/${clinic.slug}/requested?lang=${pageLocale(res)}`;
     // Software that fills every field gets the same answer as a person, and nothing happens.
     if (typeof body?.[HONEYPOT_FIELD] === 'string' && body[HONEYPOT_FIELD] !== '')
       return res.redirect(303, done);
     try {
       await this.throttle.request(req.ip ?? 'unknown', clinic.id);
       const form = parseInput(BookingRequestForm, body);
-      await this.booking.request(clinic.id, form, res.locals.locale as Locale);
+      await this.booking.request(clinic.id, form, pageLocale(res));
       res.redirect(303, done);
     } catch (err) {
       const error = formErrors(err);
@@ -139,7 +140,7 @@ export class OnlineBookingController {
     return bookingPageViewModel({
       clinic,
       page,
-      locale: res.locals.locale as Locale,
+      locale: pageLocale(res),
       holdMinutes: this.config.onlineBooking.holdMinutes,
       form: extra,
     });

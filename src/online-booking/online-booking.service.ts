@@ -23,7 +23,9 @@ const EXPIRE_BATCH = 50;
 export interface OfferedSlot {
   /** `<staff id>|<ISO start>`: what the form posts back. */
   value: string;
+  /** `HH:mm` on the clinic's clock (the page shows `startsAt` in the owner's language). */
   time: string;
+  startsAt: Date;
   staffName: string;
 }
 
@@ -93,6 +95,7 @@ export class OnlineBookingService {
         .map(({ staffId, slot }) => ({
           value: `${staffId}|${slot.startsAt.toISOString()}`,
           time: ClinicTime.localTime(slot.startsAt, zone),
+          startsAt: slot.startsAt,
           staffName: nameOf.get(staffId) ?? '',
         }));
       return {

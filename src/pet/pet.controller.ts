@@ -1,6 +1,5 @@
 import { AppointmentHistory } from '../appointment/appointment-history.js';
 import { RecordViews } from '../record/record-views.service.js';
-import { isLocale } from '../i18n/i18n.js';
 import { Body, Controller, Get, Param, Post, Render, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
 import { ResponseCache } from '../cache/response-cache.js';
@@ -20,6 +19,7 @@ import {
   petSelects,
   postedValues,
 } from './pet.view-models.js';
+import { pageLocale } from '../web/page-locale.js';
 
 /** A pet's page (owner, alerts, and the region where medical records will go) and its edit form. */
 @Controller('c/:clinicSlug/pets')
@@ -45,10 +45,7 @@ export class PetController {
 
   private async petPage(petId: string, res: Response) {
     const pet = await this.pets.get(petId);
-    const records = await this.records.petRecordsSection(
-      petId,
-      isLocale(res.locals.locale) ? res.locals.locale : 'en',
-    );
+    const records = await this.records.petRecordsSection(petId, pageLocale(res));
     const alerts = (pet.alerts ?? '')
       .split(/[\n;,]+/)
       .map((a) => a.trim())
@@ -69,7 +66,7 @@ export class PetController {
   @Render('pet/pet-form')
   async edit(@Param('petId') petId: string, @Res({ passthrough: true }) res: Response) {
     const pet = await this.pets.get(petId);
-    const form = petFormValues(pet, String(res.locals.locale ?? 'en'));
+    const form = petFormValues(pet, pageLocale(res));
     return { isNew: false, pet, client: pet.owner, form, ...petSelects(form) };
   }
 

@@ -1,7 +1,6 @@
 import { Body, Controller, Get, Param, Query, Post, Res, UseGuards } from '@nestjs/common';
 import type { Response } from 'express';
 import { decimalInput, parseInput } from '../common/validation.js';
-import { isLocale, type Locale } from '../i18n/i18n.js';
 import { ClinicAccessGuard, ClinicRoles } from '../tenant/clinic-access.guard.js';
 import { type FormErrors, formErrors } from '../web/form-errors.js';
 import { RECORD_FINALISERS, RECORD_WRITERS, SUMMARY_READERS } from './record-access.js';
@@ -9,10 +8,7 @@ import { RecordViews } from './record-views.service.js';
 import { RecordService } from './record.service.js';
 import { addendumSchema, recordFormSchema, vaccinationSchema } from './record.schemas.js';
 import { VaccinationService } from './vaccination.service.js';
-
-function localeOf(res: Response): Locale {
-  return isLocale(res.locals.locale) ? res.locals.locale : 'en';
-}
+import { pageLocale } from '../web/page-locale.js';
 
 /** The record form's weight unit choice; a new record weighs in kg. */
 function weightUnits(values: unknown) {
@@ -130,7 +126,7 @@ export class RecordController {
     status: number,
     forms: { recordForm?: FormState; vaccinationForm?: FormState },
   ) {
-    const section = await this.views.petRecordsSection(petId, localeOf(res));
+    const section = await this.views.petRecordsSection(petId, pageLocale(res));
     // The new record may belong to one of the pet's appointments.
     const appointments = section.canWrite ? await this.records.appointmentsForPet(petId) : [];
     res.status(status).render('record/pet-records', {
@@ -151,7 +147,7 @@ export class RecordController {
     const page = await this.views.recordPage(recordId);
     const r = page.record as unknown as Record<string, unknown>;
     // The saved draft's numbers as the page's language writes them (38,5 in Spanish).
-    const locale = localeOf(res);
+    const locale = pageLocale(res);
     const values = forms.form?.values ?? {
       ...r,
       weightValue: decimalInput(locale, r.weightValue),

@@ -2,7 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ResponseCache } from '../cache/response-cache.js';
 import { RUNTIME_DATA_SOURCE } from '../database/tenant-db.js';
-import type { ClinicRole, SessionUser, TenantRef } from './request-context.js';
+import {
+  type ClinicRole,
+  RequestContexts,
+  type SessionUser,
+  type TenantRef,
+} from './request-context.js';
 import { type ClinicChoice, type CompanyChoice, TenantQueries } from './tenant.queries.js';
 
 export interface Switcher {
@@ -69,12 +74,18 @@ export class AccessService {
   }
 }
 
-/** A directory read of one user's session (a new sign-in starts afresh). */
+/**
+ * A directory read of one user's session (a new sign-in starts afresh); the request notes
+ * the directory generation it was made at.
+ */
 function sessionRead(user: SessionUser, view: string, params: Record<string, string> = {}) {
+  const ctx = RequestContexts.current();
   return {
     scope: 'directory' as const,
     view,
     userId: user.id,
     params: { ...params, session: user.signedInAt ?? 0 },
+    onGeneration: (generation: number) =>
+      (ctx ? (ctx.directoryGenerations ??= new Set()) : new Set()).add(generation),
   };
 }

@@ -46,7 +46,7 @@ export class ClinicAccessGuard implements CanActivate {
       context.getClass(),
     ]);
     if (allowed && !allowed.includes(tenant.role)) throw new NotFoundError('page');
-    await this.throttle.consume(tenant);
+    await this.throttle.consume(tenant, req);
     ctx.tenant = tenant;
     res.locals.clinic = {
       slug: tenant.slug,

@@ -40,6 +40,11 @@ export interface RequestContext {
   idempotencyKey?: string;
   /** What an `Idempotency-Key`'s request asked (method, URL, body), hashed: a key names one request. */
   idempotencyFingerprint?: string;
+  /**
+   * The directory generations this request's access and switcher were read at: a page may
+   * be remembered for the fast lane (src/web/fast-lane.ts) only when it was one, still current.
+   */
+  directoryGenerations?: Set<number>;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();

@@ -5,6 +5,15 @@ import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { TenantThrottled } from './throttle.errors.js';
 
 const WINDOW_SECONDS = 60;
+const COUNTED = Symbol('vetlane.tenantRequestCounted');
+
+/**
+ * Marks a request already counted for the tenant (the fast lane counted it, then could not
+ * answer it): the long way's consume then does not count it twice.
+ */
+export function countedFor(req: object, tenantId: string): void {
+  (req as { [COUNTED]?: string })[COUNTED] = tenantId;
+}
 const COUNT_DAYS_KEPT = 8;
 
 /**
@@ -27,8 +36,12 @@ export class TenantThrottle {
     return limits[plan] ?? limits.standard;
   }
 
-  /** Counts one request of the tenant; throws TenantThrottled when it is over its plan's limit. */
-  async consume(tenant: { id: string; plan: string }): Promise<void> {
+  /**
+   * Counts one request of the tenant; throws TenantThrottled when it is over its plan's
+   * limit. A request `countedFor` this tenant already was counted.
+   */
+  async consume(tenant: { id: string; plan: string }, req?: object): Promise<void> {
+    if (req && (req as { [COUNTED]?: string })[COUNTED] === tenant.id) return;
     try {
       await this.limiter(tenant.plan).consume(tenant.id);
     } catch (res) {

@@ -1,6 +1,8 @@
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import type { CachedRead, ResponseCache } from '../cache/response-cache.js';
 import { currentTenant, RequestContexts } from '../tenant/request-context.js';
+import { LANE_SLOTS, type LaneDoor } from './fast-lane.js';
+import { pageLocale } from './page-locale.js';
 
 /** A clinic page part to cache: which view, what it depends on beyond clinic and language. */
 export interface CachedPart {
@@ -20,7 +22,8 @@ export function clinicRead(res: Response, part: CachedPart): CachedRead {
     view: part.view,
     role: part.byRole ? tenant.role : null,
     userId: part.byUser ? RequestContexts.current()?.user?.id : undefined,
-    locale: String(res.locals.locale ?? 'en'),
+    // The same language the part is rendered in (the view helpers fall back to English too).
+    locale: pageLocale(res),
     params: part.params,
   };
 }
@@ -29,7 +32,7 @@ export function clinicRead(res: Response, part: CachedPart): CachedRead {
  * Stands for the CSRF token in a cached part; each response puts its own session's token in
  * its place, so a cached body's forms post with the reader's token, never the first one's.
  */
-const CSRF_SLOT = 'vetlane-csrf-slot-5f0c2b';
+const CSRF_SLOT = LANE_SLOTS.csrf;
 
 function withToken(res: Response, html: string): string {
   return html.replaceAll(CSRF_SLOT, String(res.locals.csrfToken ?? ''));
@@ -63,22 +66,43 @@ export function renderToString(
 export async function renderCachedPage(
   res: Response,
   responses: ResponseCache,
-  page: { template: string; part: CachedPart; title?: string; load: () => Promise<object> },
+  page: {
+    template: string;
+    part: CachedPart;
+    title?: string;
+    /** The fast lane's door for this page (src/web/fast-lane.ts), when the cache is on. */
+    lane?: LaneDoor;
+    load: () => Promise<object>;
+  },
 ): Promise<void> {
-  const body = await responses.read(clinicRead(res, page.part), async () =>
+  const body = await responses.readText(clinicRead(res, page.part), async () =>
     renderToString(res, page.template, { ...(await page.load()) }),
   );
+  const req = res.req as Request;
+  if (page.lane?.wants(req)) {
+    const { body: cachedBody, path } = LANE_SLOTS;
+    page.lane.remember(req, res, await layoutOnly(res, { title: page.title, cachedBody, path }));
+  }
   res.render('cached-body', { title: page.title, cachedBody: withToken(res, body) });
+}
+
+/** The layout of a page rendered with the request's locals and `locals`, not sent. */
+function layoutOnly(res: Response, locals: Record<string, unknown>): Promise<string> {
+  return new Promise((resolve, reject) =>
+    res.render('cached-body', locals, (err, html) => (err ? reject(err) : resolve(html))),
+  );
 }
 
 /** Renders a fragment (no layout) from the response cache: the calendar's live grid. */
 export async function sendCachedFragment(
   res: Response,
   responses: ResponseCache,
-  fragment: { template: string; part: CachedPart; load: () => Promise<object> },
+  fragment: { template: string; part: CachedPart; lane?: LaneDoor; load: () => Promise<object> },
 ): Promise<void> {
-  const html = await responses.read(clinicRead(res, fragment.part), async () =>
+  const html = await responses.readText(clinicRead(res, fragment.part), async () =>
     renderToString(res, fragment.template, { ...(await fragment.load()) }),
   );
+  const req = res.req as Request;
+  if (fragment.lane?.wants(req)) fragment.lane.remember(req, res);
   res.type('html').send(withToken(res, html));
 }

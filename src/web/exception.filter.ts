@@ -3,9 +3,10 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { AppError, ValidationFailed } from '../common/app-error.js';
 import { classifyDependencyError, RETRY_AFTER_SECONDS } from '../common/dependency-errors.js';
-import { isLocale, type Locale, type Translator } from '../i18n/i18n.js';
+import type { Locale, Translator } from '../i18n/i18n.js';
 import { LoginRequired } from '../staff/auth.errors.js';
 import { CATALOG_KEY } from './form-errors.js';
+import { pageLocale } from './page-locale.js';
 
 interface ErrorBody {
   status: number;
@@ -107,7 +108,9 @@ function translated(
   if (!translator) return body;
   const params = exception instanceof AppError ? exception.params : {};
   const key = `errors.${body.code}`;
-  const message = translator.has(locale, key) ? translator.t(locale, key, params) : body.message;
+  const message = translator.has(locale, key)
+    ? translator.t(locale, key, translator.errorParams(locale, params))
+    : body.message;
   const fields = body.fields
     ? Object.fromEntries(
         Object.entries(body.fields).map(([field, text]) => [
@@ -155,7 +158,7 @@ function respondWithError(
     return;
   }
   if (wantsJson(req)) {
-    const locale = isLocale(res.locals.locale) ? res.locals.locale : 'en';
+    const locale = pageLocale(res);
     const { status, ...error } = translated(translator, body, exception, locale);
     res.status(status).json({ error });
     return;

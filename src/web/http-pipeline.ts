@@ -20,6 +20,7 @@ import { IDEMPOTENCY_KEY } from '../idempotency/once.js';
 import { RequestContexts } from '../tenant/request-context.js';
 import { csrfProtection } from './csrf.js';
 import { pipelineErrorHandler, wantsJson } from './exception.filter.js';
+import type { FastLane } from './fast-lane.js';
 import type { RequestGate } from './request-gate.js';
 import { setUpViewEngine } from './view-engine.js';
 
@@ -37,6 +38,7 @@ interface PipelineDeps {
   /** Signs the anonymous CSRF tokens (as it signs session cookies). */
   sessionSecret: string;
   gate: RequestGate;
+  lane: FastLane;
 }
 
 /** Express middleware in the order each request meets it, before Nest's routes. */
@@ -48,7 +50,8 @@ export function configureHttpPipeline(app: NestExpressApplication, deps: Pipelin
   const server = app.getHttpServer() as Server;
   const [expressApp] = server.listeners('request') as RequestListener[];
   server.removeAllListeners('request');
-  server.on('request', deps.gate.front(expressApp));
+  // Behind the gate, the fast lane answers a session's repeat of a cached page without Express.
+  server.on('request', deps.gate.front(deps.lane.wrap(expressApp)));
   app.use(deps.metrics.requestTimer());
   app.use(
     helmet({

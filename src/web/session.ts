@@ -7,7 +7,7 @@ export const SESSION_COOKIE = 'vetlane.sid';
 export const SESSION_MIDDLEWARE = Symbol('SESSION_MIDDLEWARE');
 
 /** How often a signed-in session's expiry moves on: its save and its cookie. */
-const REFRESH_EVERY_MS = 5 * 60_000;
+export const SESSION_REFRESH_MS = 5 * 60_000;
 
 /**
  * One session middleware for pages and the Socket.IO handshake; the cache module keeps the
@@ -39,7 +39,7 @@ export function createSessionMiddleware(
       if (err) return next(err);
       const s = req.session;
       // Changing the session makes express-session save it and send its cookie again.
-      if (s?.user && Date.now() - (s.refreshedAt ?? 0) > REFRESH_EVERY_MS)
+      if (s?.user && Date.now() - (s.refreshedAt ?? 0) > SESSION_REFRESH_MS)
         s.refreshedAt = Date.now();
       next();
     });

@@ -45,7 +45,10 @@ export function setUpViewEngine(translator: Translator) {
   // `{{t "key" name=…}}`, or `{{t message}}` for a { key, params } from src/web/form-errors.ts.
   hbs.registerHelper('t', function (key: string | FormMessage, options: HelperOptions) {
     if (key && typeof key === 'object')
-      return translator.t(rootLocale(options), key.key, { ...key.params, ...options.hash });
+      return translator.t(rootLocale(options), key.key, {
+        ...translator.errorParams(rootLocale(options), key.params),
+        ...options.hash,
+      });
     return translator.t(rootLocale(options), key, options.hash);
   });
   hbs.registerHelper('formatDate', function (value: unknown, options: HelperOptions) {

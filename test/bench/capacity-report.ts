@@ -63,6 +63,8 @@ export interface Report {
   memory: RssSummary;
   fanout: FanoutResult;
   hitRatio: number;
+  /** Pages the fast lane answered, and every request the cached app answered (from /metrics). */
+  lane: { pages: number; requests: number };
 }
 
 function targets(r: Report): Target[] {
@@ -195,7 +197,9 @@ export function writeReport(r: Report): string {
       (m) => `| ${m.proc} | ${f(m.median, 0)} | ${f(m.max, 0)} | ${f(m.after, 0)} | ${m.samples} |`,
     ),
     '',
-    `Response cache hit ratio (whole run, cached app, from /metrics): ${f(r.hitRatio * 100)} %. ` +
+    `Response cache hit ratio (whole run, cached app, from /metrics): ${f(r.hitRatio * 100)} %; ` +
+      `the fast lane answered ${r.lane.pages} of the cached app's ${r.lane.requests} requests ` +
+      `(${f((100 * r.lane.pages) / Math.max(1, r.lane.requests))} %). ` +
       `Bookings: ${f(r.bookings.goodRps - r.bookings.expected / r.bookings.seconds, 0)} booked/s, ` +
       `${r.bookings.expected} intended conflicts, ${r.bookings.errors} errors.`,
     '',

@@ -264,6 +264,11 @@ async function main() {
     ).text();
     const num = (name: string) =>
       Number(new RegExp(`^${name} (\\d+)`, 'm').exec(metrics)?.[1] ?? 0);
+    const requests = [
+      ...metrics.matchAll(/^vetlane_http_request_duration_seconds_count\{[^}]*\} (\d+)/gm),
+    ]
+      .map((m) => Number(m[1]))
+      .reduce((a, b) => a + b, 0);
     const report = writeReport({
       tenants,
       admission: args.has('admission'),
@@ -276,6 +281,7 @@ async function main() {
       bookings,
       memory,
       fanout,
+      lane: { pages: num('vetlane_fast_lane_pages_total'), requests },
       hitRatio:
         num('vetlane_response_cache_hits_total') /
         Math.max(

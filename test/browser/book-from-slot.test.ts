@@ -73,7 +73,7 @@ describe('booking from a slot of the day view', () => {
 
     const block = page.locator('[data-testid="appointment"]', { hasText: pet.name });
     await block.waitFor();
-    expect(await block.textContent()).toContain('10:00–10:20');
+    expect(await block.textContent()).toMatch(/10:00\sAM–10:20\sAM/);
     expect(await page.getByRole('status').filter({ hasText: 'Booked' }).textContent()).toContain(
       pet.name,
     );

@@ -116,7 +116,8 @@ describe('the calendar and today board on a tablet and a laptop', () => {
         };
       });
       expect(time.inside).toBe(true);
-      expect(time.text).toMatch(/^\d{2}:\d{2}–\d{2}:\d{2}$/);
+      // English pages read the 12-hour clock, as everywhere else ("1:15 PM–1:35 PM").
+      expect(time.text).toMatch(/^\d{1,2}:\d{2}\s[AP]M–\d{1,2}:\d{2}\s[AP]M$/);
       // …and its type and status show on focus (as on hover), with the whole story in its title.
       const meta = short.locator('.cal-appt-meta');
       expect(await meta.isVisible()).toBe(false);

@@ -62,7 +62,7 @@ describe('a front-desk morning in the browser', () => {
     // No time limit asserted (a busy machine decides that); the page must not have reloaded.
     const block = vet.locator('[data-testid="appointment"]', { hasText: clinic.pets[2].name });
     await block.waitFor();
-    expect(await block.textContent()).toContain('10:30–10:50');
+    expect(await block.textContent()).toMatch(/10:30\sAM–10:50\sAM/);
     expect(
       await vet.evaluate(() => (window as unknown as { stillThisPage?: boolean }).stillThisPage),
     ).toBe(true);

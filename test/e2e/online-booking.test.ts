@@ -66,6 +66,8 @@ describe('owners book online at /book/<clinic>', () => {
     expect(times).toContain('13:00');
     expect(times).toContain('19:30');
     expect(times).not.toContain('19:45');
+    // Shown to the owner in the page language's clock, like every other English page.
+    expect(page.text).toMatch(/data-time="13:00"[^>]*><span>1:00\sPM </);
     // Only the person offered online (vets[1] is not) is booked.
     expect(new Set(offeredSlots(page.text).map((s) => s.staffId))).toEqual(
       new Set([clinic.vets[0].id]),

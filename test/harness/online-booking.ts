@@ -24,7 +24,7 @@ export function dayAhead(clinic: TestClinic, days: number): string {
 
 /** The slot choices a booking page offers: value (`staff|ISO`) and clinic-local time. */
 export function offeredSlots(html: string): { value: string; time: string; staffId: string }[] {
-  return [...html.matchAll(/name="slot" value="([^"|]+)\|([^"]+)"[^>]*><span>(\d\d:\d\d)/g)].map(
+  return [...html.matchAll(/name="slot" value="([^"|]+)\|([^"]+)" data-time="(\d\d:\d\d)"/g)].map(
     ([, staffId, iso, time]) => ({ value: `${staffId}|${iso}`, time, staffId }),
   );
 }
