@@ -24,7 +24,9 @@ handlebars.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).jo
 handlebars.registerHelper('eq', (a: unknown, b: unknown) => a === b);
 handlebars.registerHelper('and', (...args: unknown[]) => args.slice(0, -1).every(Boolean));
 handlebars.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).find(Boolean) ?? false);
-// The app's slots helper; the rows carry no slots (`shades: []`), only the time labels.
+// The app's slots helper: a bookable slot per quarter hour per column, as the app's grid has
+// (rendering them is most of a day page; without them the baseline's page was a tenth of the
+// app's bytes, not a comparable render). No shading: the baseline reads no opening hours.
 handlebars.registerHelper(
   'daySlots',
   (day: Parameters<typeof daySlotsHtml>[0]) =>
@@ -65,7 +67,7 @@ async function day(tenantId: string, zone: string, date: string): Promise<string
         time: label,
         startsAt: new Date(t).toISOString(),
         isHour: label.endsWith(':00'),
-        shades: [],
+        shades: columns.map(() => null),
       });
     }
     const placed = appointments.map((a) => ({
