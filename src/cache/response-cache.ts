@@ -111,16 +111,6 @@ export class ResponseCache implements TenantWriteListener {
     return { session, directoryGeneration, bytes };
   }
 
-  /** The session `sessionId` as stored and the directory's generation (no value wanted). */
-  async sessionAsStored(
-    sessionId: string,
-  ): Promise<{ session: string; directoryGeneration: number } | undefined> {
-    const read = await this.cache.readPage(sessionId, ['directory'], ['-']);
-    return read?.session
-      ? { session: read.session, directoryGeneration: read.directoryGeneration }
-      : undefined;
-  }
-
   /**
    * Never fails: the write has committed, and its answer must say so even when Redis is
    * away. A bump that fails is kept and made before this process's next cached read.

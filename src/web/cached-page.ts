@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import type { CachedRead, ResponseCache } from '../cache/response-cache.js';
-import { currentTenant, RequestContexts } from '../tenant/request-context.js';
-import { LANE_SLOTS, type LaneDoor } from './fast-lane.js';
+import { currentTenant, RequestContexts, type TenantRef } from '../tenant/request-context.js';
+import type { LaneDoor } from './fast-lane.js';
 import { pageLocale } from './page-locale.js';
 
 /** A clinic page part to cache: which view, what it depends on beyond clinic and language. */
@@ -14,25 +14,40 @@ export interface CachedPart {
   byUser?: boolean;
 }
 
-/** A read of the request's clinic, in the page's language. */
-export function clinicRead(res: Response, part: CachedPart): CachedRead {
-  const tenant = currentTenant();
+/** Who reads a part: the clinic (and their role in it), the reader, the page's language. */
+export interface PartReader {
+  tenant: TenantRef;
+  userId?: string;
+  locale: string;
+}
+
+/** The read of `part` for `reader`: what the long way and the fast lane both name it by. */
+export function partRead(part: CachedPart, reader: PartReader): CachedRead {
   return {
-    scope: { tenantId: tenant.id },
+    scope: { tenantId: reader.tenant.id },
     view: part.view,
-    role: part.byRole ? tenant.role : null,
-    userId: part.byUser ? RequestContexts.current()?.user?.id : undefined,
-    // The same language the part is rendered in (the view helpers fall back to English too).
-    locale: pageLocale(res),
+    role: part.byRole ? reader.tenant.role : null,
+    userId: part.byUser ? reader.userId : undefined,
+    locale: reader.locale,
     params: part.params,
   };
+}
+
+/** A read of the request's clinic, in the page's language. */
+export function clinicRead(res: Response, part: CachedPart): CachedRead {
+  return partRead(part, {
+    tenant: currentTenant(),
+    userId: RequestContexts.current()?.user?.id,
+    // The same language the part is rendered in (the view helpers fall back to English too).
+    locale: pageLocale(res),
+  });
 }
 
 /**
  * Stands for the CSRF token in a cached part; each response puts its own session's token in
  * its place, so a cached body's forms post with the reader's token, never the first one's.
  */
-const CSRF_SLOT = LANE_SLOTS.csrf;
+export const CSRF_SLOT = 'vetlane-csrf-slot-5f0c2b';
 
 function withToken(res: Response, html: string): string {
   return html.replaceAll(CSRF_SLOT, String(res.locals.csrfToken ?? ''));
@@ -75,13 +90,15 @@ export async function renderCachedPage(
     load: () => Promise<object>;
   },
 ): Promise<void> {
-  const body = await responses.readText(clinicRead(res, page.part), async () =>
+  const read = clinicRead(res, page.part);
+  const body = await responses.readText(read, async () =>
     renderToString(res, page.template, { ...(await page.load()) }),
   );
   const req = res.req as Request;
   if (page.lane?.wants(req)) {
-    const { body: cachedBody, path } = LANE_SLOTS;
-    page.lane.remember(req, res, await layoutOnly(res, { title: page.title, cachedBody, path }));
+    const { body: cachedBody, path } = page.lane.layoutSlots;
+    const layout = await layoutOnly(res, { title: page.title, cachedBody, path });
+    page.lane.remember(req, res, read, layout);
   }
   res.render('cached-body', { title: page.title, cachedBody: withToken(res, body) });
 }
@@ -99,10 +116,11 @@ export async function sendCachedFragment(
   responses: ResponseCache,
   fragment: { template: string; part: CachedPart; lane?: LaneDoor; load: () => Promise<object> },
 ): Promise<void> {
-  const html = await responses.readText(clinicRead(res, fragment.part), async () =>
+  const read = clinicRead(res, fragment.part);
+  const html = await responses.readText(read, async () =>
     renderToString(res, fragment.template, { ...(await fragment.load()) }),
   );
   const req = res.req as Request;
-  if (fragment.lane?.wants(req)) fragment.lane.remember(req, res);
+  if (fragment.lane?.wants(req)) fragment.lane.remember(req, res, read);
   res.type('html').send(withToken(res, html));
 }

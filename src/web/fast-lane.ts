@@ -8,12 +8,12 @@ import type {
 import type { Request, Response } from 'express';
 import hbs from 'hbs';
 import type { Logger } from 'pino';
-import type { ResponseCache } from '../cache/response-cache.js';
+import type { CachedRead, ResponseCache } from '../cache/response-cache.js';
 import type { AppMetrics } from '../metrics/metrics.js';
 import { countedFor } from '../throttle/tenant-throttle.js';
 import { RequestContexts, type TenantRef } from '../tenant/request-context.js';
 import type { CalendarQuery } from '../appointment/calendar-reads.js';
-import type { CachedPart } from './cached-page.js';
+import { type CachedPart, CSRF_SLOT, partRead } from './cached-page.js';
 import { pageLocale } from './page-locale.js';
 import { SESSION_COOKIE, SESSION_REFRESH_MS } from './session.js';
 
@@ -56,15 +56,14 @@ interface Door {
 export interface LaneDoor {
   /** Whether this session has no door to the page yet (only then is a layout worth rendering). */
   wants(req: Request): boolean;
-  remember(req: Request, res: Response, layout?: string): void;
+  /** Where the body and the path go in the layout handed to `remember`. */
+  layoutSlots: { body: string; path: string };
+  /** `read`: the part the long way served, which the lane reads to check the door. */
+  remember(req: Request, res: Response, read: CachedRead, layout?: string): void;
 }
 
-/** Where the page's body and path go in a remembered layout, and the CSRF token in a body. */
-export const LANE_SLOTS = {
-  body: 'vetlane-lane-body-9d41e7',
-  path: 'vetlane-lane-path-9d41e7',
-  csrf: 'vetlane-csrf-slot-5f0c2b',
-};
+/** Where the page's body and path go in a remembered layout. */
+const LAYOUT_SLOTS = { body: 'vetlane-lane-body-9d41e7', path: 'vetlane-lane-path-9d41e7' };
 
 /** Headers of one response only: never replayed. */
 const OWN_HEADERS = new Set([
@@ -136,7 +135,8 @@ export class FastLane {
         const slug = route.path.exec(req.path)?.[1];
         return Boolean(cookie && slug && !this.doors.has(doorKey(cookie, route, slug)));
       },
-      remember: (req, res, layout) => this.remember(route, req, res, layout),
+      layoutSlots: LAYOUT_SLOTS,
+      remember: (req, res, read, layout) => this.remember(route, req, res, read, layout),
     };
   }
 
@@ -189,14 +189,7 @@ export class FastLane {
     if (!throttle) return false;
     // The page and the clinic's request count in one round trip (one pipelined write).
     const [page, admitted] = await Promise.all([
-      this.responses.readPage(door.sessionId, {
-        scope: { tenantId: door.tenant.id },
-        view: part.view,
-        role: part.byRole ? door.tenant.role : null,
-        userId: part.byUser ? door.userId : undefined,
-        locale: door.locale,
-        params: part.params,
-      }),
+      this.responses.readPage(door.sessionId, partRead(part, door)),
       throttle.consume(door.tenant).then(
         () => true,
         () => false,
@@ -249,11 +242,18 @@ export class FastLane {
 
   /**
    * After the long way answered `route` with 200: once the response is out (and the session
-   * saved), reads the session as stored and the directory's generation; remembers the door
+   * saved), reads the session as stored and the directory's generation (with the part it
+   * served, as the lane will read it); remembers the door
    * only if that session is the one the page was made for and the generation is the one its
    * access was decided at.
    */
-  private remember(route: LaneRoute, req: Request, res: Response, layout?: string): void {
+  private remember(
+    route: LaneRoute,
+    req: Request,
+    res: Response,
+    read: CachedRead,
+    layout?: string,
+  ): void {
     const ctx = RequestContexts.current();
     const tenant = ctx?.tenant;
     const user = req.session?.user;
@@ -280,7 +280,7 @@ export class FastLane {
       if (res.statusCode !== 200) return;
       const headers = replayable(res.getHeaders());
       this.responses
-        .sessionAsStored(door.sessionId)
+        .readPage(door.sessionId, read)
         .then((stored) => {
           if (!stored || stored.directoryGeneration !== directoryGeneration) return;
           if (withoutCookie(stored.session) !== seen) return;
@@ -334,23 +334,23 @@ function replayable(headers: OutgoingHttpHeaders): OutgoingHttpHeaders {
   return Object.fromEntries(Object.entries(headers).filter(([name]) => !OWN_HEADERS.has(name)));
 }
 
-const CSRF_SLOT = Buffer.from(LANE_SLOTS.csrf);
+const CSRF_BYTES = Buffer.from(CSRF_SLOT);
 
 /** The part's bytes with `token` in each CSRF slot, as pieces to be joined. */
 function withToken(bytes: Buffer, token: Buffer): Buffer[] {
   const pieces: Buffer[] = [];
   let from = 0;
-  for (let at = bytes.indexOf(CSRF_SLOT); at >= 0; at = bytes.indexOf(CSRF_SLOT, from)) {
+  for (let at = bytes.indexOf(CSRF_BYTES); at >= 0; at = bytes.indexOf(CSRF_BYTES, from)) {
     pieces.push(bytes.subarray(from, at), token);
-    from = at + CSRF_SLOT.length;
+    from = at + CSRF_BYTES.length;
   }
   pieces.push(bytes.subarray(from));
   return pieces;
 }
 
 function splitLayout(layout: string): [Buffer[], Buffer[]] {
-  const [before, after = ''] = layout.split(LANE_SLOTS.body);
-  const bytes = (side: string) => side.split(LANE_SLOTS.path).map((piece) => Buffer.from(piece));
+  const [before, after = ''] = layout.split(LAYOUT_SLOTS.body);
+  const bytes = (side: string) => side.split(LAYOUT_SLOTS.path).map((piece) => Buffer.from(piece));
   return [bytes(before), bytes(after)];
 }
 
