@@ -20,6 +20,7 @@ import { LiveSequences1734010000000 } from './1734010000000-live-sequences.js';
 import { OwnerMessages1733700000000 } from './1733700000000-owner-messages.js';
 import { TenantCounts1734200000000 } from './1734200000000-tenant-counts.js';
 import { OnlineBooking1733800000000 } from './1733800000000-online-booking.js';
+import { OwnerMessagesByAppointment1734400000000 } from './1734400000000-owner-messages-by-appointment.js';
 
 /** Every migration, in order. The schema's only source of truth (never `synchronize`). */
 export const MIGRATIONS = [
@@ -45,4 +46,5 @@ export const MIGRATIONS = [
   OwnerMessages1733700000000,
   TenantCounts1734200000000,
   OnlineBooking1733800000000,
+  OwnerMessagesByAppointment1734400000000,
 ];

@@ -65,9 +65,16 @@ export class JobQueue {
     return new JobQueue(boss, opts.config);
   }
 
-  /** Hands a message to the queue, to run at `startAfter`; one already handed over is left as it is. */
-  async send(job: MessageJob, startAfter: Date): Promise<void> {
-    await this.boss.send(MESSAGE_QUEUE, job, { id: job.messageId, startAfter });
+  /**
+   * Hands messages to the queue, each to run at its `startAfter`, in one statement; one
+   * already handed over is left as it is (its job id is the message's).
+   */
+  async send(jobs: { job: MessageJob; startAfter: Date }[]): Promise<void> {
+    if (jobs.length === 0) return;
+    await this.boss.insert(
+      MESSAGE_QUEUE,
+      jobs.map(({ job, startAfter }) => ({ id: job.messageId, data: job, startAfter })),
+    );
   }
 
   async work(worker: MessageWorker): Promise<void> {

@@ -15,8 +15,8 @@ import { MessageQueries } from './message.queries.js';
 /**
  * Hands due messages to the queue (the outbox relay): every MESSAGE_RELAY_INTERVAL_MS it
  * asks `due_owner_messages()` for the ids of queued rows due within
- * MESSAGE_RELAY_AHEAD_SECONDS, in every tenant, sends each to pg-boss to start at its time,
- * with the row's id as the job's (two relays hand a row over once), then marks the rows
+ * MESSAGE_RELAY_AHEAD_SECONDS, in every tenant, sends them to pg-boss in one statement, each
+ * to start at its time with the row's id as the job's (two relays hand a row over once), then marks the rows
  * relayed, one transaction per tenant. A crash between the two
  * steps only hands it over again, which the job id makes harmless.
  */
@@ -61,12 +61,16 @@ export class MessageRelay implements OnApplicationBootstrap, OnApplicationShutdo
       'select tenant_id, id, send_at from due_owner_messages($1, $2)',
       [500, this.config.mail.relayAheadSeconds],
     );
-    // Each tenant's rows are marked in one transaction, after all of them were handed over.
+    // All of them handed over in one statement, then each tenant's rows marked in one transaction.
+    await this.queue.send(
+      due.map(({ tenant_id: tenantId, id, send_at: startAfter }) => ({
+        job: { tenantId, messageId: id },
+        startAfter,
+      })),
+    );
     const byTenant = new Map<string, string[]>();
-    for (const { tenant_id: tenantId, id, send_at: sendAt } of due) {
-      await this.queue.send({ tenantId, messageId: id }, sendAt);
+    for (const { tenant_id: tenantId, id } of due)
       byTenant.set(tenantId, [...(byTenant.get(tenantId) ?? []), id]);
-    }
     for (const [tenantId, ids] of byTenant)
       await this.db.runFor(tenantId, (tx) => MessageQueries.markRelayed(tx, ids));
     return due.length;

@@ -90,8 +90,8 @@ describe('owner messages with several app processes', () => {
     const { id } = await queuedConfirmation(a, '1 hour');
     const later = new Date(Date.now() + 3_600_000);
     await Promise.all([
-      a.infra.queue.send({ tenantId: clinic.id, messageId: id }, later),
-      b.infra.queue.send({ tenantId: clinic.id, messageId: id }, later),
+      a.infra.queue.send([{ job: { tenantId: clinic.id, messageId: id }, startAfter: later }]),
+      b.infra.queue.send([{ job: { tenantId: clinic.id, messageId: id }, startAfter: later }]),
     ]);
     expect((await sql('select count(*)::int as n from pgboss.job where id = $1', [id]))[0].n).toBe(
       1,

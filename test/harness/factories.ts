@@ -285,6 +285,28 @@ export async function addHistory(
   });
 }
 
+/**
+ * The messages such a history leaves: each appointment's confirmation, sent. Answers how
+ * many there are.
+ */
+export async function addMessageHistory(clinic: TestClinic): Promise<number> {
+  return asSuperuser(async (one) => {
+    const { n } = await one(
+      `with made as (
+         insert into owner_messages (tenant_id, kind, purpose_key, client_id, appointment_id, status,
+                                     data, send_at, settled_at)
+         select a.tenant_id, 'booking_confirmation', 'confirmation:' || a.id, a.client_id, a.id, 'sent',
+                '{}', a.starts_at - interval '7 days', a.starts_at - interval '7 days'
+           from appointments a where a.tenant_id = $1
+         returning 1)
+       select count(*)::int as n from made`,
+      [clinic.id],
+    );
+    await one('analyze owner_messages', []);
+    return n;
+  });
+}
+
 /** A draft medical record of a pet, written by the clinic's vet login. */
 export async function createRecord(
   clinic: TestClinic,

@@ -10,7 +10,13 @@ import { PetQueries, SearchQueries } from '../../src/pet/pet.queries.js';
 import { searchTerms } from '../../src/pet/search.terms.js';
 import { RecordQueries } from '../../src/record/record.queries.js';
 import { TenantQueries } from '../../src/tenant/tenant.queries.js';
-import { addHistory, createClinic, type TestClinic } from '../harness/factories.js';
+import { MessageQueries } from '../../src/message/message.queries.js';
+import {
+  addHistory,
+  addMessageHistory,
+  createClinic,
+  type TestClinic,
+} from '../harness/factories.js';
 import { openRuntimeDb } from '../harness/runtime-db.js';
 
 /** One node of `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON)`. */
@@ -85,12 +91,19 @@ describe('hot queries over a clinic with three years of history', () => {
   let db: TenantDb;
   let clinic: TestClinic;
   let history: number;
+  let messages: number;
+  /** One of yesterday's appointments: every one has a sent confirmation. */
+  let appointmentId: string;
   let sizes: Map<string, number>;
 
   beforeAll(async () => {
     ({ ds, db } = await openRuntimeDb());
     clinic = await createClinic({ vets: 4, pets: 40, timeZone: 'UTC' });
     history = await addHistory(clinic, { days: 3 * 365, perDay: 24 });
+    messages = await addMessageHistory(clinic);
+    [{ id: appointmentId }] = await db.runFor(clinic.id, (tx) =>
+      AppointmentQueries.inRange(tx, ClinicTime.dayRange(yesterday(), 'UTC')),
+    );
     const tables = await ds.query<{ name: string; n: number }[]>(
       `select relname as name, reltuples::float8 as n from pg_class where relkind in ('r', 'p')`,
     );
@@ -170,6 +183,23 @@ describe('hot queries over a clinic with three years of history', () => {
       (tx) =>
         SearchQueries.search(tx, searchTerms('pet1')!, { clients: true, pets: true, limit: 20 }),
     ],
+    [
+      "what an appointment's change is announced from",
+      (tx) => MessageQueries.appointmentNotice(tx, appointmentId, { told: true }),
+    ],
+    [
+      "settling a changed appointment's queued messages",
+      (tx) =>
+        MessageQueries.skipAndInsert(tx, {
+          skip: {
+            appointmentId,
+            kinds: ['appointment_reminder', 'booking_change'],
+            keep: 'none',
+            reason: 'moved',
+          },
+          messages: [],
+        }),
+    ],
     ['audit log page', (tx) => AuditQueries.search(tx, { limit: 50, offset: 0 })],
     ['company roll-up of a clinic', (tx) => CompanyQueries.clinicRollup(tx)],
     ['company week of a clinic', (tx) => CompanyQueries.clinicWeekDays(tx)],
@@ -177,6 +207,7 @@ describe('hot queries over a clinic with three years of history', () => {
 
   it('holds the history it is meant to test', () => {
     expect(history).toBeGreaterThan(100_000);
+    expect(messages).toBe(history);
   });
 
   it.each(hot)('%s reads only the rows it shows', async (_name, work) => {
