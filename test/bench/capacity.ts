@@ -213,9 +213,14 @@ async function main() {
       });
     await measure('seed 002: 20 simultaneous day views (cached)', cached, page(dayPath), 20);
     await measure('front-desk mix (closed loop, 20 desks)', cached, mix.next);
+    // Up the ladder until a rate no longer holds p99 ≤ 100 ms without errors, then the
+    // target rate itself if the ladder stopped short of it. Upwards, with a pause between
+    // steps: each rate is measured on a machine that kept up with the last one, not while it
+    // still works off an overload (the owner messages its bookings queued, the GC).
     const openRuns: { rate: number; result: LoadResult }[] = [];
-    for (const rate of [850, 750, 650, 550, 450, 400, 300, 200, 100]) {
+    const openAt = async (rate: number) => {
       rss.phase(`mix at ${rate}/s`);
+      await new Promise((r) => setTimeout(r, 3000));
       const http = client(cached.url, 512);
       const result = await openLoop({
         send: http.send,
@@ -226,8 +231,12 @@ async function main() {
       http.close();
       openRuns.push({ rate, result });
       say(`mix at ${rate}/s: p99 ${result.p99.toFixed(1)} ms, ${result.errors} errors`);
-      if (result.p99 <= 100 && result.errors === 0) break;
-    }
+      return result.p99 <= 100 && result.errors === 0;
+    };
+    for (const rate of [100, 200, 300, 400, 500, 650, 850]) if (!(await openAt(rate))) break;
+    if (!openRuns.some((o) => o.rate === 850)) await openAt(850);
+    // The overloaded step just before leaves work behind (queued owner messages): let it drain.
+    await new Promise((r) => setTimeout(r, 5000));
     const bookings = await measure('bookings (closed loop, 20 desks)', cached, mix.booking);
     rss.phase('idle');
     await new Promise((r) => setTimeout(r, 5000));
