@@ -75,13 +75,15 @@ export class CalendarService {
     const now = opts.now ?? new Date();
     const userId = opts.userId ?? null;
     const shown = (minutes: number) => this.translator.formatTimeOfDay(opts.locale, minutes);
-    return this.db.run(async (tx) => {
+    return this.db.readTogether(async (tx) => {
       const zone = tx.tenant.timeZone;
       const range = ClinicTime.dayRange(date, zone);
-      const schedule = await this.settings.scheduleWithClosures(tx, range);
+      const [schedule, appointments, chosen] = await Promise.all([
+        this.settings.scheduleWithClosures(tx, range),
+        AppointmentQueries.inRange(tx, range),
+        userId ? AppointmentQueries.calendarColumns(tx, userId) : [],
+      ]);
       const closures = schedule.closures;
-      const appointments = await AppointmentQueries.inRange(tx, range);
-      const chosen = userId ? await AppointmentQueries.calendarColumns(tx, userId) : [];
       const choices =
         by === 'room'
           ? roomColumns(schedule.rooms)
@@ -167,7 +169,7 @@ export class CalendarService {
   week(date: string, locale: Locale) {
     const monday = ClinicTime.weekStart(date);
     const days = Array.from({ length: 7 }, (_, i) => ClinicTime.addDays(monday, i));
-    return this.db.run(async (tx) => {
+    return this.db.readTogether(async (tx) => {
       const zone = tx.tenant.timeZone;
       const range = {
         start: ClinicTime.dayRange(days[0], zone).start,
@@ -193,7 +195,7 @@ export class CalendarService {
 
   /** The appointments that start on the clinic-local day, all statuses (the API's day list). */
   dayList(date: string): Promise<AppointmentView[]> {
-    return this.db.run(async (tx) => {
+    return this.db.readTogether(async (tx) => {
       const range = ClinicTime.dayRange(date, tx.tenant.timeZone);
       const appointments = await AppointmentQueries.inRange(tx, range);
       return appointments.filter((a) => a.startsAt >= range.start);
@@ -224,12 +226,13 @@ export class CalendarService {
   }): Promise<Slot | null> {
     const from = opts.from ?? new Date();
     const until = new Date(from.getTime() + 31 * 86400_000);
-    return this.db.run(async (tx) => {
-      const schedule = await this.settings.scheduleWithClosures(tx, { start: from, end: until });
+    return this.db.readTogether(async (tx) => {
+      const [schedule, booked] = await Promise.all([
+        this.settings.scheduleWithClosures(tx, { start: from, end: until }),
+        AppointmentQueries.inRange(tx, { start: from, end: until, staffId: opts.staffId }),
+      ]);
       const closures = schedule.closures;
-      const busy = (
-        await AppointmentQueries.inRange(tx, { start: from, end: until, staffId: opts.staffId })
-      ).filter((a) => holdsSlot(a.status));
+      const busy = booked.filter((a) => holdsSlot(a.status));
       return firstFreeSlot({
         from,
         days: 31,

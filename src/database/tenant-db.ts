@@ -2,6 +2,7 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import { Overloaded } from '../common/dependency-errors.js';
 import { isUuid } from '../common/ids.js';
+import { withLiterals } from './literal-sql.js';
 import {
   type ClinicRole,
   currentTenant,
@@ -166,6 +167,64 @@ export class TenantDb {
   }
 
   /**
+   * Reads of the request's tenant that do not wait on each other, in one round trip:
+   * `reads(tx)` starts them all at once (each query function sends its one statement as it
+   * is called, e.g. inside `Promise.all([...])`), and START TRANSACTION READ ONLY,
+   * `set_tenant`, their statements and COMMIT then go as one simple-protocol query, the
+   * parameters written in as literals (withLiterals). Each read gets its own statement's rows,
+   * so the query functions are the ones `run` uses, unchanged. A statement sent after the
+   * round trip left (a read that waits on another) fails loudly; so does a write. Without
+   * the tenant in the request's context (its zone is needed before the reads are built), the
+   * reads run as `run` runs them, one after the other.
+   */
+  async readTogether<T>(reads: (tx: TenantTx) => Promise<T>): Promise<T> {
+    const context = RequestContexts.current();
+    if (!context?.tenant) return this.run(reads);
+    const tenantId = context.tenant.id;
+    assertTenantId(tenantId);
+    const wrote: Writes = { any: false, directory: false };
+    const pending: { sql: string; resolve(rows: unknown): void; reject(err: unknown): void }[] = [];
+    let sent = false;
+    const query = (sql: string, params?: unknown[]) =>
+      new Promise((resolve, reject) => {
+        if (sent) throw new Error(`readTogether: a read waited on another: ${sql}`);
+        noteWrites(sql, wrote);
+        if (wrote.any) throw new Error(`readTogether reads only: ${sql}`);
+        pending.push({ sql: withLiterals(sql, params), resolve, reject });
+      });
+    const manager = Object.create(this.dataSource.manager, {
+      query: { value: query },
+    }) as EntityManager;
+    // Not oneQueryAtATime: each statement must be taken as it is called, before the round trip.
+    const result = reads(txOf(txTenant(context.tenant), manager));
+    sent = true;
+    // Its rejection is the caller's, once the round trip is back (not an unhandled one meanwhile).
+    result.catch(() => undefined);
+    if (pending.length === 0) return result;
+    const statements = [
+      'START TRANSACTION READ ONLY',
+      `select set_tenant('${tenantId}')`,
+      ...pending.map((p) => p.sql),
+      'COMMIT',
+    ];
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      const client = (await runner.connect()) as SimpleClient;
+      const answers = (await client.query(statements.join(';\n')).catch(async (err) => {
+        // PostgreSQL ran nothing after the failed statement: the transaction is still open.
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      })) as { rows: unknown[] }[];
+      pending.forEach((p, i) => p.resolve(answers[i + 2].rows));
+    } catch (err) {
+      for (const p of pending) p.reject(err);
+    } finally {
+      await runner.release();
+    }
+    return result;
+  }
+
+  /**
    * Company roll-ups: one READ ONLY transaction in which each of the company's tenants is
    * set in turn (`select set_tenant($1)`, SET LOCAL) before its part of the work, so the
    * tenant policies stay the single-tenant expression the planner folds away. The caller
@@ -200,16 +259,15 @@ export class TenantDb {
     known?: TxTenant,
   ): Promise<TenantTx> {
     const tenant = known ?? (await knownTenants(manager, [tenantId]))[0];
-    const ctx = RequestContexts.current();
-    const user = ctx?.user ? { id: ctx.user.id, name: ctx.user.name } : null;
-    return {
-      tenantId: tenant.id,
-      tenant,
-      user,
-      requestId: ctx?.requestId ?? null,
-      manager: oneQueryAtATime(manager, wrote),
-    };
+    return txOf(tenant, oneQueryAtATime(manager, wrote));
   }
+}
+
+/** The unit of work of `tenant` over `manager`, on behalf of the request's user. */
+function txOf(tenant: TxTenant, manager: EntityManager): TenantTx {
+  const ctx = RequestContexts.current();
+  const user = ctx?.user ? { id: ctx.user.id, name: ctx.user.name } : null;
+  return { tenantId: tenant.id, tenant, user, requestId: ctx?.requestId ?? null, manager };
 }
 
 function assertTenantId(tenantId: unknown): asserts tenantId is string {

@@ -2,9 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { DataSource } from 'typeorm';
 import { createRuntimeDataSource } from '../../src/database/data-sources.js';
 import { RUNTIME_ROLE } from '../../src/database/roles.js';
+import { withLiterals } from '../../src/database/literal-sql.js';
 import { TenantDb } from '../../src/database/tenant-db.js';
 import { createLogger } from '../../src/logger.js';
-import { TenantContextMissingError } from '../../src/tenant/request-context.js';
+import {
+  RequestContexts,
+  type TenantRef,
+  TenantContextMissingError,
+} from '../../src/tenant/request-context.js';
 import { type PgBouncer, startPgBouncer, tenantIdOf } from '../harness/services.js';
 
 const log = createLogger('silent');
@@ -125,5 +130,122 @@ describe('the one door to tenant data', () => {
       );
       expect(after).toEqual({ setting: '', n: 0 });
     }, 240_000);
+  });
+
+  describe('reads in one round trip', () => {
+    const asClinic = <T>(id: string, work: () => Promise<T>) => {
+      const tenant: TenantRef = {
+        id,
+        slug: 'x',
+        name: 'x',
+        timeZone: 'UTC',
+        locale: 'en',
+        companyId: null,
+        plan: 'standard',
+        role: 'front_desk',
+      };
+      return RequestContexts.run({ requestId: 'read-together', tenant }, work);
+    };
+
+    it('writes any parameter as a literal the server reads back as the parameter itself', async () => {
+      const values: [string, unknown][] = [
+        ['text', "O'Brien"],
+        ['text', 'back\\slash and \\\\ two'],
+        ['text', "'; delete from clients; --"],
+        ['text', "E'\\x41'"],
+        ['text', 'ñandú 🐾 \u0001'],
+        ['text', 'looks like $1 and $2'],
+        ['text', ''],
+        ['text[]', ['a"b', 'c,d', '{e}', '\\', "f'g", 'NULL', null]],
+        ['timestamptz', new Date('2026-03-08T10:15:30.123Z')],
+        ['jsonb', { name: "x'y\\z", list: [1, '"'] }],
+        ['boolean', true],
+        ['numeric', 42.5],
+        ['uuid', null],
+      ];
+      for (const [type, value] of values) {
+        const sql = `select $1::${type} as v, $1::${type} is null as empty`;
+        const [asParameter] = await ds.query(sql, [value]);
+        const [asLiteral] = await ds.query(withLiterals(sql, [value]));
+        expect({ type, value, read: asLiteral }).toEqual({ type, value, read: asParameter });
+      }
+      expect(() => withLiterals('select $2', ['one'])).toThrow(/No parameter \$2/);
+    });
+
+    it("answers each read with its own statement's rows, of the request's clinic only, in one round trip", async () => {
+      const [clients, pets, stamps] = await asClinic(centro, () =>
+        db.readTogether((tx) =>
+          Promise.all([
+            // No tenant filter: the clinic's policy is what keeps the other clinics' rows out.
+            tx.manager.query('select tenant_id, statement_timestamp() as at from clients'),
+            tx.manager.query(
+              'select count(*)::int as n, statement_timestamp() as at from pets where species = $1',
+              ['dog'],
+            ),
+            tx.manager.query(
+              "select current_setting('app.tenant_id') as tenant, statement_timestamp() as at, transaction_timestamp() as began",
+            ),
+          ]),
+        ),
+      );
+      expect(clients).toHaveLength(16);
+      expect(new Set(clients.map((r: { tenant_id: string }) => r.tenant_id))).toEqual(
+        new Set([centro]),
+      );
+      expect(pets[0].n).toBeGreaterThan(0);
+      expect(stamps[0].tenant).toBe(centro);
+      // One message from the client: every statement of it has the same statement timestamp.
+      const at = (r: { at: Date }) => r.at.getTime();
+      expect(new Set([at(clients[0]), at(pets[0]), at(stamps[0])]).size).toBe(1);
+      // And the connection is left with no tenant and no transaction.
+      const [after] = await ds.query(
+        "select coalesce(current_setting('app.tenant_id', true), '') as tenant, (select count(*)::int from clients) as n",
+      );
+      expect(after).toEqual({ tenant: '', n: 0 });
+    });
+
+    it('refuses a read that waits on another, and any write', async () => {
+      await expect(
+        asClinic(spa, () =>
+          db.readTogether(async (tx) => {
+            await tx.manager.query('select 1');
+            return tx.manager.query('select 2');
+          }),
+        ),
+      ).rejects.toThrow(/a read waited on another/);
+      await expect(
+        asClinic(spa, () =>
+          db.readTogether((tx) =>
+            tx.manager.query(`update clients set first_name = first_name where false`),
+          ),
+        ),
+      ).rejects.toThrow(/reads only/);
+    });
+
+    it('fails the reads with the failing statement and leaves the connection clean', async () => {
+      for (let i = 0; i < 4; i++)
+        await expect(
+          asClinic(spa, () =>
+            db.readTogether((tx) =>
+              Promise.all([tx.manager.query('select 1 as one'), tx.manager.query('select 1 / 0')]),
+            ),
+          ),
+        ).rejects.toMatchObject({ code: '22012' });
+      // The connections that failed still answer, outside any transaction.
+      const answers = await Promise.all(
+        [centro, spa].map((id) =>
+          asClinic(id, () =>
+            db.readTogether((tx) => tx.manager.query('select count(*)::int as n from clients')),
+          ),
+        ),
+      );
+      expect(answers.map((a) => a[0].n)).toEqual([16, 26]);
+    });
+
+    it('needs the clinic of the request, as every unit of tenant work does', async () => {
+      await expect(db.readTogether((tx) => tx.manager.query('select 1'))).rejects.toThrow(
+        TenantContextMissingError,
+      );
+    });
   });
 });
