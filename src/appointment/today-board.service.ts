@@ -24,11 +24,13 @@ export class TodayBoardService {
   ) {}
 
   board(now = new Date()) {
-    return this.db.run(async (tx) => {
+    return this.db.readTogether(async (tx) => {
       const zone = tx.tenant.timeZone;
       const date = ClinicTime.today(zone, now);
-      const appointments = await AppointmentQueries.inRange(tx, ClinicTime.dayRange(date, zone));
-      const graceMinutes = await this.tenants.noShowGraceMinutes(tx);
+      const [appointments, graceMinutes] = await Promise.all([
+        AppointmentQueries.inRange(tx, ClinicTime.dayRange(date, zone)),
+        this.tenants.noShowGraceMinutes(tx),
+      ]);
       return { date, graceMinutes, rows: todayRows(appointments, { now, graceMinutes }) };
     });
   }

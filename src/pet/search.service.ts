@@ -25,7 +25,7 @@ export class SearchService {
   constructor(private readonly db: TenantDb) {}
 
   search(q: string | undefined, opts: { kind?: 'pet' | 'client'; limit?: number } = {}) {
-    return this.db.run((tx) => this.searchIn(tx, q, opts));
+    return this.db.readTogether((tx) => this.searchIn(tx, q, opts));
   }
 
   async searchIn(
