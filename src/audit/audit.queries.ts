@@ -40,8 +40,11 @@ const EVENT_COLUMNS = `id, occurred_at as "occurredAt", actor_user_id as "actorU
 
 /** SQL of the audit log (partitioned by month; partitions are kept by SQL functions). */
 export const AuditQueries = {
+  /** With the COMMIT where the unit of work allows it (TenantTx.defer): nobody reads it back. */
   async insert(tx: TenantTx, row: AuditRow): Promise<void> {
-    await tx.manager.query(
+    const write = (sql: string, params: unknown[]) =>
+      tx.defer ? tx.defer(sql, params) : tx.manager.query(sql, params);
+    await write(
       `insert into audit_events (tenant_id, actor_user_id, actor_name, action, entity, entity_id, before, after, request_id)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
       [

@@ -61,6 +61,12 @@ export interface TenantTx {
   readonly user: ActingUser | null;
   readonly requestId: string | null;
   readonly manager: EntityManager;
+  /**
+   * Sends a write whose result nobody reads (an audit row) with the COMMIT, in its round
+   * trip; it fails the unit of work as a statement of it would. Only a unit of work that
+   * commits itself has it (not one that joined a caller's transaction).
+   */
+  readonly defer?: (sql: string, params: unknown[]) => void;
 }
 
 /** The unit of work's user, for changes that must name who made them (a record's author). */
@@ -147,14 +153,23 @@ export class TenantDb {
     let done: [T, C | null];
     try {
       const known = await beginFor(runner, tenantId);
-      const tx = await this.txFor(runner.manager, tenantId, wrote, known);
+      const deferred: string[] = [];
+      const tx: TenantTx = {
+        ...(await this.txFor(runner.manager, tenantId, wrote, known)),
+        defer: (sql, params) => {
+          noteWrites(sql, wrote);
+          deferred.push(withLiterals(sql, params));
+        },
+      };
       const result = await work(tx);
       const last = closing(tx, result);
       // No write commits after its client was answered or gave up (a deadline under load).
       if (RequestContexts.current()?.mayCommit?.() === false) throw new Overloaded();
       if (last) noteWrites(last.sql, wrote);
-      done = [result, last ? last.read(await commitWith(runner, last.sql)) : null];
-      if (!last) await runner.commitTransaction();
+      const tail = last ? [...deferred, last.sql] : deferred;
+      const answers = tail.length ? await commitWith(runner, tail) : null;
+      done = [result, last ? last.read(answers![deferred.length]) : null];
+      if (!answers) await runner.commitTransaction();
     } catch (err) {
       // The work's error is the one to throw, even when the rollback fails too.
       await runner.rollbackTransaction().catch(() => undefined);
@@ -304,15 +319,17 @@ async function beginFor(runner: QueryRunner, tenantId: string): Promise<TxTenant
 }
 
 /**
- * Sends `sql` and COMMIT in one round trip (a simple-protocol query); answers the rows
- * `sql` returned. The runner is left as commitTransaction leaves it. On an error in `sql`
- * PostgreSQL runs nothing after it: the transaction is still open, for the rollback.
+ * Sends `statements` and COMMIT in one round trip (a simple-protocol query); answers the
+ * rows of each statement. The runner is left as commitTransaction leaves it. On an error in
+ * one PostgreSQL runs nothing after it: the transaction is still open, for the rollback.
  */
-async function commitWith(runner: QueryRunner, sql: string): Promise<unknown[]> {
+async function commitWith(runner: QueryRunner, statements: string[]): Promise<unknown[][]> {
   const client = (await runner.connect()) as SimpleClient;
-  const [closing] = (await client.query(`${sql}; COMMIT`)) as { rows: unknown[] }[];
+  const answers = await client.query([...statements, 'COMMIT'].join(';\n'));
   Object.assign(runner, { isTransactionActive: false, transactionDepth: 0 });
-  return closing.rows;
+  // pg answers a one-statement query with its result, a longer one with one per statement.
+  const results = (Array.isArray(answers) ? answers : [answers]) as { rows: unknown[] }[];
+  return results.slice(0, statements.length).map((r) => r.rows);
 }
 
 /** The pg client under a TypeORM query runner, for the multi-statement queries above. */

@@ -10,6 +10,7 @@ import {
   type TenantRef,
   TenantContextMissingError,
 } from '../../src/tenant/request-context.js';
+import { createClinic } from '../harness/factories.js';
 import { type PgBouncer, startPgBouncer, tenantIdOf } from '../harness/services.js';
 
 const log = createLogger('silent');
@@ -246,6 +247,45 @@ describe('the one door to tenant data', () => {
       await expect(db.readTogether((tx) => tx.manager.query('select 1'))).rejects.toThrow(
         TenantContextMissingError,
       );
+    });
+  });
+
+  describe('writes sent with the COMMIT', () => {
+    it('saves a deferred write with the unit of work, and a failing one takes the whole unit back', async () => {
+      const clinic = await createClinic();
+      const clients = (name: string) =>
+        db.runFor(clinic.id, ({ manager }) =>
+          manager.query('select count(*)::int as n from clients where last_name = $1', [name]),
+        );
+      const insert = 'insert into clients (tenant_id, first_name, last_name) values ($1, $2, $3)';
+      await db.runFor(clinic.id, async (tx) => {
+        tx.defer!(insert, [clinic.id, "O'Deferred", 'Deferred']);
+        // Not sent yet: the unit's own statements do not see it.
+        expect(
+          (
+            await tx.manager.query('select count(*)::int as n from clients where last_name = $1', [
+              'Deferred',
+            ])
+          )[0].n,
+        ).toBe(0);
+      });
+      expect((await clients('Deferred'))[0].n).toBe(1);
+
+      // Another clinic's row is refused at COMMIT (its policy), and the unit's earlier insert goes with it.
+      await expect(
+        db.runFor(clinic.id, async (tx) => {
+          await tx.manager.query(insert, [clinic.id, 'Kept', 'Rolled back']);
+          tx.defer!(insert, [spa, 'Eve', 'Intruder']);
+        }),
+      ).rejects.toMatchObject({ code: '42501' });
+      expect((await clients('Rolled back'))[0].n).toBe(0);
+      expect(
+        (
+          await db.runFor(spa, ({ manager }) =>
+            manager.query("select count(*)::int as n from clients where last_name = 'Intruder'"),
+          )
+        )[0].n,
+      ).toBe(0);
     });
   });
 });
