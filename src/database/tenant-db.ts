@@ -1,5 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
+import { DataSource, type EntityManager, QueryFailedError, type QueryRunner } from 'typeorm';
 import { Overloaded } from '../common/dependency-errors.js';
 import { isUuid } from '../common/ids.js';
 import { withLiterals } from './literal-sql.js';
@@ -138,10 +138,11 @@ export class TenantDb {
   }
 
   /**
-   * A transaction that starts with the tenant set: START TRANSACTION and `set_tenant` (and,
-   * for a tenant the request does not know, its directory row) go in one round trip, as one
-   * simple-protocol query of two or three statements, and so do a closing statement and
-   * COMMIT. Rolled back as EntityManager.transaction does.
+   * A transaction that starts with the tenant set. For the request's own clinic, START
+   * TRANSACTION and `set_tenant` go with the work's first statement (Opening); for a tenant
+   * the request does not know, with its directory row (beginFor). Either way one round trip,
+   * as one simple-protocol query; so are the deferred writes, a closing statement and COMMIT.
+   * Rolled back as EntityManager.transaction does.
    */
   private async unitOfWork<T, C>(
     tenantId: string,
@@ -152,10 +153,14 @@ export class TenantDb {
     const runner = this.dataSource.createQueryRunner();
     let done: [T, C | null];
     try {
-      const known = await beginFor(runner, tenantId);
+      // The request's own clinic: START TRANSACTION and set_tenant wait for the work's first
+      // statement and go with it (any other tenant's directory row is read first, by beginFor).
+      const context = RequestContexts.current()?.tenant;
+      const opening = context?.id === tenantId ? new Opening(runner, tenantId) : null;
+      const known = context && opening ? txTenant(context) : await beginFor(runner, tenantId);
       const deferred: string[] = [];
       const tx: TenantTx = {
-        ...(await this.txFor(runner.manager, tenantId, wrote, known)),
+        ...(await this.txFor(opening?.manager ?? runner.manager, tenantId, wrote, known)),
         defer: (sql, params) => {
           noteWrites(sql, wrote);
           deferred.push(withLiterals(sql, params));
@@ -166,10 +171,13 @@ export class TenantDb {
       // No write commits after its client was answered or gave up (a deadline under load).
       if (RequestContexts.current()?.mayCommit?.() === false) throw new Overloaded();
       if (last) noteWrites(last.sql, wrote);
-      const tail = last ? [...deferred, last.sql] : deferred;
-      const answers = tail.length ? await commitWith(runner, tail) : null;
-      done = [result, last ? last.read(answers![deferred.length]) : null];
-      if (!answers) await runner.commitTransaction();
+      const rest = last ? [...deferred, last.sql] : deferred;
+      // A unit of work that sent nothing yet opens its transaction in the closing round trip,
+      // or has none to commit.
+      const head = rest.length ? (opening?.pending() ?? []) : [];
+      const answers = rest.length ? await commitWith(runner, [...head, ...rest]) : null;
+      done = [result, last ? last.read(answers![head.length + deferred.length]) : null];
+      if (!answers && runner.isTransactionActive) await runner.commitTransaction();
     } catch (err) {
       // The work's error is the one to throw, even when the rollback fails too.
       await runner.rollbackTransaction().catch(() => undefined);
@@ -316,6 +324,50 @@ async function beginFor(runner: QueryRunner, tenantId: string): Promise<TxTenant
   const row = results[2].rows[0];
   if (!row) throw new InvalidTenantIdError(tenantId);
   return { ...row, role: null };
+}
+
+/**
+ * A transaction of the request's clinic that is not open yet: its first statement goes
+ * with START TRANSACTION and `set_tenant` in one round trip (a simple-protocol query, the
+ * parameters written in as literals), and every later one as usual. The runner is left as
+ * startTransaction leaves it, so commit, rollback and savepoints work as usual; errors are
+ * TypeORM's QueryFailedError, as from any other statement.
+ */
+class Opening {
+  private open = false;
+  readonly manager: EntityManager;
+
+  constructor(
+    private readonly runner: QueryRunner,
+    private readonly tenantId: string,
+  ) {
+    this.manager = Object.create(runner.manager, {
+      query: { value: (sql: string, params?: unknown[]) => this.query(sql, params) },
+    }) as EntityManager;
+  }
+
+  /** The statements that open the transaction, while nothing has (then it is open). */
+  pending(): string[] {
+    if (this.open) return [];
+    this.open = true;
+    Object.assign(this.runner, { isTransactionActive: true, transactionDepth: 1 });
+    return ['START TRANSACTION', `select set_tenant('${this.tenantId}')`];
+  }
+
+  private async query(sql: string, params: unknown[] = []): Promise<unknown> {
+    const opening = this.pending();
+    if (opening.length === 0) return this.runner.manager.query(sql, params);
+    const client = (await this.runner.connect()) as SimpleClient;
+    let answers: { command: string; rows: unknown[]; rowCount: number }[];
+    try {
+      answers = (await client.query([...opening, withLiterals(sql, params)].join(';\n'))) as [];
+    } catch (err) {
+      throw new QueryFailedError(sql, params, err as Error);
+    }
+    // What TypeORM's query answers: the rows, or [rows, count] for UPDATE and DELETE.
+    const { command, rows, rowCount } = answers[opening.length];
+    return command === 'UPDATE' || command === 'DELETE' ? [rows, rowCount] : rows;
+  }
 }
 
 /**

@@ -288,4 +288,68 @@ describe('the one door to tenant data', () => {
       ).toBe(0);
     });
   });
+
+  describe("the request's clinic opens its transaction with the first statement", () => {
+    const asClinicOf = <T>(id: string, work: () => Promise<T>) =>
+      RequestContexts.run(
+        {
+          requestId: 'opening',
+          tenant: {
+            id,
+            slug: 'x',
+            name: 'x',
+            timeZone: 'UTC',
+            locale: 'en',
+            companyId: null,
+            plan: 'standard',
+            role: 'front_desk',
+          },
+        },
+        work,
+      );
+    const together = `select transaction_timestamp() = statement_timestamp() as together,
+                            current_setting('app.tenant_id') as tenant, (select count(*)::int from clients) as clients`;
+
+    it('sends START TRANSACTION and set_tenant with it, and the rest as usual', async () => {
+      const [first, second] = await asClinicOf(centro, () =>
+        db.run(async (tx) => [
+          (await tx.manager.query(together))[0],
+          (await tx.manager.query(together))[0],
+        ]),
+      );
+      // One message: the transaction began as the first statement was received.
+      expect(first).toEqual({ together: true, tenant: centro, clients: 16 });
+      expect(second).toEqual({ together: false, tenant: centro, clients: 16 });
+      const updated = await asClinicOf(centro, () =>
+        db.run((tx) =>
+          tx.manager.query('update clients set phone = phone where tenant_id = $1', [centro]),
+        ),
+      );
+      expect(updated).toEqual([[], 16]);
+    });
+
+    it('rolls back a failing first statement and opens with the COMMIT when that is the only one', async () => {
+      const clinic = await createClinic();
+      for (let i = 0; i < 3; i++)
+        await expect(
+          asClinicOf(clinic.id, () => db.run((tx) => tx.manager.query('select 1 / 0'))),
+        ).rejects.toMatchObject({ code: '22012' });
+      await asClinicOf(clinic.id, () =>
+        db.run(async (tx) => {
+          tx.defer!('insert into clients (tenant_id, first_name, last_name) values ($1, $2, $3)', [
+            clinic.id,
+            'Only',
+            'Deferred',
+          ]);
+        }),
+      );
+      const deferred = await db.runFor(clinic.id, ({ manager }) =>
+        manager.query("select count(*)::int as n from clients where last_name = 'Deferred'"),
+      );
+      expect(deferred).toEqual([{ n: 1 }]);
+      expect(await asClinicOf(clinic.id, () => db.run(async () => 'nothing sent'))).toBe(
+        'nothing sent',
+      );
+    });
+  });
 });
