@@ -15,6 +15,15 @@ import { type PgBouncer, startPgBouncer, tenantIdOf } from '../harness/services.
 
 const log = createLogger('silent');
 
+/** Work on behalf of a request of the clinic `id` (its context, as the routing sets it). */
+function asClinic<T>(id: string, work: () => Promise<T>): Promise<T> {
+  const tenant: TenantRef = {
+    ...{ id, slug: 'x', name: 'x', timeZone: 'UTC', locale: 'en', companyId: null },
+    ...{ plan: 'standard', role: 'front_desk' },
+  };
+  return RequestContexts.run({ requestId: 'tenant-door', tenant }, work);
+}
+
 describe('the one door to tenant data', () => {
   let ds: DataSource;
   let db: TenantDb;
@@ -134,20 +143,6 @@ describe('the one door to tenant data', () => {
   });
 
   describe('reads in one round trip', () => {
-    const asClinic = <T>(id: string, work: () => Promise<T>) => {
-      const tenant: TenantRef = {
-        id,
-        slug: 'x',
-        name: 'x',
-        timeZone: 'UTC',
-        locale: 'en',
-        companyId: null,
-        plan: 'standard',
-        role: 'front_desk',
-      };
-      return RequestContexts.run({ requestId: 'read-together', tenant }, work);
-    };
-
     it('writes any parameter as a literal the server reads back as the parameter itself', async () => {
       const values: [string, unknown][] = [
         ['text', "O'Brien"],
@@ -290,28 +285,11 @@ describe('the one door to tenant data', () => {
   });
 
   describe("the request's clinic opens its transaction with the first statement", () => {
-    const asClinicOf = <T>(id: string, work: () => Promise<T>) =>
-      RequestContexts.run(
-        {
-          requestId: 'opening',
-          tenant: {
-            id,
-            slug: 'x',
-            name: 'x',
-            timeZone: 'UTC',
-            locale: 'en',
-            companyId: null,
-            plan: 'standard',
-            role: 'front_desk',
-          },
-        },
-        work,
-      );
     const together = `select transaction_timestamp() = statement_timestamp() as together,
                             current_setting('app.tenant_id') as tenant, (select count(*)::int from clients) as clients`;
 
     it('sends START TRANSACTION and set_tenant with it, and the rest as usual', async () => {
-      const [first, second] = await asClinicOf(centro, () =>
+      const [first, second] = await asClinic(centro, () =>
         db.run(async (tx) => [
           (await tx.manager.query(together))[0],
           (await tx.manager.query(together))[0],
@@ -320,7 +298,7 @@ describe('the one door to tenant data', () => {
       // One message: the transaction began as the first statement was received.
       expect(first).toEqual({ together: true, tenant: centro, clients: 16 });
       expect(second).toEqual({ together: false, tenant: centro, clients: 16 });
-      const updated = await asClinicOf(centro, () =>
+      const updated = await asClinic(centro, () =>
         db.run((tx) =>
           tx.manager.query('update clients set phone = phone where tenant_id = $1', [centro]),
         ),
@@ -332,9 +310,9 @@ describe('the one door to tenant data', () => {
       const clinic = await createClinic();
       for (let i = 0; i < 3; i++)
         await expect(
-          asClinicOf(clinic.id, () => db.run((tx) => tx.manager.query('select 1 / 0'))),
+          asClinic(clinic.id, () => db.run((tx) => tx.manager.query('select 1 / 0'))),
         ).rejects.toMatchObject({ code: '22012' });
-      await asClinicOf(clinic.id, () =>
+      await asClinic(clinic.id, () =>
         db.run(async (tx) => {
           tx.defer!('insert into clients (tenant_id, first_name, last_name) values ($1, $2, $3)', [
             clinic.id,
@@ -347,7 +325,7 @@ describe('the one door to tenant data', () => {
         manager.query("select count(*)::int as n from clients where last_name = 'Deferred'"),
       );
       expect(deferred).toEqual([{ n: 1 }]);
-      expect(await asClinicOf(clinic.id, () => db.run(async () => 'nothing sent'))).toBe(
+      expect(await asClinic(clinic.id, () => db.run(async () => 'nothing sent'))).toBe(
         'nothing sent',
       );
     });
