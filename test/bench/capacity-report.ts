@@ -158,7 +158,9 @@ export function writeReport(r: Report): string {
     '## Measurements',
     '',
     '"× raw" is the ratio of req/s to the raw baseline (node:http + pg + Handlebars, same SQL and ' +
-      "template) measured in this run; the 3-year clinic's rows compare with its own raw baseline.",
+      "template) measured in this run; the 3-year clinic's rows compare with its own raw baseline. " +
+      'The raw baseline and the uncached day view are measured in alternating slices (A B B A, twice, ' +
+      "a quarter of the time each), so a drift in the shared machine's speed slows both alike.",
     '',
     '| measurement | req/s (right answers) | × raw | mean ms | p50 ms | p99 ms | errors | app CPU ms/req |',
     '|---|---:|---:|---:|---:|---:|---:|---:|',

@@ -69,6 +69,22 @@ export function client(baseUrl: string, sockets: number) {
   return { send, close: () => agent.destroy() };
 }
 
+/**
+ * What several closed loops of one measurement saw, added up: a measurement taken in slices
+ * that alternate with another's (the bench's raw baseline and the app), so both see the same
+ * machine even when its speed drifts during the run.
+ */
+export class Tally {
+  readonly latencies: number[] = [];
+  readonly errors: string[] = [];
+  expected = 0;
+  ms = 0;
+
+  result(): LoadResult {
+    return summary(this.latencies, this.errors, this.expected, this.ms);
+  }
+}
+
 function summary(latencies: number[], errors: string[], expected: number, ms: number): LoadResult {
   const sorted = [...latencies].sort((a, b) => a - b);
   const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
@@ -98,6 +114,8 @@ export async function closedLoop(opts: {
   next: (worker: number, i: number) => BenchRequest | Promise<BenchRequest>;
   expected?: number[];
   onAnswer?: (worker: number, req: BenchRequest, answer: HttpAnswer) => void;
+  /** Also adds what this loop saw to a measurement taken in slices. */
+  tally?: Tally;
 }): Promise<LoadResult> {
   const latencies: number[] = [];
   const errors: string[] = [];
@@ -125,7 +143,14 @@ export async function closedLoop(opts: {
       }
     }),
   );
-  return summary(latencies, errors, expected, performance.now() - start);
+  const ms = performance.now() - start;
+  if (opts.tally) {
+    opts.tally.latencies.push(...latencies);
+    opts.tally.errors.push(...errors);
+    opts.tally.expected += expected;
+    opts.tally.ms += ms;
+  }
+  return summary(latencies, errors, expected, ms);
 }
 
 /** Open loop: requests start at `rate` per second whatever the answers, for `seconds`. */
