@@ -24,6 +24,23 @@ export class AppointmentConflict extends appError('appointment_conflict', 409, {
   }
 }
 
+/**
+ * A booking's time was taken when it was written (an exclusion constraint): what it wanted,
+ * so the conflict can be named once its transaction is over. An AppointmentConflict without a
+ * clash to whoever catches it inside the transaction (the online booking page).
+ */
+export class SlotsTaken extends AppointmentConflict {
+  constructor(
+    readonly wanted: {
+      staffId: string;
+      roomId: string | null;
+      ranges: { startsAt: Date; endsAt: Date }[];
+    },
+  ) {
+    super(null);
+  }
+}
+
 export class SeriesConflict extends appError('series_conflict', 409, { field: 'repeat' }) {
   override get details() {
     return { clashes: this.clashes };

@@ -14,6 +14,7 @@ import {
   IllegalStatusTransition,
   PastTimeUnconfirmed,
   SeriesConflict,
+  SlotsTaken,
   SlotInClosure,
   SlotOutsideOpeningHours,
   StaleAppointment,
@@ -122,15 +123,32 @@ export class AppointmentService {
 
   /** Books one appointment or a whole series: every occurrence or none. */
   async book(input: BookAppointment): Promise<AppointmentView[]> {
-    return this.publishing(
-      (tx) => once(tx, 'appointment.book', () => this.bookIn(tx, input)),
-      (views) => views.map((appointment) => ({ type: 'created', appointment })),
-    );
+    try {
+      return await this.publishing(
+        (tx) => once(tx, 'appointment.book', () => this.bookIn(tx, input)),
+        (views) => views.map((appointment) => ({ type: 'created', appointment })),
+      );
+    } catch (err) {
+      throw err instanceof SlotsTaken ? await this.whatHolds(err) : err;
+    }
   }
 
   /**
-   * The booking itself, in the caller's transaction: every rule, the lock and the exclusion
-   * constraints. The online page books here after creating the owner in the same
+   * A booking that lost its time: the conflict naming what holds it, read after the
+   * booking's transaction rolled back (none named when that one went away meanwhile).
+   */
+  private async whatHolds(taken: SlotsTaken): Promise<AppointmentConflict | SeriesConflict> {
+    const clashes = await this.db.readTogether((tx) =>
+      AppointmentQueries.clashes(tx, taken.wanted),
+    );
+    return taken.wanted.ranges.length > 1 && clashes.length
+      ? new SeriesConflict(clashes)
+      : new AppointmentConflict(clashes[0] ?? null);
+  }
+
+  /**
+   * The booking itself, in the caller's transaction: every rule and the exclusion
+   * constraints (a taken time is a SlotsTaken conflict, named by `book`). The online page books here after creating the owner in the same
    * transaction; the caller announces the result once it committed (`announce`).
    */
   async bookIn(tx: TenantTx, input: BookAppointment): Promise<AppointmentView[]> {
@@ -152,18 +170,23 @@ export class AppointmentService {
       overrideReason: input.overrideReason,
     });
 
-    await AppointmentQueries.lockResources(
-      tx,
-      resourceKeys(tx.tenantId, input.staffId, input.roomId, userId),
-    );
-    const clashes = await AppointmentQueries.clashes(tx, {
-      staffId: input.staffId,
-      roomId: input.roomId,
-      ranges: slots,
-    });
-    if (clashes.length)
-      throw slots.length > 1 ? new SeriesConflict(clashes) : new AppointmentConflict(clashes[0]);
-
+    const wanted = { staffId: input.staffId, roomId: input.roomId, ranges: slots };
+    // A vet with a login may work at other clinics too: the per-user lock serialises their
+    // bookings across clinics, so a clash here is this clinic's and one at the other clinic
+    // is "busy elsewhere", never a deadlock. Any other vet's time is the clinic's alone: no
+    // lock and no check first, the exclusion constraints refuse a taken time (a second
+    // booking of it waits for the first to commit, then fails) and `book` names what holds it
+    // once this transaction is rolled back. Occurrences go in time order, so two series never
+    // wait for each other in a cycle.
+    if (userId) {
+      await AppointmentQueries.lockResources(
+        tx,
+        resourceKeys(tx.tenantId, input.staffId, input.roomId, userId),
+      );
+      const clashes = await AppointmentQueries.clashes(tx, wanted);
+      if (clashes.length)
+        throw slots.length > 1 ? new SeriesConflict(clashes) : new AppointmentConflict(clashes[0]);
+    }
     const seriesId = slots.length > 1 ? randomUUID() : null;
     const views: AppointmentView[] = [];
     for (const slot of slots) {
@@ -173,6 +196,8 @@ export class AppointmentService {
         slot,
         seriesId,
         userId,
+      }).catch((err: unknown) => {
+        throw err instanceof AppointmentConflict && !err.clash ? new SlotsTaken(wanted) : err;
       });
       await this.audit.record(tx, {
         action: 'appointment.created',
