@@ -148,8 +148,9 @@ export class AppointmentService {
 
   /**
    * The booking itself, in the caller's transaction: every rule and the exclusion
-   * constraints (a taken time is a SlotsTaken conflict, named by `book`). The online page books here after creating the owner in the same
-   * transaction; the caller announces the result once it committed (`announce`).
+   * constraints (a taken time is a SlotsTaken conflict, named by `book`). The online page
+   * books here after creating the owner in the same transaction; the caller announces the
+   * result once it committed (`announce`).
    */
   async bookIn(tx: TenantTx, input: BookAppointment): Promise<AppointmentView[]> {
     const refs = await AppointmentQueries.bookingReferences(tx, input);

@@ -156,11 +156,11 @@ export class TenantDb {
       // The request's own clinic: START TRANSACTION and set_tenant wait for the work's first
       // statement and go with it (any other tenant's directory row is read first, by beginFor).
       const context = RequestContexts.current()?.tenant;
-      const opening = context?.id === tenantId ? new Opening(runner, tenantId) : null;
-      const known = context && opening ? txTenant(context) : await beginFor(runner, tenantId);
+      const lazy = context?.id === tenantId ? new Opening(runner, tenantId) : null;
+      const known = context && lazy ? txTenant(context) : await beginFor(runner, tenantId);
       const deferred: string[] = [];
       const tx: TenantTx = {
-        ...(await this.txFor(opening?.manager ?? runner.manager, tenantId, wrote, known)),
+        ...(await this.txFor(lazy?.manager ?? runner.manager, tenantId, wrote, known)),
         defer: (sql, params) => {
           noteWrites(sql, wrote);
           deferred.push(withLiterals(sql, params));
@@ -174,7 +174,7 @@ export class TenantDb {
       const rest = last ? [...deferred, last.sql] : deferred;
       // A unit of work that sent nothing yet opens its transaction in the closing round trip,
       // or has none to commit.
-      const head = rest.length ? (opening?.pending() ?? []) : [];
+      const head = rest.length ? (lazy?.pending() ?? []) : [];
       const answers = rest.length ? await commitWith(runner, [...head, ...rest]) : null;
       done = [result, last ? last.read(answers![head.length + deferred.length]) : null];
       if (!answers && runner.isTransactionActive) await runner.commitTransaction();
@@ -204,7 +204,6 @@ export class TenantDb {
     const context = RequestContexts.current();
     if (!context?.tenant) return this.run(reads);
     const tenantId = context.tenant.id;
-    assertTenantId(tenantId);
     const wrote: Writes = { any: false, directory: false };
     const pending: { sql: string; resolve(rows: unknown): void; reject(err: unknown): void }[] = [];
     let sent = false;
@@ -224,12 +223,7 @@ export class TenantDb {
     // Its rejection is the caller's, once the round trip is back (not an unhandled one meanwhile).
     result.catch(() => undefined);
     if (pending.length === 0) return result;
-    const statements = [
-      'START TRANSACTION READ ONLY',
-      `select set_tenant('${tenantId}')`,
-      ...pending.map((p) => p.sql),
-      'COMMIT',
-    ];
+    const statements = [...opening(tenantId, ' READ ONLY'), ...pending.map((p) => p.sql), 'COMMIT'];
     const runner = this.dataSource.createQueryRunner();
     try {
       const client = (await runner.connect()) as SimpleClient;
@@ -300,19 +294,24 @@ function assertTenantId(tenantId: unknown): asserts tenantId is string {
 const TENANT_COLUMNS = `id, slug, time_zone as "timeZone", locale`;
 
 /**
- * Opens the runner's transaction with the tenant set, in one round trip; answers the
- * tenant when the request's context is another one's (its directory row, read in the same
- * round trip), undefined when the context has it. The id is inlined as a literal, which
- * assertTenantId makes safe (hex digits and dashes). The runner is left as startTransaction
- * leaves it (active, depth 1), so commit, rollback and savepoints work as usual.
+ * The statements that open a transaction with the tenant set, for a simple-protocol query.
+ * The id is inlined as a literal, which assertTenantId makes safe (hex digits and dashes).
  */
-async function beginFor(runner: QueryRunner, tenantId: string): Promise<TxTenant | undefined> {
+function opening(tenantId: string, mode: '' | ' READ ONLY' = ''): string[] {
   assertTenantId(tenantId);
-  const inContext = RequestContexts.current()?.tenant?.id === tenantId;
+  return [`START TRANSACTION${mode}`, `select set_tenant('${tenantId}')`];
+}
+
+/**
+ * Opens the runner's transaction with the tenant set for a tenant the request's context does
+ * not hold (jobs, seeds, another clinic), and reads its directory row, in one round trip. The
+ * runner is left as startTransaction leaves it (active, depth 1), so commit, rollback and
+ * savepoints work as usual.
+ */
+async function beginFor(runner: QueryRunner, tenantId: string): Promise<TxTenant> {
   const statements = [
-    'START TRANSACTION',
-    `select set_tenant('${tenantId}')`,
-    ...(inContext ? [] : [`select ${TENANT_COLUMNS} from tenants where id = '${tenantId}'`]),
+    ...opening(tenantId),
+    `select ${TENANT_COLUMNS} from tenants where id = '${tenantId}'`,
   ];
   Object.assign(runner, { isTransactionActive: true, transactionDepth: 1 });
   // On pg's own client: a simple-protocol query (no parameters) answers one result per statement.
@@ -320,7 +319,6 @@ async function beginFor(runner: QueryRunner, tenantId: string): Promise<TxTenant
   const results = (await client.query(statements.join('; '))) as {
     rows: Omit<TxTenant, 'role'>[];
   }[];
-  if (inContext) return undefined;
   const row = results[2].rows[0];
   if (!row) throw new InvalidTenantIdError(tenantId);
   return { ...row, role: null };
@@ -351,21 +349,21 @@ class Opening {
     if (this.open) return [];
     this.open = true;
     Object.assign(this.runner, { isTransactionActive: true, transactionDepth: 1 });
-    return ['START TRANSACTION', `select set_tenant('${this.tenantId}')`];
+    return opening(this.tenantId);
   }
 
   private async query(sql: string, params: unknown[] = []): Promise<unknown> {
-    const opening = this.pending();
-    if (opening.length === 0) return this.runner.manager.query(sql, params);
+    const head = this.pending();
+    if (head.length === 0) return this.runner.manager.query(sql, params);
     const client = (await this.runner.connect()) as SimpleClient;
     let answers: { command: string; rows: unknown[]; rowCount: number }[];
     try {
-      answers = (await client.query([...opening, withLiterals(sql, params)].join(';\n'))) as [];
+      answers = (await client.query([...head, withLiterals(sql, params)].join(';\n'))) as [];
     } catch (err) {
       throw new QueryFailedError(sql, params, err as Error);
     }
     // What TypeORM's query answers: the rows, or [rows, count] for UPDATE and DELETE.
-    const { command, rows, rowCount } = answers[opening.length];
+    const { command, rows, rowCount } = answers[head.length];
     return command === 'UPDATE' || command === 'DELETE' ? [rows, rowCount] : rows;
   }
 }

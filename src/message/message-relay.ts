@@ -16,9 +16,9 @@ import { MessageQueries } from './message.queries.js';
  * Hands due messages to the queue (the outbox relay): every MESSAGE_RELAY_INTERVAL_MS it
  * asks `due_owner_messages()` for the ids of queued rows due within
  * MESSAGE_RELAY_AHEAD_SECONDS, in every tenant, sends them to pg-boss in one statement, each
- * to start at its time with the row's id as the job's (two relays hand a row over once), then marks the rows
- * relayed, one transaction per tenant. A crash between the two
- * steps only hands it over again, which the job id makes harmless.
+ * to start at its time with the row's id as the job's (two relays hand a row over once), then
+ * marks the rows relayed, one transaction per tenant. A crash between the two steps only
+ * hands them over again, which the job ids make harmless.
  */
 @Injectable()
 export class MessageRelay implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -69,8 +69,10 @@ export class MessageRelay implements OnApplicationBootstrap, OnApplicationShutdo
       })),
     );
     const byTenant = new Map<string, string[]>();
-    for (const { tenant_id: tenantId, id } of due)
-      byTenant.set(tenantId, [...(byTenant.get(tenantId) ?? []), id]);
+    for (const { tenant_id: tenantId, id } of due) {
+      const ids = byTenant.get(tenantId) ?? byTenant.set(tenantId, []).get(tenantId)!;
+      ids.push(id);
+    }
     for (const [tenantId, ids] of byTenant)
       await this.db.runFor(tenantId, (tx) => MessageQueries.markRelayed(tx, ids));
     return due.length;
