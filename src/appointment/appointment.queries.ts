@@ -1,5 +1,11 @@
 import { owesMoneySql } from '../billing/billing.queries.js';
 import { isUuid } from '../common/ids.js';
+import {
+  type Closure,
+  type OpeningHours,
+  openingColumnsSql,
+  openingOf,
+} from '../clinic/clinic.queries.js';
 import { firstRow, returningRows, type TenantTx } from '../database/tenant-db.js';
 import type { ClashSummary } from './appointment.errors.js';
 import type { AppointmentStatus } from './status-flow.js';
@@ -89,13 +95,9 @@ const viewSelect = (where: string) => viewOf(`select * from appointments a where
 /** The view of the appointment rows `rows` gives (a SELECT, or an INSERT … RETURNING *). */
 const viewOf = (rows: string) => `
   with a as materialized (${rows})
-  select a.id, a.client_id as "clientId", c.first_name || ' ' || c.last_name as "clientName",
-         a.pet_id as "petId", p.name as "petName", p.species as "petSpecies", p.alerts as "petAlerts",
-         a.staff_id as "staffId", s.name as "staffName", a.room_id as "roomId", r.name as "roomName",
-         a.type_id as "typeId", t.name as "typeName", t.colour, a.starts_at as "startsAt", a.ends_at as "endsAt",
-         a.status, a.reason, a.cancel_reason as "cancelReason", a.checked_in_weight_kg as "checkedInWeightKg",
-         a.series_id as "seriesId", a.hours_override_reason as "hoursOverrideReason", a.version, a.updated_at as "updatedAt",
-         a.checked_in_at as "checkedInAt", a.checked_out_at as "checkedOutAt", a.source,
+  select ${OWN_COLUMNS}, c.first_name || ' ' || c.last_name as "clientName",
+         p.name as "petName", p.species as "petSpecies", p.alerts as "petAlerts",
+         s.name as "staffName", r.name as "roomName", t.name as "typeName", t.colour,
          ${owesMoneySql('$1', 'a.client_id')} as "clientOwes"
     from a
     join clients c on c.tenant_id = $1 and c.id = a.client_id
@@ -103,6 +105,27 @@ const viewOf = (rows: string) => `
     join staff s on s.tenant_id = $1 and s.id = a.staff_id
     join appointment_types t on t.tenant_id = $1 and t.id = a.type_id
     left join rooms r on r.tenant_id = $1 and r.id = a.room_id`;
+
+/** The view's columns of the appointment row itself (`a`); the rest are names it points at. */
+const OWN_COLUMNS = `a.id, a.client_id as "clientId", a.pet_id as "petId", a.staff_id as "staffId",
+  a.room_id as "roomId", a.type_id as "typeId", a.starts_at as "startsAt", a.ends_at as "endsAt",
+  a.status, a.reason, a.cancel_reason as "cancelReason", a.checked_in_weight_kg as "checkedInWeightKg",
+  a.series_id as "seriesId", a.hours_override_reason as "hoursOverrideReason", a.version,
+  a.updated_at as "updatedAt", a.checked_in_at as "checkedInAt", a.checked_out_at as "checkedOutAt", a.source`;
+
+/** What the view shows of the rows an appointment points at. */
+export type AppointmentNames = Pick<
+  AppointmentView,
+  | 'clientName'
+  | 'petName'
+  | 'petSpecies'
+  | 'petAlerts'
+  | 'staffName'
+  | 'roomName'
+  | 'typeName'
+  | 'colour'
+  | 'clientOwes'
+>;
 
 /**
  * "Overlaps [$start, $end)" bounded on both sides of the `(tenant_id, starts_at)` index: no
@@ -113,12 +136,28 @@ const viewOf = (rows: string) => `
 const OVERLAPS = (start: string, end: string) =>
   `a.starts_at >= ${start}::timestamptz - interval '24 hours' and a.starts_at < ${end} and a.ends_at > ${start}`;
 
-/** What a booking's ids point at (AppointmentQueries.bookingReferences). */
-export interface BookingReferences {
-  pet: { clientId: string } | null;
-  type: { durationMinutes: number; active: boolean } | null;
-  staff: { userId: string | null } | null;
-  roomActive: boolean;
+/**
+ * What a booking's ids point at, with the names its view shows, and what its rules are
+ * checked against (AppointmentQueries.bookingContext). Null where an id points at nothing
+ * bookable (a deceased pet, an inactive room or a vet who takes no appointments).
+ */
+export interface BookingContext {
+  pet: {
+    clientId: string;
+    name: string;
+    species: string;
+    alerts: string | null;
+    clientName: string;
+    clientOwes: boolean;
+  } | null;
+  type: { durationMinutes: number; active: boolean; name: string; colour: string } | null;
+  staff: { userId: string | null; name: string } | null;
+  room: { name: string } | null;
+  /** The clinic's reminder lead, for the owner's messages. */
+  reminderHoursBefore: number | null;
+  hours: OpeningHours[];
+  /** The closures overlapping the range asked. */
+  closures: Closure[];
 }
 
 /** All appointment SQL lives here: one place per module for queries. */
@@ -207,23 +246,48 @@ export const AppointmentQueries = {
    * the bookable vet (and their login) and whether the room is active. A part is null when
    * it is unknown (or not a UUID).
    */
-  async bookingReferences(
+  async bookingContext(
     tx: TenantTx,
     ids: { petId: string; typeId: string; staffId: string; roomId: string | null },
-  ): Promise<BookingReferences> {
+    range: { start: Date; end: Date },
+  ): Promise<BookingContext> {
     const uuid = (id: string | null) => (isUuid(id) ? id : null);
-    const row = await firstRow<BookingReferences>(
+    const row = await firstRow<
+      Omit<BookingContext, 'hours' | 'closures'> & { hours?: OpeningHours[]; closures?: Closure[] }
+    >(
       tx.manager,
-      `select (select json_build_object('clientId', client_id) from pets
-                where tenant_id = $1 and id = $2 and deceased_on is null) as pet,
-              (select json_build_object('durationMinutes', duration_minutes, 'active', active)
+      `select (select json_build_object('clientId', p.client_id, 'name', p.name, 'species', p.species,
+                        'alerts', p.alerts, 'clientName', c.first_name || ' ' || c.last_name,
+                        'clientOwes', ${owesMoneySql('$1', 'p.client_id')})
+                 from pets p join clients c on c.tenant_id = $1 and c.id = p.client_id
+                where p.tenant_id = $1 and p.id = $2 and p.deceased_on is null) as pet,
+              (select json_build_object('durationMinutes', duration_minutes, 'active', active,
+                        'name', name, 'colour', colour)
                  from appointment_types where tenant_id = $1 and id = $3) as type,
-              (select json_build_object('userId', user_id) from staff
+              (select json_build_object('userId', user_id, 'name', name) from staff
                 where tenant_id = $1 and id = $4 and active and takes_appointments) as staff,
-              exists (select 1 from rooms where tenant_id = $1 and id = $5 and active) as "roomActive"`,
-      [tx.tenantId, uuid(ids.petId), uuid(ids.typeId), uuid(ids.staffId), uuid(ids.roomId)],
+              (select json_build_object('name', name) from rooms
+                where tenant_id = $1 and id = $5 and active) as room,
+              (select reminder_hours_before from tenants where id = $1) as "reminderHoursBefore",
+              ${openingColumnsSql('$1', '$6', '$7')}`,
+      [
+        tx.tenantId,
+        uuid(ids.petId),
+        uuid(ids.typeId),
+        uuid(ids.staffId),
+        uuid(ids.roomId),
+        range.start,
+        range.end,
+      ],
     );
-    return row ?? { pet: null, type: null, staff: null, roomActive: false };
+    return {
+      pet: row?.pet ?? null,
+      type: row?.type ?? null,
+      staff: row?.staff ?? null,
+      room: row?.room ?? null,
+      reminderHoursBefore: row?.reminderHoursBefore ?? null,
+      ...openingOf(row),
+    };
   },
 
   /** A vet who takes appointments, with the login they may share with other clinics. */
@@ -254,11 +318,15 @@ export const AppointmentQueries = {
   },
 
   /** Inserts the appointment and answers its view, in one statement. */
-  async insert(tx: TenantTx, a: NewAppointment): Promise<AppointmentView> {
-    const [row] = await tx.manager.query<AppointmentView[]>(
-      viewOf(`insert into appointments (tenant_id, client_id, pet_id, staff_id, room_id, type_id, starts_at, ends_at, reason,
-                                        series_id, hours_override_reason, created_by, source)
-              values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) returning *`),
+  /**
+   * Writes the appointment; its view is the row as written with the names the booking read
+   * (bookingContext), so the statement joins nothing.
+   */
+  async insert(tx: TenantTx, a: NewAppointment, names: AppointmentNames): Promise<AppointmentView> {
+    const [row] = await tx.manager.query<Omit<AppointmentView, keyof AppointmentNames>[]>(
+      `insert into appointments as a (tenant_id, client_id, pet_id, staff_id, room_id, type_id, starts_at, ends_at,
+                                      reason, series_id, hours_override_reason, created_by, source)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) returning ${OWN_COLUMNS}`,
       [
         tx.tenantId,
         a.clientId,
@@ -275,7 +343,7 @@ export const AppointmentQueries = {
         a.source,
       ],
     );
-    return row;
+    return { ...row, ...names };
   },
 
   /** False when the appointment is no longer at `change.version` (someone saved first). */

@@ -4,6 +4,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { NotFoundError } from '../common/app-error.js';
 import { ClinicSettingsService } from '../clinic/clinic-settings.service.js';
 import { ClinicTime } from '../clinic/clinic-time.js';
+import type { Closure, OpeningHours } from '../clinic/clinic.queries.js';
 import { isUuid } from '../common/ids.js';
 import { type Closing, returningRows, TenantDb, type TenantTx } from '../database/tenant-db.js';
 import { PetService } from '../pet/pet.service.js';
@@ -29,6 +30,7 @@ import {
 import {
   AppointmentQueries,
   type AppointmentSource,
+  type AppointmentNames,
   type AppointmentView,
   isSlotConflict,
   slotConflictOf,
@@ -153,23 +155,41 @@ export class AppointmentService {
    * result once it committed (`announce`).
    */
   async bookIn(tx: TenantTx, input: BookAppointment): Promise<AppointmentView[]> {
-    const refs = await AppointmentQueries.bookingReferences(tx, input);
-    const { pet, type } = refs;
+    const zone = tx.tenant.timeZone;
+    // The starts do not depend on the duration; no appointment lasts longer than 24 hours
+    // (CHECK appointments_max_duration), so these closures are all any occurrence can meet.
+    const starts = occurrences(input, 0, zone).map((s) => s.startsAt);
+    const context = await AppointmentQueries.bookingContext(tx, input, {
+      start: starts[0],
+      end: new Date(starts[starts.length - 1].getTime() + DAY_MS),
+    });
+    const { pet, type, staff } = context;
     if (!pet) throw new UnknownReference('petId');
     if (!type?.active) throw new UnknownReference('typeId');
-    if (!refs.staff) throw new UnknownReference('staffId');
-    if (input.roomId !== null && !refs.roomActive) throw new UnknownReference('roomId');
-    const userId = refs.staff.userId;
+    if (!staff) throw new UnknownReference('staffId');
+    if (input.roomId !== null && !context.room) throw new UnknownReference('roomId');
+    const userId = staff.userId;
     const duration = input.durationMinutes ?? type.durationMinutes;
-    const slots = occurrences(input, duration, tx.tenant.timeZone);
+    const slots = occurrences(input, duration, zone);
     if (!input.confirmPast && slots[0].startsAt.getTime() < Date.now())
       throw new PastTimeUnconfirmed();
-    await this.checkOpen(tx, {
+    assertOpen(tx, context, {
       slots,
       staffId: input.staffId,
       roomId: input.roomId,
       overrideReason: input.overrideReason,
     });
+    const names: AppointmentNames = {
+      clientName: pet.clientName,
+      clientOwes: pet.clientOwes,
+      petName: pet.name,
+      petSpecies: pet.species,
+      petAlerts: pet.alerts,
+      staffName: staff.name,
+      roomName: context.room?.name ?? null,
+      typeName: type.name,
+      colour: type.colour,
+    };
 
     const wanted = { staffId: input.staffId, roomId: input.roomId, ranges: slots };
     // A vet with a login may work at other clinics too: the per-user lock serialises their
@@ -197,6 +217,7 @@ export class AppointmentService {
         slot,
         seriesId,
         userId,
+        names,
       }).catch((err: unknown) => {
         throw err instanceof AppointmentConflict && !err.clash ? new SlotsTaken(wanted) : err;
       });
@@ -207,9 +228,11 @@ export class AppointmentService {
         after: snapshot(view),
       });
       if (input.notifyOwner !== false)
-        await this.messages.enqueue(tx, {
-          kind: 'booking_confirmation',
-          appointmentId: view.id,
+        await this.messages.confirmBooked(tx, view.id, {
+          clientId: view.clientId,
+          startsAt: view.startsAt,
+          version: view.version,
+          reminderHoursBefore: context.reminderHoursBefore,
         });
       views.push(view);
     }
@@ -505,17 +528,12 @@ export class AppointmentService {
     tx: TenantTx,
     opts: { slots: Slot[]; staffId: string; roomId: string | null; overrideReason?: string | null },
   ) {
-    const tenant = tx.tenant;
-    if (opts.overrideReason && tenant.role === 'manager') return;
-    const { hours, closures } = await this.settings.scheduleWithClosures(tx, {
+    if (opts.overrideReason && tx.tenant.role === 'manager') return;
+    const opening = await this.settings.scheduleWithClosures(tx, {
       start: opts.slots[0].startsAt,
       end: opts.slots[opts.slots.length - 1].endsAt,
     });
-    for (const slot of opts.slots) {
-      if (!withinOpeningHours(slot, tenant.timeZone, hours)) throw new SlotOutsideOpeningHours();
-      const closure = blockingClosure(slot, closures, opts.staffId, opts.roomId);
-      if (closure) throw new SlotInClosure(closure.reason);
-    }
+    assertOpen(tx, opening, opts);
   }
 
   private async insert(
@@ -526,28 +544,53 @@ export class AppointmentService {
       slot: Slot;
       seriesId: string | null;
       userId: string | null;
+      names: AppointmentNames;
     },
   ): Promise<AppointmentView> {
     const { input, slot } = opts;
     const view = await mapSlotConflict(() =>
-      AppointmentQueries.insert(tx, {
-        clientId: opts.clientId,
-        petId: input.petId,
-        staffId: input.staffId,
-        roomId: input.roomId,
-        typeId: input.typeId,
-        ...slot,
-        reason: input.reason ?? null,
-        seriesId: opts.seriesId,
-        hoursOverrideReason:
-          input.overrideReason && tx.tenant.role === 'manager' ? input.overrideReason : null,
-        createdBy: tx.user?.id ?? null,
-        source: input.source ?? 'desk',
-      }),
+      AppointmentQueries.insert(
+        tx,
+        {
+          clientId: opts.clientId,
+          petId: input.petId,
+          staffId: input.staffId,
+          roomId: input.roomId,
+          typeId: input.typeId,
+          ...slot,
+          reason: input.reason ?? null,
+          seriesId: opts.seriesId,
+          hoursOverrideReason:
+            input.overrideReason && tx.tenant.role === 'manager' ? input.overrideReason : null,
+          createdBy: tx.user?.id ?? null,
+          source: input.source ?? 'desk',
+        },
+        opts.names,
+      ),
     );
     // A new appointment holds nothing yet: only a vet with a login takes a hold.
     if (opts.userId) await holdVetTime(tx, view.id, { userId: opts.userId, ...slot });
     return view;
+  }
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Every slot within the clinic's opening hours and clear of its closures, unless a manager
+ * books outside them with a reason (which is recorded).
+ */
+function assertOpen(
+  tx: TenantTx,
+  opening: { hours: OpeningHours[]; closures: Closure[] },
+  opts: { slots: Slot[]; staffId: string; roomId: string | null; overrideReason?: string | null },
+): void {
+  if (opts.overrideReason && tx.tenant.role === 'manager') return;
+  for (const slot of opts.slots) {
+    if (!withinOpeningHours(slot, tx.tenant.timeZone, opening.hours))
+      throw new SlotOutsideOpeningHours();
+    const closure = blockingClosure(slot, opening.closures, opts.staffId, opts.roomId);
+    if (closure) throw new SlotInClosure(closure.reason);
   }
 }
 

@@ -58,10 +58,11 @@ const HHMM = (column: string) => `to_char(${column}, 'HH24:MI')`;
 const CLOSURE_MAX = `interval '366 days'`;
 const CLOSURE_COLUMNS = `id, starts_at as "startsAt", ends_at as "endsAt", staff_id as "staffId",
   room_id as "roomId", reason`;
-/** Closures overlapping [$2, $3), bounded on both sides for the index. */
-const CLOSURES_BETWEEN = `select ${CLOSURE_COLUMNS}
-  from closures where tenant_id = $1 and starts_at >= $2::timestamptz - ${CLOSURE_MAX}
-   and starts_at < $3 and ends_at > $2`;
+/** Closures overlapping [start, end) (parameters), bounded on both sides for the index. */
+const closuresBetween = (tenant: string, start: string, end: string) => `select ${CLOSURE_COLUMNS}
+  from closures where tenant_id = ${tenant} and starts_at >= ${start}::timestamptz - ${CLOSURE_MAX}
+   and starts_at < ${end} and ends_at > ${start}`;
+const CLOSURES_BETWEEN = closuresBetween('$1', '$2', '$3');
 
 /**
  * Updates row `id` of `table` with `values` (returning its id, or null when there is no such
@@ -91,13 +92,40 @@ async function saveRow(
 const jsonRows = (alias: string, order: string, sql: string) =>
   `(select coalesce(json_agg(${alias} order by ${order}), '[]') from (${sql}) ${alias})`;
 
-const SCHEDULE_PARTS = `${jsonRows(
-  'h',
-  'h.weekday, h.opens',
-  `select id, weekday, ${HHMM('opens')} as opens,
-          case when closes = '24:00' then '24:00' else ${HHMM('closes')} end as closes
-     from opening_hours where tenant_id = $1`,
-)} as hours,
+const hoursJson = (tenant: string) =>
+  jsonRows(
+    'h',
+    'h.weekday, h.opens',
+    `select id, weekday, ${HHMM('opens')} as opens,
+            case when closes = '24:00' then '24:00' else ${HHMM('closes')} end as closes
+       from opening_hours where tenant_id = ${tenant}`,
+  );
+
+/**
+ * The opening hours (`hours`) and the closures overlapping [start, end) (`closures`) as
+ * columns of another module's statement: a booking reads them with what its ids point at,
+ * in its first round trip. `openingOf` reads them back.
+ */
+export const openingColumnsSql = (tenant: string, start: string, end: string) =>
+  `${hoursJson(tenant)} as hours,
+   ${jsonRows('c', 'c."startsAt"', closuresBetween(tenant, start, end))} as closures`;
+
+/** The columns of `openingColumnsSql` as read (JSON carries the instants as text). */
+export function openingOf(row: { hours?: OpeningHours[]; closures?: Closure[] } | null): {
+  hours: OpeningHours[];
+  closures: Closure[];
+} {
+  return {
+    hours: row?.hours ?? [],
+    closures: (row?.closures ?? []).map((c) => ({
+      ...c,
+      startsAt: new Date(c.startsAt),
+      endsAt: new Date(c.endsAt),
+    })),
+  };
+}
+
+const SCHEDULE_PARTS = `${hoursJson('$1')} as hours,
   ${jsonRows('r', 'r.name', 'select id, name, active from rooms where tenant_id = $1')} as rooms,
   ${jsonRows(
     't',
@@ -131,16 +159,10 @@ async function readSchedule(
     closuresIn ? [tx.tenantId, closuresIn.start, closuresIn.end] : [tx.tenantId],
   );
   return {
-    hours: row?.hours ?? [],
+    ...openingOf(row),
     rooms: row?.rooms ?? [],
     types: row?.types ?? [],
     staff: row?.staff ?? [],
-    // JSON carries the instants as text.
-    closures: (row?.closures ?? []).map((c) => ({
-      ...c,
-      startsAt: new Date(c.startsAt),
-      endsAt: new Date(c.endsAt),
-    })),
   };
 }
 

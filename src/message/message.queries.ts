@@ -139,6 +139,17 @@ export const MessageQueries = {
     tx: TenantTx,
     opts: { skip?: QueuedSkip; messages: NewMessage[] },
   ): Promise<string[]> {
+    const statement = MessageQueries.skipAndInsertStatement(tx, opts);
+    if (!statement) return [];
+    const rows = await returningRows<{ id: string }>(tx.manager, statement.sql, statement.params);
+    return opts.messages.length ? rows.map((r) => r.id) : [];
+  },
+
+  /** The statement of skipAndInsert (null: nothing to do), for a caller that sends it itself. */
+  skipAndInsertStatement(
+    tx: TenantTx,
+    opts: { skip?: QueuedSkip; messages: NewMessage[] },
+  ): { sql: string; params: unknown[] } | null {
     const params: unknown[] = [tx.tenantId];
     const skip = opts.skip
       ? `update owner_messages set status = 'skipped', skip_reason = $${params.push(opts.skip.reason)}, settled_at = now()
@@ -146,24 +157,19 @@ export const MessageQueries = {
             and kind = any($${params.push(opts.skip.kinds)}) and status = 'queued'
             and purpose_key <> $${params.push(opts.skip.keep ?? '')}`
       : null;
-    if (opts.messages.length === 0) {
-      if (skip) await tx.manager.query(skip, params);
-      return [];
-    }
+    if (opts.messages.length === 0) return skip ? { sql: skip, params } : null;
     const values = opts.messages.map((m) => {
       const row = [m.kind, m.purposeKey, m.clientId, m.appointmentId, m.vaccinationId];
       const more = [m.toAddress, m.toName, m.locale, JSON.stringify(m.data), m.sendAt];
       return `($1, ${[...row, ...more].map((v) => `$${params.push(v)}`).join(', ')})`;
     });
-    const rows = await returningRows<{ id: string }>(
-      tx.manager,
-      `${skip ? `with skipped as (${skip}) ` : ''}insert into owner_messages (tenant_id, kind,
+    return {
+      sql: `${skip ? `with skipped as (${skip}) ` : ''}insert into owner_messages (tenant_id, kind,
          purpose_key, client_id, appointment_id, vaccination_id, to_address, to_name, locale, data, send_at)
        values ${values.join(', ')}
        on conflict (tenant_id, purpose_key) do nothing returning id`,
       params,
-    );
-    return rows.map((r) => r.id);
+    };
   },
 
   /**

@@ -2,7 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import type { TenantTx } from '../database/tenant-db.js';
 import type { Locale } from '../i18n/i18n.js';
-import { MessageQueries, type NewMessage, type QueuedSkip } from './message.queries.js';
+import {
+  type AppointmentNotice,
+  MessageQueries,
+  type NewMessage,
+  type QueuedSkip,
+} from './message.queries.js';
 
 /** A message to queue, named by what happened. */
 export type MessageRequest =
@@ -65,56 +70,31 @@ export class OwnerMessages {
     kind: 'booking_confirmation' | 'booking_change' | 'booking_cancellation',
     appointmentId: string,
   ): Promise<string[]> {
-    const cancelled = kind === 'booking_cancellation';
-    const appointment = await MessageQueries.appointmentNotice(tx, appointmentId, {
-      told: cancelled,
+    const notice = await MessageQueries.appointmentNotice(tx, appointmentId, {
+      told: kind === 'booking_cancellation',
     });
-    if (!appointment) return [];
-    const base = {
-      clientId: appointment.clientId,
-      appointmentId,
-      vaccinationId: null,
-      toAddress: null,
-      toName: null,
-      locale: null,
-      data: { startsAt: appointment.startsAt.toISOString(), version: appointment.version },
-    };
-    const reminderKey = `reminder:${appointmentId}:${appointment.startsAt.toISOString()}`;
-    // Earlier reminders (another start) and notices not yet sent are moot now.
-    const skip: QueuedSkip = {
-      appointmentId,
-      kinds: cancelled
-        ? ['appointment_reminder', 'booking_confirmation', 'booking_change']
-        : ['appointment_reminder', 'booking_change'],
-      keep: cancelled ? undefined : reminderKey,
-      reason: cancelled ? 'cancelled' : 'moved',
-    };
-    // Only an owner who heard of the booking hears of its cancellation (an online hold that
-    // expired unverified, or a confirmation still queued, goes without a word).
-    if (cancelled && !appointment.ownerWasTold)
-      return MessageQueries.skipAndInsert(tx, { skip, messages: [] });
-    const messages: NewMessage[] = [
-      {
-        ...base,
-        kind,
-        purposeKey:
-          kind === 'booking_change'
-            ? `change:${appointmentId}:${appointment.version}`
-            : `${kind === 'booking_confirmation' ? 'confirmation' : 'cancellation'}:${appointmentId}`,
-        sendAt: new Date(),
-      },
-    ];
-    const hours = appointment.reminderHoursBefore ?? 0;
-    const remindAt = new Date(appointment.startsAt.getTime() - hours * 3_600_000);
-    // Booked inside the reminder window: the confirmation is the reminder.
-    if (!cancelled && hours > 0 && remindAt.getTime() > Date.now())
-      messages.push({
-        ...base,
-        kind: 'appointment_reminder',
-        purposeKey: reminderKey,
-        sendAt: remindAt,
-      });
-    return MessageQueries.skipAndInsert(tx, { skip, messages });
+    if (!notice) return [];
+    return MessageQueries.skipAndInsert(tx, appointmentMessages(kind, appointmentId, notice));
+  }
+
+  /**
+   * The confirmation (and reminder) of an appointment this unit of work just booked, from
+   * what the booking read: nothing of it is queued yet, and nothing waits on its rows, so
+   * they go with the COMMIT where the unit of work commits itself (TenantTx.defer).
+   */
+  async confirmBooked(
+    tx: TenantTx,
+    appointmentId: string,
+    notice: Omit<AppointmentNotice, 'ownerWasTold'>,
+  ): Promise<void> {
+    const { messages } = appointmentMessages('booking_confirmation', appointmentId, {
+      ...notice,
+      ownerWasTold: false,
+    });
+    const statement = MessageQueries.skipAndInsertStatement(tx, { messages });
+    if (!statement) return;
+    if (tx.defer) tx.defer(statement.sql, statement.params);
+    else await tx.manager.query(statement.sql, statement.params);
   }
 
   /** The first recall N days before the booster is due, the second M days before (clinic settings). */
@@ -168,4 +148,57 @@ export class OwnerMessages {
     const id = await MessageQueries.insert(tx, message);
     return id ? [id] : [];
   }
+}
+
+/** What a change of an appointment does to its owner's messages: the queued ones it makes moot, the ones it adds. */
+function appointmentMessages(
+  kind: 'booking_confirmation' | 'booking_change' | 'booking_cancellation',
+  appointmentId: string,
+  appointment: AppointmentNotice,
+): { skip: QueuedSkip; messages: NewMessage[] } {
+  const cancelled = kind === 'booking_cancellation';
+  const base = {
+    clientId: appointment.clientId,
+    appointmentId,
+    vaccinationId: null,
+    toAddress: null,
+    toName: null,
+    locale: null,
+    data: { startsAt: appointment.startsAt.toISOString(), version: appointment.version },
+  };
+  const reminderKey = `reminder:${appointmentId}:${appointment.startsAt.toISOString()}`;
+  // Earlier reminders (another start) and notices not yet sent are moot now.
+  const skip: QueuedSkip = {
+    appointmentId,
+    kinds: cancelled
+      ? ['appointment_reminder', 'booking_confirmation', 'booking_change']
+      : ['appointment_reminder', 'booking_change'],
+    keep: cancelled ? undefined : reminderKey,
+    reason: cancelled ? 'cancelled' : 'moved',
+  };
+  // Only an owner who heard of the booking hears of its cancellation (an online hold that
+  // expired unverified, or a confirmation still queued, goes without a word).
+  if (cancelled && !appointment.ownerWasTold) return { skip, messages: [] };
+  const messages: NewMessage[] = [
+    {
+      ...base,
+      kind,
+      purposeKey:
+        kind === 'booking_change'
+          ? `change:${appointmentId}:${appointment.version}`
+          : `${kind === 'booking_confirmation' ? 'confirmation' : 'cancellation'}:${appointmentId}`,
+      sendAt: new Date(),
+    },
+  ];
+  const hours = appointment.reminderHoursBefore ?? 0;
+  const remindAt = new Date(appointment.startsAt.getTime() - hours * 3_600_000);
+  // Booked inside the reminder window: the confirmation is the reminder.
+  if (!cancelled && hours > 0 && remindAt.getTime() > Date.now())
+    messages.push({
+      ...base,
+      kind: 'appointment_reminder',
+      purposeKey: reminderKey,
+      sendAt: remindAt,
+    });
+  return { skip, messages };
 }

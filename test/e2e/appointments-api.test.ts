@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { createClinic, type TestClinic } from '../harness/factories.js';
+import { createClinic, createPet, type TestClinic } from '../harness/factories.js';
+import { adminQuery, superuserUrl } from '../harness/services.js';
 import { WebClient } from '../harness/http.js';
 import { sharedApp } from '../harness/shared-app.js';
 
@@ -129,6 +130,43 @@ describe('the appointments API', () => {
     expect(bad.status).toBe(400);
     expect(bad.json.error.code).toBe('validation_failed');
     expect(Object.keys(bad.json.error.fields)).toEqual(['time']);
+  });
+
+  it('answers a booking as a later read shows it: names, room, alerts and what the client owes', async () => {
+    const pet = await createPet(clinic);
+    // An issued invoice not yet paid: the client owes the clinic.
+    await adminQuery(
+      superuserUrl(),
+      `insert into invoices (tenant_id, client_id, status, series, number, currency, issued_at,
+                             subtotal_minor, total_minor)
+       values ($1, $2, 'issued', 'OWE', 1, 'EUR', now(), 4500, 4500)`,
+      [clinic.id, pet.clientId],
+    );
+    await adminQuery(
+      superuserUrl(),
+      `update pets set alerts = 'Bites when muzzled' where id = $1`,
+      [pet.id],
+    );
+    const booked = await api('POST', '/appointments', {
+      petId: pet.id,
+      staffId: clinic.vets[1].id,
+      roomId: clinic.rooms[1],
+      typeId: clinic.consult,
+      date: '2031-04-10',
+      time: '11:00',
+      reason: 'Limping',
+    });
+    expect(booked.status).toBe(201);
+    const [a] = booked.json.data;
+    expect(a).toMatchObject({
+      petName: pet.name,
+      petAlerts: 'Bites when muzzled',
+      roomName: 'Exam 2',
+      typeName: 'Consultation',
+      clientOwes: true,
+      status: 'booked',
+    });
+    expect((await api('GET', `/appointments/${a.id}`)).json).toEqual(a);
   });
 
   it('is documented in the OpenAPI description', async () => {

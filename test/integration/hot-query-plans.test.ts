@@ -162,14 +162,18 @@ describe('hot queries over a clinic with three years of history', () => {
       (tx) => ClinicQueries.scheduleWithClosures(tx, ClinicTime.dayRange(yesterday(), 'UTC')),
     ],
     [
-      'booking references',
+      'booking context (references, names, hours, closures)',
       (tx) =>
-        AppointmentQueries.bookingReferences(tx, {
-          petId: clinic.pets[0].id,
-          typeId: clinic.consult,
-          staffId: clinic.vets[0].id,
-          roomId: clinic.rooms[0],
-        }),
+        AppointmentQueries.bookingContext(
+          tx,
+          {
+            petId: clinic.pets[0].id,
+            typeId: clinic.consult,
+            staffId: clinic.vets[0].id,
+            roomId: clinic.rooms[0],
+          },
+          ClinicTime.dayRange(yesterday(), 'UTC'),
+        ),
     ],
     ['pet page', (tx) => PetQueries.byId(tx, clinic.pets[0].id)],
     ['pet weight chart', (tx) => RecordQueries.weightSeries(tx, clinic.pets[0].id)],
