@@ -1,5 +1,7 @@
 import type { FanoutResult } from './capacity-fanout.js';
 import type { RssSummary } from './capacity-setup.js';
+import { cpus } from 'node:os';
+import { type CpuSplit, LOAD_GENERATOR } from './cpu-census.js';
 import type { LoadResult } from './load.js';
 
 export interface Row {
@@ -9,6 +11,8 @@ export interface Row {
   cpuMs: number;
   /** The raw baseline row this one is compared with. */
   baseline: string;
+  /** Where the whole machine's CPU went meanwhile (measurements taken in one go). */
+  machine?: CpuSplit;
 }
 
 const f = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
@@ -58,7 +62,7 @@ export interface Report {
   seedSeconds: number | null;
   load: [number, number];
   rows: Row[];
-  openRuns: { rate: number; result: LoadResult }[];
+  openRuns: { rate: number; result: LoadResult; machine?: CpuSplit }[];
   bookings: LoadResult;
   memory: RssSummary;
   fanout: FanoutResult;
@@ -193,6 +197,7 @@ export function writeReport(r: Report): string {
       'The sockets share the bench process with its HTTP client: their own queueing is included.' +
       (r.fanout.problems.length ? ` Problems: ${r.fanout.problems.join('; ')}.` : ''),
     '',
+    ...cpuSection(r),
     '| process | RSS median under load, MB | RSS largest under load, MB | RSS after the load, MB | samples (1/s) |',
     '|---|---:|---:|---:|---:|',
     ...r.memory.map(
@@ -215,4 +220,72 @@ export function writeReport(r: Report): string {
     '',
   ];
   return lines.join('\n');
+}
+
+const NAMED_GROUPS = ['app', LOAD_GENERATOR, 'PostgreSQL', 'pgBouncer', 'Redis'];
+
+/**
+ * Where each request's CPU went, over the whole machine: what bounds bookings and the mix.
+ * At the costs measured, `ceiling` is the most all cores carry; a rate held below it is
+ * bounded by waiting (locks, the pool), one at it by the CPU.
+ */
+function cpuSection(r: Report): string[] {
+  const measured: [string, CpuSplit][] = [
+    ...r.rows.filter((x) => x.machine).map((x): [string, CpuSplit] => [x.name, x.machine!]),
+    ...r.openRuns
+      .filter((o) => o.machine)
+      .map((o): [string, CpuSplit] => [`mix at ${o.rate} req/s offered`, o.machine!]),
+  ];
+  if (measured.length === 0) return [];
+  const cell = (m: CpuSplit, group: string) =>
+    f(
+      group === 'other'
+        ? Object.entries(m.perRequest)
+            .filter(([g]) => !NAMED_GROUPS.includes(g))
+            .reduce((a, [, ms]) => a + ms, 0)
+        : (m.perRequest[group] ?? 0),
+      2,
+    );
+  const bookings = r.rows.find((x) => x.name.startsWith('bookings'))?.machine;
+  const broke = [...r.openRuns]
+    .sort((a, b) => a.rate - b.rate)
+    .find((o) => !(o.result.p99 <= 100 && o.result.errors === 0));
+  const groups = [...NAMED_GROUPS, 'other'];
+  return [
+    '## Where the CPU goes',
+    '',
+    'CPU milliseconds per request over the whole machine (from /proc), by process: the app (the ' +
+      'raw baseline in its rows), the ' +
+      'load generator (this bench, on the same cores), PostgreSQL, pgBouncer, Redis and the rest; ' +
+      "then the machine's busy and idle time per request and the ceiling: the req/s all " +
+      `${cpus().length} cores would carry at that busy time per request. ` +
+      'A rate at its ceiling (idle near 0) is bound by the CPU; one well below it, by waiting.',
+    '',
+    `| measurement | ${groups.join(' | ')} | busy | idle | ceiling req/s |`,
+    `|---|${groups.map(() => '---:').join('|')}|---:|---:|---:|`,
+    ...measured.map(
+      ([name, m]) =>
+        `| ${name} | ${groups.map((g) => cell(m, g)).join(' | ')} | ${f(m.busyMs, 2)} | ${f(m.idleMs, 2)} | ${f(m.ceiling, 0)} |`,
+    ),
+    '',
+    ...(bookings
+      ? [
+          `Bookings: ${f(bookings.busyMs, 2)} ms of the machine's CPU per booking (the app ` +
+            `${cell(bookings, 'app')} ms, PostgreSQL ${cell(bookings, 'PostgreSQL')} ms, the load ` +
+            `generator ${cell(bookings, LOAD_GENERATOR)} ms): at most ${f(bookings.ceiling, 0)} bookings/s on ` +
+            `this machine at these costs; 300/s would need ${f((cpus().length * 1000) / 300, 2)} ms or less.`,
+          '',
+        ]
+      : []),
+    ...(broke?.machine
+      ? [
+          `The mix: at ${broke.rate} req/s offered, the first rate that did not hold, the machine spent ` +
+            `${f(broke.machine.busyMs, 2)} ms of CPU per request (the app ${cell(broke.machine, 'app')} ms, ` +
+            `PostgreSQL ${cell(broke.machine, 'PostgreSQL')} ms, the load generator ${cell(broke.machine, LOAD_GENERATOR)} ms) ` +
+            `with ${f(broke.machine.idleMs, 2)} ms idle: at most ${f(broke.machine.ceiling, 0)} req/s at these costs, and ` +
+            `the tail grows long before a machine is fully busy; 850 req/s would need ${f((cpus().length * 1000) / 850, 2)} ms or less.`,
+          '',
+        ]
+      : []),
+  ];
 }

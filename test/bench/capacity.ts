@@ -25,6 +25,7 @@ import {
   startProcess,
 } from './capacity-setup.js';
 import { measureFanout } from './capacity-fanout.js';
+import { type CpuSplit, cpuCensus } from './cpu-census.js';
 import { frontDeskMix, type Session } from './capacity-mix.js';
 import { type BenchRequest, client, closedLoop, type LoadResult, openLoop, Tally } from './load.js';
 import { type Row, writeReport } from './capacity-report.js';
@@ -126,6 +127,11 @@ async function main() {
     });
     procs.push(raw);
     const rss = rssSampler({ 'app (cache on)': cached, 'app (cache off)': uncached, raw });
+    const census = cpuCensus([
+      [cached.pid, 'app'],
+      [uncached.pid, 'app'],
+      [raw.pid, 'app'], // the raw baseline: the server of its own rows
+    ]);
     say(`apps up; signing in ${clinics.length} front desks`);
     const signedIn = await signIn(cached.url, clinics);
     // The three-year clinic is measured on its own; the load runs over the others.
@@ -143,6 +149,7 @@ async function main() {
       rss.phase(name);
       const http = client(proc.url, concurrency);
       const cpu0 = proc.cpuSeconds();
+      const machine0 = census.read();
       const result = await closedLoop({
         send: http.send,
         concurrency,
@@ -152,8 +159,9 @@ async function main() {
         onAnswer: mix.onAnswer,
       });
       const cpuMs = ((proc.cpuSeconds() - cpu0) * 1000) / Math.max(1, result.requests);
+      const machine = census.since(machine0, result.requests);
       http.close();
-      rows.push({ name, result, cpuMs, baseline });
+      rows.push({ name, result, cpuMs, baseline, machine });
       say(
         `${name}: ${result.goodRps.toFixed(0)} req/s answered right, mean ${result.mean.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, ${result.errors} errors`,
       );
@@ -255,19 +263,21 @@ async function main() {
     // target rate itself if the ladder stopped short of it. Upwards, with a pause between
     // steps: each rate is measured on a machine that kept up with the last one, not while it
     // still works off an overload (the owner messages its bookings queued, the GC).
-    const openRuns: { rate: number; result: LoadResult }[] = [];
+    const openRuns: { rate: number; result: LoadResult; machine: CpuSplit }[] = [];
     const openAt = async (rate: number) => {
       rss.phase(`mix at ${rate}/s`);
       await new Promise((r) => setTimeout(r, 3000));
       const http = client(cached.url, 512);
+      const machine0 = census.read();
       const result = await openLoop({
         send: http.send,
         rate,
         seconds,
         next: (i) => mix.next(i % 20, i),
       });
+      const machine = census.since(machine0, result.requests);
       http.close();
-      openRuns.push({ rate, result });
+      openRuns.push({ rate, result, machine });
       say(`mix at ${rate}/s: p99 ${result.p99.toFixed(1)} ms, ${result.errors} errors`);
       return result.p99 <= 100 && result.errors === 0;
     };
