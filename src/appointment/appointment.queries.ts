@@ -242,9 +242,10 @@ export const AppointmentQueries = {
   },
 
   /**
-   * What a booking refers to, checked in one statement: the living pet's client, the type,
-   * the bookable vet (and their login) and whether the room is active. A part is null when
-   * it is unknown (or not a UUID).
+   * Everything a booking reads, in one statement: the living pet and its owner, the type,
+   * the bookable vet (and their login) and the active room, with the names the booking's view
+   * shows; the clinic's reminder lead; its opening hours and the closures overlapping
+   * `range`. A part is null when it is unknown (or not a UUID).
    */
   async bookingContext(
     tx: TenantTx,
