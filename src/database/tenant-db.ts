@@ -117,7 +117,9 @@ export class TenantDb {
       if (!within.queryRunner?.isTransactionActive)
         throw new Error('runFor(within) needs an open transaction');
       await within.query('select set_tenant($1)', [tenantId]);
-      return work(await this.txFor(within, tenantId, { any: false, directory: false }));
+      return work(
+        await this.txFor(within, tenantId, { any: false, shown: false, directory: false }),
+      );
     }
     const [result] = await this.unitOfWork(tenantId, work, () => null);
     return result;
@@ -149,7 +151,7 @@ export class TenantDb {
     work: (tx: TenantTx) => Promise<T>,
     closing: (tx: TenantTx, result: T) => Closing<C> | null,
   ): Promise<[T, C | null]> {
-    const wrote: Writes = { any: false, directory: false };
+    const wrote: Writes = { any: false, shown: false, directory: false };
     const runner = this.dataSource.createQueryRunner();
     let done: [T, C | null];
     try {
@@ -185,7 +187,7 @@ export class TenantDb {
     } finally {
       await runner.release();
     }
-    if (wrote.any) await this.writes?.tenantWritten(tenantId, { directory: wrote.directory });
+    if (wrote.shown) await this.writes?.tenantWritten(tenantId, { directory: wrote.directory });
     return done;
   }
 
@@ -204,7 +206,7 @@ export class TenantDb {
     const context = RequestContexts.current();
     if (!context?.tenant) return this.run(reads);
     const tenantId = context.tenant.id;
-    const wrote: Writes = { any: false, directory: false };
+    const wrote: Writes = { any: false, shown: false, directory: false };
     const pending: { sql: string; resolve(rows: unknown): void; reject(err: unknown): void }[] = [];
     let sent = false;
     const query = (sql: string, params?: unknown[]) =>
@@ -259,7 +261,7 @@ export class TenantDb {
         const results: R[] = [];
         for (const tenant of tenants) {
           await manager.query('select set_tenant($1)', [tenant.id]);
-          const wrote = { any: false, directory: false };
+          const wrote = { any: false, shown: false, directory: false };
           results.push(await part(await this.txFor(manager, tenant.id, wrote, tenant)));
         }
         return results;
@@ -421,6 +423,8 @@ async function knownTenants(
 /** What a unit of work wrote, as far as its statements say. */
 interface Writes {
   any: boolean;
+  /** A write to a table some cached read shows (see NOT_CACHED_TABLES). */
+  shown: boolean;
   directory: boolean;
 }
 const WRITE = /\b(?:insert\s+into|update|delete\s+from)\s+(\w+)/gi;
@@ -432,11 +436,22 @@ const DIRECTORY_TABLES = new Set([
   'users',
 ]);
 
+/**
+ * Tables no cached read shows (the response cache's views: calendar, today board, pet page,
+ * search, API day list, clinic access): a unit of work that writes only these leaves the
+ * clinic's cached pages as they are. The owner-message relay and delivery write their rows
+ * two or three times per booking in the background; each would otherwise throw the clinic's
+ * pages away again. A view that starts showing one of them takes it off this list.
+ */
+const NOT_CACHED_TABLES = new Set(['owner_messages']);
+
 /** Notes in `wrote` whether `sql` writes (over-eager is harmless: a cache miss too many). */
 function noteWrites(sql: string, wrote: Writes): void {
-  for (const [, table] of sql.matchAll(WRITE)) {
+  for (const [, name] of sql.matchAll(WRITE)) {
+    const table = name.toLowerCase();
     wrote.any = true;
-    if (DIRECTORY_TABLES.has(table.toLowerCase())) wrote.directory = true;
+    if (!NOT_CACHED_TABLES.has(table)) wrote.shown = true;
+    if (DIRECTORY_TABLES.has(table)) wrote.directory = true;
   }
 }
 

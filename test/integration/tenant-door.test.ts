@@ -245,6 +245,29 @@ describe('the one door to tenant data', () => {
     });
   });
 
+  it("tells the response cache of a write a cached page shows, not of the owner messages' alone", async () => {
+    const told: string[] = [];
+    const watched = new TenantDb(ds, {
+      tenantWritten: async (id: string) => void told.push(id),
+    });
+    // What the message relay and delivery write: no cached page shows it.
+    await watched.runFor(spa, ({ manager }) =>
+      manager.query(
+        'update owner_messages set relayed_at = relayed_at where tenant_id = $1 and false',
+        [spa],
+      ),
+    );
+    expect(told).toEqual([]);
+    await watched.runFor(spa, async ({ manager }) => {
+      await manager.query(
+        'update owner_messages set relayed_at = relayed_at where tenant_id = $1 and false',
+        [spa],
+      );
+      await manager.query('update pets set name = name where tenant_id = $1 and false', [spa]);
+    });
+    expect(told).toEqual([spa]);
+  });
+
   describe('writes sent with the COMMIT', () => {
     it('saves a deferred write with the unit of work, and a failing one takes the whole unit back', async () => {
       const clinic = await createClinic();
