@@ -40,15 +40,18 @@ describe('owner messages with several app processes', () => {
       pet: client.pets[0],
       staffId: clinic.vets[1].id,
     });
-    const [id] = await app.app
-      .get(TenantDb)
-      .runFor(clinic.id, (tx) =>
-        app.app.get(OwnerMessages).enqueue(tx, { kind: 'booking_confirmation', appointmentId }),
+    // Queued and moved to its time in one transaction: no relay (three processes, every
+    // 200 ms) sees it due in between, when it is to be due later.
+    const [id] = await app.app.get(TenantDb).runFor(clinic.id, async (tx) => {
+      const ids = await app.app
+        .get(OwnerMessages)
+        .enqueue(tx, { kind: 'booking_confirmation', appointmentId });
+      await tx.manager.query(
+        `update owner_messages set send_at = now() + $3::interval where tenant_id = $1 and id = $2`,
+        [clinic.id, ids[0], sendIn],
       );
-    await sql(`update owner_messages set send_at = now() + $2::interval where id = $1`, [
-      id,
-      sendIn,
-    ]);
+      return ids;
+    });
     return { id, email };
   }
 
