@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { TenantTx } from '../database/tenant-db.js';
+import { type TenantTx, writeWithCommit } from '../database/tenant-db.js';
 
 export interface AuditEvent {
   id: string;
@@ -42,9 +42,8 @@ const EVENT_COLUMNS = `id, occurred_at as "occurredAt", actor_user_id as "actorU
 export const AuditQueries = {
   /** With the COMMIT where the unit of work allows it (TenantTx.defer): nobody reads it back. */
   async insert(tx: TenantTx, row: AuditRow): Promise<void> {
-    const write = (sql: string, params: unknown[]) =>
-      tx.defer ? tx.defer(sql, params) : tx.manager.query(sql, params);
-    await write(
+    await writeWithCommit(
+      tx,
       `insert into audit_events (tenant_id, actor_user_id, actor_name, action, entity, entity_id, before, after, request_id)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
       [

@@ -69,6 +69,15 @@ export interface TenantTx {
   readonly defer?: (sql: string, params: unknown[]) => void;
 }
 
+/**
+ * A write nobody reads back (an audit row, a new booking's messages): with the COMMIT where
+ * the unit of work commits itself (TenantTx.defer), else now.
+ */
+export async function writeWithCommit(tx: TenantTx, sql: string, params: unknown[]): Promise<void> {
+  if (tx.defer) tx.defer(sql, params);
+  else await tx.manager.query(sql, params);
+}
+
 /** The unit of work's user, for changes that must name who made them (a record's author). */
 export function actingUser(tx: TenantTx): ActingUser {
   if (!tx.user) throw new Error('This change needs a signed-in user');
@@ -117,9 +126,7 @@ export class TenantDb {
       if (!within.queryRunner?.isTransactionActive)
         throw new Error('runFor(within) needs an open transaction');
       await within.query('select set_tenant($1)', [tenantId]);
-      return work(
-        await this.txFor(within, tenantId, { any: false, shown: false, directory: false }),
-      );
+      return work(await this.txFor(within, tenantId, noWrites()));
     }
     const [result] = await this.unitOfWork(tenantId, work, () => null);
     return result;
@@ -151,7 +158,7 @@ export class TenantDb {
     work: (tx: TenantTx) => Promise<T>,
     closing: (tx: TenantTx, result: T) => Closing<C> | null,
   ): Promise<[T, C | null]> {
-    const wrote: Writes = { any: false, shown: false, directory: false };
+    const wrote = noWrites();
     const runner = this.dataSource.createQueryRunner();
     let done: [T, C | null];
     try {
@@ -206,7 +213,7 @@ export class TenantDb {
     const context = RequestContexts.current();
     if (!context?.tenant) return this.run(reads);
     const tenantId = context.tenant.id;
-    const wrote: Writes = { any: false, shown: false, directory: false };
+    const wrote = noWrites();
     const pending: { sql: string; resolve(rows: unknown): void; reject(err: unknown): void }[] = [];
     let sent = false;
     const query = (sql: string, params?: unknown[]) =>
@@ -261,7 +268,7 @@ export class TenantDb {
         const results: R[] = [];
         for (const tenant of tenants) {
           await manager.query('select set_tenant($1)', [tenant.id]);
-          const wrote = { any: false, shown: false, directory: false };
+          const wrote = noWrites();
           results.push(await part(await this.txFor(manager, tenant.id, wrote, tenant)));
         }
         return results;
@@ -427,6 +434,7 @@ interface Writes {
   shown: boolean;
   directory: boolean;
 }
+const noWrites = (): Writes => ({ any: false, shown: false, directory: false });
 const WRITE = /\b(?:insert\s+into|update|delete\s+from)\s+(\w+)/gi;
 const DIRECTORY_TABLES = new Set([
   'tenants',

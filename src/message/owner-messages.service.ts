@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
-import type { TenantTx } from '../database/tenant-db.js';
+import { type TenantTx, writeWithCommit } from '../database/tenant-db.js';
 import type { Locale } from '../i18n/i18n.js';
 import {
   type AppointmentNotice,
@@ -92,9 +92,7 @@ export class OwnerMessages {
       ownerWasTold: false,
     });
     const statement = MessageQueries.skipAndInsertStatement(tx, { messages });
-    if (!statement) return;
-    if (tx.defer) tx.defer(statement.sql, statement.params);
-    else await tx.manager.query(statement.sql, statement.params);
+    if (statement) await writeWithCommit(tx, statement.sql, statement.params);
   }
 
   /** The first recall N days before the booster is due, the second M days before (clinic settings). */

@@ -22,14 +22,19 @@ describe('the response cache', () => {
   let frontdesk: WebClient;
   let vet: WebClient;
 
-  const at = (time: string) => ClinicTime.toInstant(date, time, clinic.timeZone);
+  const at = (time: string, of = clinic) => ClinicTime.toInstant(date, time, of.timeZone);
   const calendar = (web: WebClient) => web.get(`/c/${clinic.slug}/calendar?date=${date}`);
-  /** Books through the app (the front desk's form): a write the cache must see. */
-  const bookThroughApp = (petId: string, staffId: string, time: string) =>
-    frontdesk.post(`/c/${clinic.slug}/appointments`, {
+  /** Books through the app (a front desk's form, by default the clinic's): a write the cache must see. */
+  const bookThroughApp = (
+    petId: string,
+    staffId: string,
+    time: string,
+    by = { desk: frontdesk, clinic },
+  ) =>
+    by.desk.post(`/c/${by.clinic.slug}/appointments`, {
       petId,
       staffId,
-      typeId: clinic.consult,
+      typeId: by.clinic.consult,
       date,
       time,
     });
@@ -124,22 +129,18 @@ describe('the response cache', () => {
       });
       return ((await res.json()) as { data: { petName: string }[] }).data.map((a) => a.petName);
     };
-    const startsAt = (time: string) => ClinicTime.toInstant(date, time, quiet.timeZone);
-    await book(quiet, { startsAt: startsAt('09:00'), pet: quiet.pets[1] });
+    await book(quiet, { startsAt: at('09:00', quiet), pet: quiet.pets[1] });
     const before = await day();
     expect(before).toEqual([quiet.pets[1].name]);
     const late = await createPet(quiet, { name: `Late-${quiet.slug}` });
-    await book(quiet, { startsAt: startsAt('15:00'), pet: late });
+    await book(quiet, { startsAt: at('15:00', quiet), pet: late });
     expect(await day()).toEqual(before);
     const desk = new WebClient(t.url);
     await desk.signIn(quiet.frontdesk.email);
     await desk.get(`/c/${quiet.slug}/appointments/new`);
-    const booked = await desk.post(`/c/${quiet.slug}/appointments`, {
-      petId: quiet.pets[0].id,
-      staffId: quiet.vets[1].id,
-      typeId: quiet.consult,
-      date,
-      time: '16:00',
+    const booked = await bookThroughApp(quiet.pets[0].id, quiet.vets[1].id, '16:00', {
+      desk,
+      clinic: quiet,
     });
     expect(booked.status).toBe(303);
     expect(await day()).toEqual([quiet.pets[1].name, late.name, quiet.pets[0].name]);
