@@ -94,33 +94,35 @@ describe('front desks booking through database, pooler and cache outages', () =>
       return { staffId: clinic.vets[i % 2].id, date: day.toISOString().slice(0, 10), time };
     };
 
+    /** An answer as the checks below read it: status, the code its page names, Retry-After. */
+    const record = (res: { status: number; text: string; headers: Headers }, bookedId?: string) =>
+      answers.push({
+        status: res.status,
+        code: /data-code="([a-z_]+)"/.exec(res.text)?.[1],
+        retryAfter: res.headers.get('retry-after'),
+        bookedId,
+      });
+    const openForm = (web: WebClient) =>
+      web.get(`/c/${clinic.slug}/appointments/new`).catch(() => null);
+
     // Also after the run ends: a desk still finding out what became of its last form signs in
-    // again (the services are all back by then).
+    // again (the services are all back by then). Every answer on the way is recorded, so a
+    // 503 of the login page must name its service and say when to come back like any other.
     const signIn = async (web: WebClient) => {
       for (let tries = 0; tries < 300; tries++) {
         const page = await web.get('/login').catch(() => null);
         // Still signed in (the login page sends a signed-in user on): the form again, for a
         // fresh token, and no second sign-in.
-        if (page?.status === 302) {
-          const again = await web.get(`/c/${clinic.slug}/appointments/new`).catch(() => null);
-          if (again?.status === 200) return;
-        }
+        const signedIn = page?.status === 302;
         const res =
-          page &&
-          (await web
-            .post('/login', { email: clinic.frontdesk.email, password: 'vetlane-demo' })
-            .catch(() => null));
-        const form =
-          res?.status === 303 &&
-          (await web.get(`/c/${clinic.slug}/appointments/new`).catch(() => null));
-        if (form && form.status === 200) return;
-        if (page) answers.push({ status: page.status });
-        if (res)
-          answers.push({
-            status: res.status,
-            code: /data-code="([a-z_]+)"/.exec(res.text)?.[1],
-            retryAfter: res.headers.get('retry-after'),
-          });
+          page?.status === 200
+            ? await web
+                .post('/login', { email: clinic.frontdesk.email, password: 'vetlane-demo' })
+                .catch(() => null)
+            : null;
+        const form = signedIn || res?.status === 303 ? await openForm(web) : null;
+        if (form?.status === 200) return;
+        for (const answer of [signedIn ? null : page, res, form]) if (answer) record(answer);
         await sleep(300);
       }
     };
@@ -158,13 +160,7 @@ describe('front desks booking through database, pooler and cache outages', () =>
           const bookedId = /\/appointments\/([0-9a-f-]{36})\?booked=1$/.exec(
             res.location ?? '',
           )?.[1];
-          const code = /data-code="([a-z_]+)"/.exec(res.text)?.[1];
-          answers.push({
-            status: res.status,
-            bookedId,
-            code,
-            retryAfter: res.headers.get('retry-after'),
-          });
+          record(res, bookedId);
           if (bookedId) break;
           if (res.status === 303 || res.status === 403)
             await signIn(web); // the session went with Redis
