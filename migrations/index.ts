@@ -21,6 +21,7 @@ import { OwnerMessages1733700000000 } from './1733700000000-owner-messages.js';
 import { TenantCounts1734200000000 } from './1734200000000-tenant-counts.js';
 import { OnlineBooking1733800000000 } from './1733800000000-online-booking.js';
 import { OwnerMessagesByAppointment1734400000000 } from './1734400000000-owner-messages-by-appointment.js';
+import { BookingContextFunction1734500000000 } from './1734500000000-booking-context-function.js';
 
 /** Every migration, in order. The schema's only source of truth (never `synchronize`). */
 export const MIGRATIONS = [
@@ -47,4 +48,5 @@ export const MIGRATIONS = [
   TenantCounts1734200000000,
   OnlineBooking1733800000000,
   OwnerMessagesByAppointment1734400000000,
+  BookingContextFunction1734500000000,
 ];

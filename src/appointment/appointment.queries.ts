@@ -1,11 +1,6 @@
 import { owesMoneySql } from '../billing/billing.queries.js';
 import { isUuid } from '../common/ids.js';
-import {
-  type Closure,
-  type OpeningHours,
-  openingColumnsSql,
-  openingOf,
-} from '../clinic/clinic.queries.js';
+import { type Closure, type OpeningHours, openingOf } from '../clinic/clinic.queries.js';
 import { firstRow, returningRows, type TenantTx } from '../database/tenant-db.js';
 import type { ClashSummary } from './appointment.errors.js';
 import type { AppointmentStatus } from './status-flow.js';
@@ -242,10 +237,12 @@ export const AppointmentQueries = {
   },
 
   /**
-   * Everything a booking reads, in one statement: the living pet and its owner, the type,
+   * Everything a booking reads, in one round trip: the living pet and its owner, the type,
    * the bookable vet (and their login) and the active room, with the names the booking's view
    * shows; the clinic's reminder lead; its opening hours and the closures overlapping
-   * `range`. A part is null when it is unknown (or not a UUID).
+   * `range`. A part is null when it is unknown (or not a UUID). The query is the database
+   * function `booking_context` (migration 1734500000000), whose plan each server connection
+   * keeps: planned afresh, it cost PostgreSQL more than the rest of the booking.
    */
   async bookingContext(
     tx: TenantTx,
@@ -253,41 +250,28 @@ export const AppointmentQueries = {
     range: { start: Date; end: Date },
   ): Promise<BookingContext> {
     const uuid = (id: string | null) => (isUuid(id) ? id : null);
-    const row = await firstRow<
-      Omit<BookingContext, 'hours' | 'closures'> & { hours?: OpeningHours[]; closures?: Closure[] }
-    >(
-      tx.manager,
-      `select (select json_build_object('clientId', p.client_id, 'name', p.name, 'species', p.species,
-                        'alerts', p.alerts, 'clientName', c.first_name || ' ' || c.last_name,
-                        'clientOwes', ${owesMoneySql('$1', 'p.client_id')})
-                 from pets p join clients c on c.tenant_id = $1 and c.id = p.client_id
-                where p.tenant_id = $1 and p.id = $2 and p.deceased_on is null) as pet,
-              (select json_build_object('durationMinutes', duration_minutes, 'active', active,
-                        'name', name, 'colour', colour)
-                 from appointment_types where tenant_id = $1 and id = $3) as type,
-              (select json_build_object('userId', user_id, 'name', name) from staff
-                where tenant_id = $1 and id = $4 and active and takes_appointments) as staff,
-              (select json_build_object('name', name) from rooms
-                where tenant_id = $1 and id = $5 and active) as room,
-              (select reminder_hours_before from tenants where id = $1) as "reminderHoursBefore",
-              ${openingColumnsSql('$1', '$6', '$7')}`,
-      [
-        tx.tenantId,
-        uuid(ids.petId),
-        uuid(ids.typeId),
-        uuid(ids.staffId),
-        uuid(ids.roomId),
-        range.start,
-        range.end,
-      ],
-    );
+    const found = await firstRow<{
+      context: Omit<BookingContext, 'hours' | 'closures'> & {
+        hours?: OpeningHours[];
+        closures?: Closure[];
+      };
+    }>(tx.manager, `select booking_context($1, $2, $3, $4, $5, $6, $7) as context`, [
+      tx.tenantId,
+      uuid(ids.petId),
+      uuid(ids.typeId),
+      uuid(ids.staffId),
+      uuid(ids.roomId),
+      range.start,
+      range.end,
+    ]);
+    const row = found?.context;
     return {
       pet: row?.pet ?? null,
       type: row?.type ?? null,
       staff: row?.staff ?? null,
       room: row?.room ?? null,
       reminderHoursBefore: row?.reminderHoursBefore ?? null,
-      ...openingOf(row),
+      ...openingOf(row ?? null),
     };
   },
 

@@ -102,15 +102,10 @@ const hoursJson = (tenant: string) =>
   );
 
 /**
- * The opening hours (`hours`) and the closures overlapping [start, end) (`closures`) as
- * columns of another module's statement: a booking reads them with what its ids point at,
- * in its first round trip. `openingOf` reads them back.
+ * Opening hours and closures read as JSON columns (`hours`, `closures`), as the schedule and
+ * the booking context (the `booking_context` function) carry them: JSON has the instants as
+ * text.
  */
-export const openingColumnsSql = (tenant: string, start: string, end: string) =>
-  `${hoursJson(tenant)} as hours,
-   ${jsonRows('c', 'c."startsAt"', closuresBetween(tenant, start, end))} as closures`;
-
-/** The columns of `openingColumnsSql` as read (JSON carries the instants as text). */
 export function openingOf(row: { hours?: OpeningHours[]; closures?: Closure[] } | null): {
   hours: OpeningHours[];
   closures: Closure[];
