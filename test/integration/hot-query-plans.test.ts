@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { DataSource } from 'typeorm';
 import { AppointmentQueries } from '../../src/appointment/appointment.queries.js';
@@ -5,6 +6,7 @@ import { AuditQueries } from '../../src/audit/audit.queries.js';
 import { ClinicQueries } from '../../src/clinic/clinic.queries.js';
 import { ClinicTime } from '../../src/clinic/clinic-time.js';
 import { CompanyQueries } from '../../src/company/company.queries.js';
+import { withLiterals } from '../../src/database/literal-sql.js';
 import { TenantDb, type TenantTx } from '../../src/database/tenant-db.js';
 import { PetQueries, SearchQueries } from '../../src/pet/pet.queries.js';
 import { searchTerms } from '../../src/pet/search.terms.js';
@@ -89,19 +91,39 @@ async function functionQueries(db: Pick<DataSource, 'query'>): Promise<FunctionQ
  * keeps the plans: the module's own query functions run unchanged, so the SQL checked is
  * the SQL the pages send. A call of one of `functions` with its parameters in order
  * (`select booking_context($1, …, $7) as context`) is checked by the plan of the function's
- * query with those parameters: the plan of the call alone shows nothing of what it reads.
+ * query with those parameters, and by its generic plan: the one PL/pgSQL keeps and reuses
+ * once a connection has called the function a few times (the plan of the call alone shows
+ * nothing of what it reads).
  */
 function explaining(db: Pick<DataSource, 'query'>, plans: PlanNode[], functions: FunctionQueries) {
+  const explain = async (sql: string, params?: unknown[]) => {
+    const rows = await db.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }[]>(
+      `explain (analyze, buffers, format json) ${sql}`,
+      params,
+    );
+    plans.push(rows[0]['QUERY PLAN'][0].Plan);
+  };
   return {
-    query: async (sql: string, params?: unknown[]) => {
+    query: async (sql: string, params: unknown[] = []) => {
       const call = /^select (\w+)\(([$\d, ]*)\) as \w+$/.exec(sql.trim());
-      const inOrder = (params ?? []).map((_, i) => `$${i + 1}`).join(', ');
+      const inOrder = params.map((_, i) => `$${i + 1}`).join(', ');
       const inner = call?.[2] === inOrder ? functions.get(call[1]) : undefined;
-      const rows = await db.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }[]>(
-        `explain (analyze, buffers, format json) ${inner ?? sql}`,
-        params,
-      );
-      plans.push(rows[0]['QUERY PLAN'][0].Plan);
+      if (!inner) {
+        await explain(sql, params);
+        return [];
+      }
+      await explain(inner, params);
+      // The generic plan, as a statement prepared in this transaction (PREPARE outlives a
+      // rollback: deallocated whatever happens, under a name of its own).
+      const name = `hot_plan_${randomBytes(4).toString('hex')}`;
+      await db.query(`set local plan_cache_mode = force_generic_plan`);
+      await db.query(`prepare ${name} as ${inner}`);
+      try {
+        await explain(withLiterals(`execute ${name}(${inOrder})`, params));
+      } finally {
+        await db.query(`deallocate ${name}`);
+        await db.query(`set local plan_cache_mode = auto`);
+      }
       return [];
     },
   };
@@ -237,14 +259,15 @@ describe('hot queries over a clinic with three years of history', () => {
     expect(messages).toBe(history);
   });
 
-  it("checks the booking context by the plan of its function's query", async () => {
+  it("checks the booking context by its function's query, planned for the call and generic", async () => {
     const [, work] = hot.find(([name]) => name.startsWith('booking context'))!;
-    const tables = (await plansOf(work))
-      .flatMap(nodes)
-      .map((n) => n['Relation Name'])
-      .filter(Boolean);
-    for (const table of ['pets', 'clients', 'payments', 'opening_hours', 'closures'])
-      expect(tables).toContain(table);
+    const plans = await plansOf(work);
+    expect(plans).toHaveLength(2);
+    for (const plan of plans) {
+      const tables = nodes(plan).map((n) => n['Relation Name']);
+      for (const table of ['pets', 'clients', 'payments', 'opening_hours', 'closures'])
+        expect(tables).toContain(table);
+    }
   });
 
   it.each(hot)('%s reads only the rows it shows', async (_name, work) => {
