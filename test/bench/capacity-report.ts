@@ -282,8 +282,12 @@ function cpuSection(r: Report): string[] {
           `The mix: at ${broke.rate} req/s offered, the first rate that did not hold, the machine spent ` +
             `${f(broke.machine.busyMs, 2)} ms of CPU per request (the app ${cell(broke.machine, 'app')} ms, ` +
             `PostgreSQL ${cell(broke.machine, 'PostgreSQL')} ms, the load generator ${cell(broke.machine, LOAD_GENERATOR)} ms) ` +
-            `with ${f(broke.machine.idleMs, 2)} ms idle: at most ${f(broke.machine.ceiling, 0)} req/s at these costs, and ` +
-            `the tail grows long before a machine is fully busy; 850 req/s would need ${f((cpus().length * 1000) / 850, 2)} ms or less.`,
+            `with ${f(broke.machine.idleMs, 2)} ms idle: at most ${f(broke.machine.ceiling, 0)} req/s at these costs. ` +
+            `The app's one process used ${f(((broke.machine.perRequest.app ?? 0) * broke.result.rps) / 1000, 2)} of a core ` +
+            `(its CPU per request times the ${f(broke.result.rps, 0)} req/s answered), most of it on its one JavaScript ` +
+            'thread: a process near a whole core queues what comes in, so the tail grows long before the machine is ' +
+            `fully busy. 850 req/s would need ${f((cpus().length * 1000) / 850, 2)} ms or less over the machine, and ` +
+            'more than one app process.',
           '',
         ]
       : []),
