@@ -287,7 +287,7 @@ function cpuSection(r: Report): string[] {
             `(its CPU per request times the ${f(broke.result.rps, 0)} req/s answered), most of it on its one JavaScript ` +
             'thread: a process near a whole core queues what comes in, so the tail grows long before the machine is ' +
             `fully busy. 850 req/s would need ${f((cpus().length * 1000) / 850, 2)} ms or less over the machine, and ` +
-            'more than one app process.',
+            `the app's one thread ${f(1000 / 850, 2)} ms or less per request (or more app processes, with cores for them).`,
           '',
         ]
       : []),
