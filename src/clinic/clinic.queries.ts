@@ -58,11 +58,10 @@ const HHMM = (column: string) => `to_char(${column}, 'HH24:MI')`;
 const CLOSURE_MAX = `interval '366 days'`;
 const CLOSURE_COLUMNS = `id, starts_at as "startsAt", ends_at as "endsAt", staff_id as "staffId",
   room_id as "roomId", reason`;
-/** Closures overlapping [start, end) (parameters), bounded on both sides for the index. */
-const closuresBetween = (tenant: string, start: string, end: string) => `select ${CLOSURE_COLUMNS}
-  from closures where tenant_id = ${tenant} and starts_at >= ${start}::timestamptz - ${CLOSURE_MAX}
-   and starts_at < ${end} and ends_at > ${start}`;
-const CLOSURES_BETWEEN = closuresBetween('$1', '$2', '$3');
+/** Closures overlapping [$2, $3), bounded on both sides for the index. */
+const CLOSURES_BETWEEN = `select ${CLOSURE_COLUMNS}
+  from closures where tenant_id = $1 and starts_at >= $2::timestamptz - ${CLOSURE_MAX}
+   and starts_at < $3 and ends_at > $2`;
 
 /**
  * Updates row `id` of `table` with `values` (returning its id, or null when there is no such
@@ -92,14 +91,13 @@ async function saveRow(
 const jsonRows = (alias: string, order: string, sql: string) =>
   `(select coalesce(json_agg(${alias} order by ${order}), '[]') from (${sql}) ${alias})`;
 
-const hoursJson = (tenant: string) =>
-  jsonRows(
-    'h',
-    'h.weekday, h.opens',
-    `select id, weekday, ${HHMM('opens')} as opens,
-            case when closes = '24:00' then '24:00' else ${HHMM('closes')} end as closes
-       from opening_hours where tenant_id = ${tenant}`,
-  );
+const HOURS_JSON = jsonRows(
+  'h',
+  'h.weekday, h.opens',
+  `select id, weekday, ${HHMM('opens')} as opens,
+          case when closes = '24:00' then '24:00' else ${HHMM('closes')} end as closes
+     from opening_hours where tenant_id = $1`,
+);
 
 /**
  * Opening hours and closures read as JSON columns (`hours`, `closures`), as the schedule and
@@ -120,7 +118,7 @@ export function openingOf(row: { hours?: OpeningHours[]; closures?: Closure[] } 
   };
 }
 
-const SCHEDULE_PARTS = `${hoursJson('$1')} as hours,
+const SCHEDULE_PARTS = `${HOURS_JSON} as hours,
   ${jsonRows('r', 'r.name', 'select id, name, active from rooms where tenant_id = $1')} as rooms,
   ${jsonRows(
     't',
